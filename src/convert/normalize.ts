@@ -1,0 +1,79 @@
+/**
+ * Canonical forms of the temporal and uuid values (see logical-types.ts). Every reader — dump file, MySQL
+ * driver, PostgreSQL driver — goes through these, so that one value has one spelling everywhere.
+ * They return `undefined` when the text is not of the form: the caller raises a PodMigrateError that names
+ * the table, row and column.
+ */
+
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+
+function micros(fraction: string | undefined): string {
+  // Beyond 6 digits PostgreSQL and MariaDB round; we never see more than 6 from them, and truncating a
+  // hand-written 7th digit is the conservative choice.
+  return (fraction ?? '').padEnd(6, '0').slice(0, 6);
+}
+
+/**
+ * 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC. A value with an offset (`+02`, `+02:00`, `Z`) is moved to UTC; a value
+ * without one is taken as UTC already (Django stores UTC with USE_TZ=True, which Pod sets).
+ */
+export function normalizeDatetime(text: string): string | undefined {
+  const m = DATETIME.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s = '00', frac, zone] = m;
+  if (!validDate(+y, +mo, +d) || +h > 23 || +mi > 59 || +s > 59) return undefined;
+  const fraction = micros(frac);
+  if (zone === undefined || zone === 'Z' || /^[+-]00(:?00)?$/.test(zone)) {
+    return `${y}-${mo}-${d} ${h}:${mi}:${s}.${fraction}`;
+  }
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
+  const utc = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - offsetMinutes * 60_000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
+    `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}.${fraction}`
+  );
+}
+
+export function normalizeDate(text: string): string | undefined {
+  const m = DATE.exec(text.trim());
+  if (!m || !validDate(+m[1], +m[2], +m[3])) return undefined;
+  return text.trim();
+}
+
+/** 'HH:MM:SS.ffffff' */
+export function normalizeTime(text: string): string | undefined {
+  const m = TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [, h, mi, s = '00', frac] = m;
+  if (+h > 23 || +mi > 59 || +s > 59) return undefined;
+  return `${h}:${mi}:${s}.${micros(frac)}`;
+}
+
+/** 32 lowercase hex digits (Django's MySQL storage), from any of the usual spellings. */
+export function normalizeUuid(text: string): string | undefined {
+  const hex = text.trim().replace(/^\{|\}$/g, '').replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hex) ? hex : undefined;
+}
+
+/** Pod's dump spelling: microseconds only when they are not zero (Pod's exporter writes none at all). */
+export function datetimeForDump(canonical: string): string {
+  return canonical.endsWith('.000000') ? canonical.slice(0, -7) : canonical;
+}
+
+export const timeForDump = datetimeForDump;
+
+/** The uuid with dashes, as PostgreSQL prints it. */
+export function uuidWithDashes(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}

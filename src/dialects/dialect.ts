@@ -1,0 +1,112 @@
+/**
+ * The one narrow interface behind which each database lives (kysely's model). The engine never asks which
+ * database it talks to: what differs is answered here, by the dialect modules, or by the plan's templates.
+ */
+import type { CanonicalValue, LogicalType } from '../convert/logical-types';
+import type { ConnectionSettings } from './url';
+
+export type DialectName = 'mysql' | 'postgres';
+
+export interface ColumnInfo {
+  name: string;
+  /** Classification used for every conversion, from the live schema's declared type. */
+  type: LogicalType;
+  /** The declared type as the database states it (`tinyint(1)`, `timestamp with time zone`…), for messages and casts. */
+  nativeType: string;
+  nullable: boolean;
+  /** A database-side default exists (including identity / serial / AUTO_INCREMENT). */
+  hasDefault: boolean;
+  /** identity, serial or AUTO_INCREMENT: its sequence must be moved past max() after an import. */
+  autoIncrement: boolean;
+  /** Character length limit, where there is one. */
+  maxLength: number | null;
+  /** 1-based position in the table. */
+  position: number;
+  /** Collation of a text column (`utf8mb4_general_ci`…), null when not text or the database default applies. */
+  collation: string | null;
+}
+
+export interface TableInfo {
+  name: string;
+  /** In table order. */
+  columns: ColumnInfo[];
+  /** Primary-key column names, in key order (empty when the table has none). */
+  primaryKey: string[];
+}
+
+export interface ForeignKeyInfo {
+  table: string;
+  column: string;
+  refTable: string;
+  refColumn: string;
+}
+
+export interface SchemaInfo {
+  /** Keyed by table name. Only base tables of the connected database / `public` schema. */
+  tables: Map<string, TableInfo>;
+  foreignKeys: ForeignKeyInfo[];
+  /** e.g. "10.11.19-MariaDB-0+deb12u1", "PostgreSQL 15.20 …" */
+  serverVersion: string;
+}
+
+export type Row = Record<string, unknown>;
+
+/** Anything that runs SQL text with bound parameters (placeholders written by `Dialect.placeholder`). */
+export interface Queryable {
+  query(sqlText: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface ImportTransaction extends Queryable {
+  /**
+   * Foreign keys are checked by the engine itself before commit (orphan report): MySQL switches
+   * foreign_key_checks off for the transaction, PostgreSQL defers its (DEFERRABLE) constraints.
+   */
+  relaxForeignKeys(): Promise<void>;
+  /** Deletes every row of the table (never TRUNCATE: on MySQL it commits implicitly). Returns rows deleted. */
+  deleteAll(table: TableInfo): Promise<number>;
+  /**
+   * Bulk insert (multi-row VALUES, jsonb_to_recordset, COPY…: never one statement per row) of rows given in
+   * canonical form, one array per row in `columns` order. Returns the number of rows written; throws a
+   * PodMigrateError naming table (and row/column when the database says) on failure.
+   */
+  insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number>;
+}
+
+export interface DatabaseConnection extends Queryable {
+  readonly dialect: Dialect;
+  /** The connection settings with the password removed, for messages. */
+  readonly displayName: string;
+  introspect(): Promise<SchemaInfo>;
+  /**
+   * Streams a table's rows in canonical form (one array per row in `columns` order), ordered by `orderBy`
+   * (default: the primary key), with bounded memory.
+   */
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
+  /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
+  streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
+  /** Runs `work` in one transaction: commit when it resolves, rollback when it throws. */
+  transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Moves the sequence / AUTO_INCREMENT of each auto-increment column past max(column), so that the
+   * application can insert new rows. Run after commit (on MySQL it is DDL).
+   */
+  resetSequences(tables: TableInfo[]): Promise<void>;
+  /** Runs a multi-statement SQL script (schema fixtures, createdb data). No parameters. */
+  executeScript(sqlText: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Quotes an identifier (table or column name) for this dialect; rejects names that cannot be quoted safely. */
+  quoteIdent(name: string): string;
+  /** The placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
+  placeholder(index: number): string;
+  connect(settings: ConnectionSettings): Promise<DatabaseConnection>;
+  /**
+   * How the database compares text in a UNIQUE index on the given column's collation, as a folding function:
+   * two strings collide iff their folds are equal (PostgreSQL: identity; MariaDB `utf8mb4_general_ci`:
+   * case and accents folded). Used by the tag builder so that tag names never collide on the target.
+   */
+  uniqueFold(collation: string | null): (text: string) => string;
+}

@@ -1,0 +1,50 @@
+/**
+ * One error class for everything pod-migrate refuses or fails to do (umzug's model): a stable `code`,
+ * the place it concerns (table, row, column) where that is known, and the underlying `cause`.
+ */
+export interface ErrorPlace {
+  table?: string;
+  /** Row number (1-based, in dump or stream order) or the row's primary key. */
+  row?: number | string;
+  column?: string;
+}
+
+export type ErrorCode =
+  | 'USAGE' // bad command line, missing connection string…
+  | 'PLAN_INVALID' // the plan does not validate (see PlanValidationError)
+  | 'DUMP_INVALID' // the dump file is not readable or not in Pod's format
+  | 'SCHEMA_MISMATCH' // a dump table/column unknown to the plan or the live schema, missing NOT NULL default…
+  | 'VALUE_INVALID' // a value that cannot be converted to its target column type
+  | 'INTEGRITY' // orphan rows, constraint violations
+  | 'VERSION_GATE' // the database is not the Pod version the plan expects
+  | 'VERIFY_FAILED' // verify found differences
+  | 'COMMAND_FAILED' // a plan command step exited non-zero
+  | 'DATABASE'; // anything the database itself reported
+
+export class PodMigrateError extends Error {
+  readonly code: ErrorCode;
+  readonly place: ErrorPlace;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; place?: ErrorPlace } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'PodMigrateError';
+    this.code = code;
+    this.place = options.place ?? {};
+  }
+
+  /** "table video_video, row 12, column title: message" */
+  describe(): string {
+    const where = [
+      this.place.table !== undefined ? `table ${this.place.table}` : undefined,
+      this.place.row !== undefined ? `row ${this.place.row}` : undefined,
+      this.place.column !== undefined ? `column ${this.place.column}` : undefined,
+    ].filter(Boolean);
+    return where.length > 0 ? `${where.join(', ')}: ${this.message}` : this.message;
+  }
+}
+
+/** Exit codes of the CLI: 0 success, 1 the migration (or verification) failed, 2 bad usage or invalid plan. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof PodMigrateError && (error.code === 'USAGE' || error.code === 'PLAN_INVALID')) return 2;
+  return 1;
+}
