@@ -142,7 +142,7 @@ export interface SqlStep extends StepBase {
 }
 /**
  * A data check with an optional fix: `find` lists the problems (each row is printed), `fix` (live mode only)
- * repairs them; both run in one transaction on `database`.
+ * repairs them; both run in one transaction on `database`. `find` and `fix` name templates.
  */
 export interface CheckStep extends StepBase {
   type: 'check';
@@ -165,6 +165,13 @@ export interface ReminderStep extends StepBase {
 
 export type Step = ExportStep | ImportStep | TagsStep | VerifyStep | SqlStep | CheckStep | CommandStep | ReminderStep;
 
+/** In an overlay plan: `{ name: x, remove: true }` removes the base plan's step `x` (no `type` needed). */
+export interface StepRemoval {
+  name: string;
+  remove: true;
+  why?: string;
+}
+
 /** The plan file as written (before `extends` is resolved). */
 export interface PlanInput {
   $schema?: string;
@@ -179,7 +186,7 @@ export interface PlanInput {
   tables?: TableEntryInput[];
   templates?: Record<string, TemplateInput>;
   tags?: TagSet[];
-  steps?: Step[];
+  steps?: Array<Step | StepRemoval>;
 }
 
 /** A table after defaults: every field present. */
