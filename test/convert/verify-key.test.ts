@@ -1,0 +1,180 @@
+import { canonicalKey, NULL_KEY, rowDigest, RowHasher, TableChecksum } from '../../src/convert/verify-key';
+import { fromDumpValue } from '../../src/convert/dump-values';
+import type { LogicalType } from '../../src/convert/logical-types';
+
+describe('canonicalKey', () => {
+  it('booleans are 1/0, however spelled', () => {
+    expect(canonicalKey(true, 'boolean')).toBe('1');
+    expect(canonicalKey(false, 'boolean')).toBe('0');
+    expect(canonicalKey(1, 'boolean')).toBe('1');
+    expect(canonicalKey('false', 'boolean')).toBe('0');
+  });
+
+  it('NULL has its own key: not the text "NULL", not "", not "\\u0000"', () => {
+    const keys = [canonicalKey(null, 'text'), canonicalKey('NULL', 'text'), canonicalKey('', 'text'), canonicalKey('\u0000', 'text'), canonicalKey('\u0000\u0000', 'text')];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(canonicalKey(null, 'text')).toBe(NULL_KEY);
+    expect(canonicalKey(undefined, 'integer')).toBe(NULL_KEY);
+    expect(canonicalKey('NULL', 'text')).toBe('NULL');
+  });
+
+  it('integers exactly, whether number, bigint or decimal text', () => {
+    expect(canonicalKey(42, 'integer')).toBe('42');
+    expect(canonicalKey('42', 'integer')).toBe('42');
+    expect(canonicalKey(-0, 'integer')).toBe('0');
+    expect(canonicalKey('-9223372036854775808', 'integer')).toBe('-9223372036854775808');
+    expect(canonicalKey(-9223372036854775808n, 'integer')).toBe('-9223372036854775808');
+    expect(canonicalKey(1e21, 'integer')).toBe('1000000000000000000000');
+    expect(canonicalKey('007', 'integer')).toBe('7');
+  });
+
+  it('decimals without insignificant zeros; floats at a fixed precision', () => {
+    expect(canonicalKey('1.50', 'decimal')).toBe('1.5');
+    expect(canonicalKey('001.500', 'decimal')).toBe('1.5');
+    expect(canonicalKey('-0.0', 'decimal')).toBe('0');
+    expect(canonicalKey('1e3', 'decimal')).toBe('1000');
+    expect(canonicalKey('0.00012', 'decimal')).toBe('0.00012');
+    expect(canonicalKey(1.5, 'decimal')).toBe('1.5');
+    expect(canonicalKey(0.1 + 0.2, 'float')).toBe(canonicalKey(0.3, 'float'));
+    expect(canonicalKey(1 / 3, 'float')).toBe('0.333333333333333');
+    expect(canonicalKey(-0, 'float')).toBe('0');
+  });
+
+  it('datetimes canonical, with or without microseconds', () => {
+    expect(canonicalKey('2023-06-15 08:00:00', 'datetime')).toBe('2023-06-15 08:00:00.000000');
+    expect(canonicalKey('2023-06-15T10:00:00+02:00', 'datetime')).toBe('2023-06-15 08:00:00.000000');
+    expect(canonicalKey(new Date('2023-06-15T08:00:00.123Z'), 'datetime')).toBe('2023-06-15 08:00:00.123000');
+    expect(canonicalKey('2023-06-15 08:00:00.123456', 'datetime')).not.toBe(canonicalKey('2023-06-15 08:00:00', 'datetime'));
+    expect(canonicalKey('2023-06-15 08:00:00.123456', 'datetime', { dropMicroseconds: true })).toBe(canonicalKey('2023-06-15 08:00:00', 'datetime'));
+    expect(canonicalKey('12:34:56.5', 'time')).toBe('12:34:56.500000');
+    expect(canonicalKey('12:34:56.5', 'time', { dropMicroseconds: true })).toBe('12:34:56.000000');
+    expect(canonicalKey('2100-01-01', 'date')).toBe('2100-01-01');
+  });
+
+  it('uuids as 32 hex digits, with or without dashes', () => {
+    expect(canonicalKey('CF310303-1859-4E14-B06B-A6468106B398', 'uuid')).toBe('cf31030318594e14b06ba6468106b398');
+    expect(canonicalKey('cf31030318594e14b06ba6468106b398', 'uuid')).toBe('cf31030318594e14b06ba6468106b398');
+  });
+
+  it('JSON text and JSON value give the same key; spacing, key order and escapes vanish', () => {
+    const keys = [
+      canonicalKey({ json: '{"b": [1, 2.0, null], "a": "é"}' }, 'json'),
+      canonicalKey({ json: '{"a":"\\u00e9","b":[1,2,null]}' }, 'json'),
+      canonicalKey('{ "a" : "é" , "b" : [ 1 , 2 , null ] }', 'json'),
+      canonicalKey(fromDumpValue({ b: [1, 2, null], a: 'é' }, { name: 'c', type: 'json' }), 'json'),
+    ];
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toBe('{"a":"é","b":[1,2,null]}');
+    expect(canonicalKey({ json: '[1, 2]' }, 'json')).not.toBe(canonicalKey({ json: '[2, 1]' }, 'json'));
+    expect(canonicalKey({ json: '"NULL"' }, 'json')).not.toBe(canonicalKey(null, 'json'));
+    expect(canonicalKey({ json: 'null' }, 'json')).not.toBe(canonicalKey(null, 'json'));
+  });
+
+  it('intervals as integer microseconds, inet as PostgreSQL prints it, binary as base64', () => {
+    expect(canonicalKey(5400000000, 'interval')).toBe('5400000000');
+    expect(canonicalKey('FE80:0:0:0:0:0:0:1', 'inet')).toBe('fe80::1');
+    expect(canonicalKey('fe80::1/128', 'inet')).toBe('fe80::1');
+    expect(canonicalKey('10.0.0.1/32', 'inet')).toBe('10.0.0.1');
+    expect(canonicalKey('10.0.0.0/8', 'inet')).toBe('10.0.0.0/8');
+    expect(canonicalKey(Buffer.from([0, 255]), 'binary')).toBe('AP8=');
+  });
+});
+
+describe('TableChecksum', () => {
+  const types: LogicalType[] = ['integer', 'text', 'boolean', 'datetime', 'json'];
+  const rows = [
+    [1, 'a', true, '2023-06-15 08:00:00.000000', { json: '{"x": 1}' }],
+    [2, 'NULL', false, '2023-06-15 08:00:00.123456', { json: '[]' }],
+    [3, null, null, null, null],
+    [4, '', true, '1970-01-01 00:00:00.000000', { json: '{"y": [1, 2]}' }],
+  ];
+
+  function checksum(list: unknown[][], options = {}): TableChecksum {
+    const c = new TableChecksum(options);
+    for (const r of list) c.add(r, types, String(r[0]));
+    return c;
+  }
+
+  it('does not depend on row order', () => {
+    const a = checksum(rows);
+    const b = checksum([rows[2], rows[0], rows[3], rows[1]]);
+    expect(a.count).toBe(4);
+    expect(a.digest).toMatch(/^[0-9a-f]{32}$/);
+    expect(b.digest).toBe(a.digest);
+    expect(b.signature).toBe(a.signature);
+    expect(a.equals(b)).toBe(true);
+  });
+
+  it('counts duplicates, and notices a missing, changed or extra row', () => {
+    const base = checksum(rows);
+    const dup = checksum([...rows, rows[1]]);
+    expect(dup.count).toBe(5);
+    expect(dup.digest).not.toBe(base.digest);
+    // the same multiset of rows with one row doubled and another dropped differs too
+    expect(checksum([rows[0], rows[0], rows[2], rows[3]]).digest).not.toBe(base.digest);
+    expect(checksum(rows.slice(1)).digest).not.toBe(base.digest);
+    const changed = rows.map((r) => [...r]);
+    changed[1][1] = null; // the text "NULL" becoming NULL is a difference
+    expect(checksum(changed).digest).not.toBe(base.digest);
+  });
+
+  it('sees a spelling difference as no difference (json text, uuid dashes, datetime T/Z)', () => {
+    const t: LogicalType[] = ['json', 'uuid', 'datetime'];
+    const a = new TableChecksum();
+    a.add([{ json: '{"b": 1, "a": 2}' }, 'CF310303-1859-4E14-B06B-A6468106B398', '2023-06-15T08:00:00Z'], t);
+    const b = new TableChecksum();
+    b.add([{ json: '{"a":2,"b":1}' }, 'cf31030318594e14b06ba6468106b398', '2023-06-15 08:00:00.000000'], t);
+    expect(a.digest).toBe(b.digest);
+  });
+
+  it('length-prefixes the values: ["a","bc"] differs from ["ab","c"]', () => {
+    const t: LogicalType[] = ['text', 'text'];
+    expect(rowDigest(['a', 'bc'], t).equals(rowDigest(['ab', 'c'], t))).toBe(false);
+    expect(rowDigest(['1:a', ''], t).equals(rowDigest(['', '1:a'], t))).toBe(false);
+    expect(rowDigest([null, 'x'], t).equals(rowDigest(['\u0000', 'x'], t))).toBe(false);
+    expect(rowDigest(['\ud800'], ['text']).equals(rowDigest(['\ufffd'], ['text']))).toBe(false); // lone surrogates
+  });
+
+  it('drops microseconds when asked (tells Pod exporter loss from corruption)', () => {
+    const exact = rows.map((r) => [...r]);
+    const podExported = rows.map((r) => [r[0], r[1], r[2], typeof r[3] === 'string' ? `${r[3].slice(0, 19)}.000000` : r[3], r[4]]);
+    expect(checksum(exact).digest).not.toBe(checksum(podExported).digest);
+    expect(checksum(exact, { dropMicroseconds: true }).digest).toBe(checksum(podExported, { dropMicroseconds: true }).digest);
+  });
+
+  it('keeps per-row digests by key when asked, to name the rows that differ', () => {
+    const a = checksum(rows, { keepRows: true });
+    const changed = rows.map((r) => [...r]);
+    changed[3][1] = 'changed';
+    const b = checksum(changed, { keepRows: true });
+    expect(a.rows!.size).toBe(4);
+    const differing = [...a.rows!].filter(([k, d]) => b.rows!.get(k) !== d).map(([k]) => k);
+    expect(differing).toEqual(['4']);
+    expect(checksum(rows).rows).toBeUndefined();
+    // rows sharing a key are summed, order-independently
+    const c = new TableChecksum({ keepRows: true });
+    const d = new TableChecksum({ keepRows: true });
+    c.add(rows[0], types, 'k');
+    c.add(rows[1], types, 'k');
+    d.add(rows[1], types, 'k');
+    d.add(rows[0], types, 'k');
+    expect(c.rows!.get('k')).toBe(d.rows!.get('k'));
+  });
+
+  it('merges partial checksums', () => {
+    const whole = checksum(rows, { keepRows: true });
+    const a = checksum(rows.slice(0, 2), { keepRows: true });
+    a.merge(checksum(rows.slice(2), { keepRows: true }));
+    expect(a.signature).toBe(whole.signature);
+    expect(a.rows).toEqual(whole.rows);
+  });
+
+  it('is also exported as RowHasher, and is quick', () => {
+    expect(RowHasher).toBe(TableChecksum);
+    const c = new TableChecksum();
+    const started = Date.now();
+    for (let i = 0; i < 100_000; i++) c.add([i, `title ${i}`, i % 2 === 0, '2023-06-15 08:00:00.000000', { json: '{"a": 1}' }], types);
+    expect(c.count).toBe(100_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
