@@ -1,0 +1,225 @@
+/**
+ * The command line (commander). `runCli(argv, io)` runs one command and resolves to its exit code:
+ * 0 success, 1 the migration / verification failed, 2 bad usage or an invalid plan.
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { connect } from '../dialects';
+import type { DatabaseConnection } from '../dialects/dialect';
+import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
+import { exportDump } from '../engine/export';
+import { importDump } from '../engine/import';
+import { CollectingReporter } from '../engine/reporter';
+import { runPlan } from '../engine/run';
+import { formatSummary } from '../engine/summary';
+import { formatVerify, verifyMigration } from '../engine/verify';
+import { exitCodeFor, PodMigrateError } from '../errors';
+import { explainPlan, flavorFor, formatProblem, loadPlan, PlanValidationError, validatePlanFile } from '../plan';
+import type { ResolvedPlan } from '../plan/types';
+import { TerminalReporter, type Output } from './terminal-reporter';
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** The plan shipped with pod-migrate, used when --plan is not given. */
+export const DEFAULT_PLAN = resolve(__dirname, '..', '..', 'plans', 'v3-to-v4.yaml');
+
+interface CommonOptions {
+  plan?: string;
+  source?: string;
+  target?: string;
+  dump?: string;
+  baseDir?: string;
+  dry?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  const reporterFor = (options: CommonOptions) => new CollectingReporter(new TerminalReporter(io.stderr, { verbose: options.verbose }));
+  const dumpPathOf = (options: CommonOptions, plan: ResolvedPlan) => resolve(io.cwd, options.dump ?? resolve(options.baseDir ?? io.cwd, plan.dump.file));
+  const planOf = (path: string | undefined) => loadPlan(path ? resolve(io.cwd, path) : DEFAULT_PLAN);
+  const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean): ConnectionSettings | undefined => {
+    if (!required && given === undefined && !io.env[role === 'source' ? 'POD_MIGRATE_SOURCE' : 'POD_MIGRATE_TARGET']) return undefined;
+    return resolveConnectionUrl(given, role, io.env);
+  };
+  const withConnection = async <T>(settings: ConnectionSettings, work: (db: DatabaseConnection) => Promise<T>): Promise<T> => {
+    const db = await connect(settings);
+    try {
+      return await work(db);
+    } finally {
+      await db.close();
+    }
+  };
+
+  const program = new Command('pod-migrate')
+    .description('Moves the data of an Esup-Pod platform from Pod 3.8.x to Pod 4.0.x, as declared in a YAML plan.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+
+  const dbOptions = (command: Command) =>
+    command
+      .option('--dump <file>', 'dump file (default: the plan\'s dump.file under --base-dir)')
+      .option('--base-dir <dir>', 'folder the plan\'s dump path is relative to (default: current folder)')
+      .option('-v, --verbose', 'one line per table');
+
+  const plan = program.command('plan').description('validate, explain and run migration plans');
+
+  plan
+    .command('validate')
+    .description('check a plan (and the plans it extends) against the schema and the semantic rules')
+    .argument('[plan]', 'plan file', DEFAULT_PLAN)
+    .addHelpText('after', examples(['pod-migrate plan validate plans/v3-to-v4.yaml', 'pod-migrate plan validate plans/examples/univ-fork.yaml']))
+    .action((file: string) => {
+      const { plan: resolved, problems } = validatePlanFile(resolve(io.cwd, file));
+      if (problems.length > 0) {
+        for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
+        io.stderr.write(`${problems.length} problem(s): the plan is not valid\n`);
+        exitCode = 2;
+        return;
+      }
+      print(`${file}: valid — plan ${resolved!.name}, ${resolved!.tables.length} tables, ${resolved!.tags.length} tag sets, ${resolved!.steps.length} steps`);
+    });
+
+  plan
+    .command('explain')
+    .description('print the resolved plan (after extends): tables in order, column rules, templates rendered for a dialect, steps')
+    .argument('[plan]', 'plan file', DEFAULT_PLAN)
+    .addOption(new Option('--dialect <dialect>', 'dialect to render the SQL templates for').choices(['mysql', 'postgres']).default('postgres'))
+    .addHelpText('after', examples(['pod-migrate plan explain plans/v3-to-v4.yaml --dialect mysql']))
+    .action(async (file: string, options: { dialect: 'mysql' | 'postgres' }) => {
+      const resolved = await loadPlan(resolve(io.cwd, file));
+      print(explainPlan(resolved, flavorFor(options.dialect)));
+    });
+
+  dbOptions(
+    plan
+      .command('run')
+      .description('run every step of the plan: export the v3 database, import into v4 (one transaction), rebuild tags, verify, remind')
+      .argument('[plan]', 'plan file', DEFAULT_PLAN)
+      .option('--source <url>', 'v3 database (mysql://, mariadb://, postgres://), or POD_MIGRATE_SOURCE')
+      .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
+      .option('--dry', 'touch nothing: say exactly what each step would do')
+      .option('--createDB', 'run the plan\'s createDB command first (the target must be empty)')
+      .option('--onlytags', 'rebuild only the Tagulous tag tables, from the existing dump')
+      .option('--pod-dir <dir>', 'the Pod 4 folder where command steps run (make createDB)')
+      .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
+      .option('--json', 'print the end summary as JSON on stdout'),
+  )
+    .addHelpText('after', examples([
+      'pod-migrate plan run plans/v3-to-v4.yaml --source mysql://pod:secret@db3/pod --target postgres://pod@db4/pod --dry',
+      'POD_MIGRATE_SOURCE=mysql://… POD_MIGRATE_TARGET=mysql://… pod-migrate plan run plans/v3-to-v4.yaml',
+      'pod-migrate plan run plans/v3-to-v4.yaml --target mysql://pod@db4/pod --onlytags',
+    ]))
+    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean }) => {
+      const resolved = await planOf(file);
+      const reporter = reporterFor(options);
+      const { summary, error } = await runPlan({
+        plan: resolved,
+        dry: Boolean(options.dry),
+        createDB: Boolean(options.createDB),
+        onlyTags: Boolean(options.onlytags),
+        source: settingsOf(options.source, 'source', false),
+        target: settingsOf(options.target, 'target', false),
+        dumpPath: dumpPathOf(options, resolved),
+        podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
+        force: Boolean(options.force),
+        reporter,
+      });
+      if (options.json) print(JSON.stringify(summary, null, 2));
+      else print(formatSummary(summary));
+      if (error) throw error;
+    });
+
+  dbOptions(
+    program
+      .command('export')
+      .description('v3 database → dump file, in Pod\'s format (streamed; written to a temporary file renamed when complete, mode 0600)')
+      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
+      .option('--source <url>', 'v3 database, or POD_MIGRATE_SOURCE')
+      .option('--dry', 'write nothing: count what would be exported')
+      .option('--force', 'go on (with a warning) when the source is not the Pod version the plan expects'),
+  )
+    .addHelpText('after', examples(['pod-migrate export --source mysql://pod@db3/pod --dump /backup/v3_exported_tables.json']))
+    .action(async (options: CommonOptions & { force?: boolean }) => {
+      const resolved = await planOf(options.plan);
+      const source = settingsOf(options.source, 'source', true)!;
+      const reporter = reporterFor(options);
+      const dumpPath = dumpPathOf(options, resolved);
+      const result = await withConnection(source, (db) => exportDump({ plan: resolved, source: db, dumpPath, dry: Boolean(options.dry), reporter, force: Boolean(options.force) }));
+      const rows = result.tables.reduce((n, t) => n + t.written, 0);
+      print(options.dry ? `dry run: nothing written (${result.tables.length} tables would be exported to ${dumpPath})` : `exported ${result.tables.length} tables, ${rows} rows to ${dumpPath}`);
+    });
+
+  dbOptions(
+    program
+      .command('import')
+      .description('dump file → v4 database, in one transaction (nothing written on any error); sequences reset after commit')
+      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
+      .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
+      .option('--dry', 'write nothing: per table, rows, column mapping, conversions and SQL')
+      .option('--onlytags', 'rebuild only the Tagulous tag tables')
+      .option('--force', 'go on (with a warning) when the target is not the Pod version the plan expects'),
+  )
+    .addHelpText('after', examples(['pod-migrate import --target postgres://pod@db4/pod --dump v3_exported_tables.json --dry']))
+    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean }) => {
+      const resolved = await planOf(options.plan);
+      const target = settingsOf(options.target, 'target', true)!;
+      const reporter = reporterFor(options);
+      const dumpPath = dumpPathOf(options, resolved);
+      const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force) }));
+      const rows = result.tables.reduce((n, t) => n + t.written, 0);
+      print(options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`);
+    });
+
+  dbOptions(
+    program
+      .command('verify')
+      .description('row counts and checksums per table, source side (dump or v3 database) against the v4 database')
+      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
+      .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
+      .option('--source <url>', 'compare with the v3 database instead of the dump'),
+  )
+    .addHelpText('after', examples(['pod-migrate verify --target postgres://pod@db4/pod --dump v3_exported_tables.json', 'pod-migrate verify --target … --source mysql://pod@db3/pod']))
+    .action(async (options: CommonOptions) => {
+      const resolved = await planOf(options.plan);
+      const target = settingsOf(options.target, 'target', true)!;
+      const source = settingsOf(options.source, 'source', false);
+      const reporter = reporterFor(options);
+      const result = await withConnection(target, async (db) =>
+        source
+          ? withConnection(source, (src) => verifyMigration({ plan: resolved, target: db, source: src, reporter }))
+          : verifyMigration({ plan: resolved, target: db, dumpPath: dumpPathOf(options, resolved), reporter }),
+      );
+      print(formatVerify(result));
+      if (!result.ok) exitCode = 1;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof PlanValidationError) {
+      for (const p of error.problems) io.stderr.write(`${formatProblem(p)}\n`);
+      return 2;
+    }
+    const message = error instanceof PodMigrateError ? error.describe() : io.env.POD_MIGRATE_DEBUG ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error));
+    io.stderr.write(`error: ${redactSecrets(message)}\n`);
+    return exitCodeFor(error);
+  }
+  return exitCode;
+}

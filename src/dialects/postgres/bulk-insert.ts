@@ -1,0 +1,119 @@
+/**
+ * Bulk insert through one bound parameter per batch:
+ *
+ *   INSERT INTO "public"."t" ("a", "b") OVERRIDING SYSTEM VALUE
+ *   SELECT r."c0", r."c1" FROM json_to_recordset($1::json) AS r("c0" integer, "c1" jsonb)
+ *
+ * The batch is a JSON array of row objects keyed c0, c1… (short keys, whatever the column names), built as text by
+ * the encoders (codec.ts) and cut at about BATCH_BYTES. json_to_recordset rather than jsonb_to_recordset: a json
+ * column then receives its document's text unchanged (jsonb would normalise it), a jsonb column still gets it parsed,
+ * and the server does not build a jsonb copy of the whole batch. OVERRIDING SYSTEM VALUE lets explicit ids into
+ * GENERATED ALWAYS identity columns too (it changes nothing for BY DEFAULT ones and plain columns).
+ */
+import type { CanonicalValue } from '../../convert/logical-types';
+import { PodMigrateError } from '../../errors';
+import type { ColumnInfo, TableInfo } from '../dialect';
+import { makeEncoder, ValueProblem } from './codec';
+import { toPodMigrateError } from './errors';
+import { qualifiedTable, quoteIdent } from './quote';
+
+/** Target size of one batch document (characters of JSON text). */
+export const BATCH_BYTES = 8 * 1024 * 1024;
+
+export type RunQuery = (sqlText: string, params: readonly unknown[]) => Promise<{ rowCount: number }>;
+
+export interface InsertOptions {
+  batchBytes?: number;
+}
+
+/** Names a row in errors: its primary-key value when the key is one column among those inserted, else its 1-based index. */
+function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[], index: number): number | string {
+  if (table.primaryKey.length === 1) {
+    const at = columns.findIndex((c) => c.name === table.primaryKey[0]);
+    const value = at >= 0 ? row[at] : undefined;
+    if (typeof value === 'number' || typeof value === 'string') return value;
+  }
+  return index + 1;
+}
+
+export function insertStatement(table: TableInfo, columns: ColumnInfo[]): string {
+  const targets = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const picks = columns.map((_, i) => `r."c${i}"`).join(', ');
+  const record = columns.map((c, i) => `"c${i}" ${c.nativeType}`).join(', ');
+  return `INSERT INTO ${qualifiedTable(table.name)} (${targets}) OVERRIDING SYSTEM VALUE SELECT ${picks} FROM json_to_recordset($1::json) AS r(${record})`;
+}
+
+export async function insertRows(
+  run: RunQuery,
+  table: TableInfo,
+  columns: ColumnInfo[],
+  rows: CanonicalValue[][],
+  options: InsertOptions = {},
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (columns.length === 0) {
+    throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot insert rows without any column', { place: { table: table.name } });
+  }
+  const limit = options.batchBytes ?? BATCH_BYTES;
+  const statement = insertStatement(table, columns);
+  const encoders = columns.map((c) => makeEncoder(c));
+  const keys = columns.map((_, i) => `"c${i}":`);
+
+  // Every row is encoded (and so validated) before the first batch leaves: a NUL byte or a malformed value in the
+  // last row refuses the whole call without sending anything.
+  const batches: Array<{ text: string; first: number; count: number }> = [];
+  let parts: string[] = [];
+  let size = 2;
+  let first = 0;
+  for (let r = 0; r < rows.length; r += 1) {
+    const row = rows[r];
+    if (!Array.isArray(row) || row.length !== columns.length) {
+      throw new PodMigrateError(
+        'SCHEMA_MISMATCH',
+        `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`,
+        { place: { table: table.name, row: r + 1 } },
+      );
+    }
+    let text = '{';
+    let separator = '';
+    for (let c = 0; c < encoders.length; c += 1) {
+      let fragment: string | null;
+      try {
+        fragment = encoders[c](row[c]);
+      } catch (error) {
+        if (!(error instanceof ValueProblem)) throw error;
+        throw new PodMigrateError('VALUE_INVALID', `${error.message} (column type ${columns[c].nativeType})`, {
+          cause: error,
+          place: { table: table.name, row: rowLabel(table, columns, row, r), column: columns[c].name },
+        });
+      }
+      if (fragment === null) continue;
+      text += separator + keys[c] + fragment;
+      separator = ',';
+    }
+    text += '}';
+    if (parts.length > 0 && size + text.length + 1 > limit) {
+      batches.push({ text: `[${parts.join(',')}]`, first, count: parts.length });
+      parts = [];
+      size = 2;
+      first = r;
+    }
+    parts.push(text);
+    size += text.length + 1;
+  }
+  batches.push({ text: `[${parts.join(',')}]`, first, count: parts.length });
+  parts = [];
+
+  let written = 0;
+  for (const batch of batches) {
+    try {
+      const result = await run(statement, [batch.text]);
+      written += result.rowCount;
+    } catch (error) {
+      const range = batch.count === 1 ? `row ${batch.first + 1}` : `rows ${batch.first + 1}–${batch.first + batch.count}`;
+      throw toPodMigrateError(error, { action: `inserting ${range} of this batch into ${table.name}`, place: { table: table.name } });
+    }
+    batch.text = '';
+  }
+  return written;
+}

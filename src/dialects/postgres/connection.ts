@@ -1,0 +1,292 @@
+/**
+ * A PostgreSQL database behind a slonik pool (pg driver). Every statement goes through `toSlonikQuery` (SQL text with
+ * `$n` placeholders → slonik token); multi-statement scripts go through a short-lived plain node-postgres client,
+ * because slonik's driver uses the extended protocol (one statement per query).
+ */
+import pg from 'pg';
+import { createPool, SlonikError, sql, type ClientConfigurationInput, type CommonQueryMethods, type DatabasePool } from 'slonik';
+import { createPgDriverFactory } from '@slonik/pg-driver';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import type { CanonicalValue } from '../../convert/logical-types';
+import { PodMigrateError } from '../../errors';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, TableInfo } from '../dialect';
+import type { ConnectionSettings } from '../url';
+import { insertRows } from './bulk-insert';
+import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
+import { findServerError, toPodMigrateError } from './errors';
+import { introspect } from './introspect';
+import { toSlonikQuery } from './query';
+import { qualifiedTable, quoteIdent } from './quote';
+import { cursorBatches } from './stream';
+
+/** Rows per FETCH when streaming. */
+export const FETCH_SIZE = 2000;
+
+/** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD …` for the startup packet's `options`. */
+function startupOptions(extra: string | undefined): string {
+  const settings = Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value.replace(/([\\ ])/g, '\\$1')}`);
+  return [extra, ...settings].filter(Boolean).join(' ');
+}
+
+/** A Unix-socket directory: the URL's host when it is a path, or `?socketPath=` / `?host=` holding a path. */
+function socketDirectory(settings: ConnectionSettings): string | undefined {
+  return [settings.host, settings.options.socketPath, settings.options.host].find((h) => typeof h === 'string' && h.startsWith('/'));
+}
+
+/** TLS settings from the URL's query string (sslmode=disable|prefer|require|no-verify|verify-ca|verify-full, ssl=true). */
+function tlsOptions(options: Record<string, string>): TlsOptions | undefined {
+  const mode = (options.sslmode ?? (options.ssl === 'true' || options.ssl === '1' ? 'verify-full' : 'disable')).toLowerCase();
+  switch (mode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      return undefined;
+    case 'require':
+    case 'no-verify':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+    default:
+      throw new PodMigrateError('USAGE', `unsupported sslmode "${mode}" (disable, require, no-verify, verify-ca or verify-full)`);
+  }
+}
+
+/** The libpq-style URI slonik wants (it carries the password: never printed, never put into a message). */
+function connectionUri(settings: ConnectionSettings): string {
+  const auth = settings.password
+    ? `${encodeURIComponent(settings.user)}:${encodeURIComponent(settings.password)}`
+    : encodeURIComponent(settings.user);
+  const socket = socketDirectory(settings);
+  const query = new URLSearchParams();
+  query.set('application_name', settings.options.application_name ?? 'pod-migrate');
+  query.set('options', startupOptions(settings.options.options));
+  // A socket directory goes percent-encoded into the host part (slonik's parser decodes the host).
+  const host = socket
+    ? encodeURIComponent(socket)
+    : settings.host.includes(':') && !settings.host.startsWith('[')
+      ? `[${settings.host}]`
+      : settings.host;
+  return `postgresql://${auth}@${host}:${settings.port}/${encodeURIComponent(settings.database)}?${query.toString()}`;
+}
+
+function pgClientConfig(settings: ConnectionSettings): pg.ClientConfig {
+  const socket = socketDirectory(settings);
+  return {
+    host: socket ?? settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    database: settings.database,
+    ssl: tlsOptions(settings.options) ?? false,
+    application_name: settings.options.application_name ?? 'pod-migrate',
+    options: startupOptions(settings.options.options),
+  };
+}
+
+function clientConfiguration(settings: ConnectionSettings): ClientConfigurationInput {
+  const ssl = tlsOptions(settings.options);
+  return {
+    driverFactory: createPgDriverFactory(),
+    // Values of these types arrive as the server's text; codec.ts decodes them (no Date, no float for int8/numeric).
+    typeParsers: RAW_TEXT_TYPES.map((name) => ({ name, parse: (value: string) => value })),
+    // A migration runs long statements and holds long transactions; it must never retry a transaction on its own
+    // (the work function streams input that cannot be replayed).
+    statementTimeout: 'DISABLE_TIMEOUT',
+    idleInTransactionSessionTimeout: 'DISABLE_TIMEOUT',
+    connectionTimeout: 15_000,
+    transactionRetryLimit: 0,
+    queryRetryLimit: 0,
+    connectionRetryLimit: 1,
+    maximumPoolSize: 10,
+    captureStackTrace: false,
+    // The engine reads the source while a target transaction is open: with PostgreSQL on both sides the two pools
+    // share slonik's transaction context, which would otherwise refuse the source's queries.
+    dangerouslyAllowForeignConnections: true,
+    ...(ssl ? { ssl } : {}),
+  };
+}
+
+async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonly unknown[] = []) {
+  return db.query(toSlonikQuery(sqlText, params));
+}
+
+class PostgresImportTransaction implements ImportTransaction {
+  constructor(
+    private readonly connection: CommonQueryMethods,
+    private readonly settings: ConnectionSettings,
+  ) {}
+
+  async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    try {
+      return [...(await runQuery(this.connection, sqlText, params)).rows] as Row[];
+    } catch (error) {
+      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+    }
+  }
+
+  async relaxForeignKeys(): Promise<void> {
+    // Django declares its foreign keys DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, after the engine's own check.
+    await this.query('SET CONSTRAINTS ALL DEFERRED');
+  }
+
+  async deleteAll(table: TableInfo): Promise<number> {
+    try {
+      return (await runQuery(this.connection, `DELETE FROM ${qualifiedTable(table.name)}`)).rowCount;
+    } catch (error) {
+      throw toPodMigrateError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
+    }
+  }
+
+  insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
+    return insertRows((text, params) => runQuery(this.connection, text, params), table, columns, rows);
+  }
+}
+
+export class PostgresConnection implements DatabaseConnection {
+  readonly displayName: string;
+
+  private constructor(
+    readonly dialect: Dialect,
+    private readonly pool: DatabasePool,
+    private readonly settings: ConnectionSettings,
+  ) {
+    this.displayName = settings.displayName;
+  }
+
+  static async open(dialect: Dialect, settings: ConnectionSettings): Promise<PostgresConnection> {
+    let pool: DatabasePool;
+    try {
+      pool = await createPool(connectionUri(settings), clientConfiguration(settings));
+      // slonik re-emits query errors on the pool; they are handled where the query was made.
+      pool.on('error', () => undefined);
+      await pool.query(sql.unsafe`SELECT 1`);
+    } catch (error) {
+      throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+    }
+    return new PostgresConnection(dialect, pool, settings);
+  }
+
+  async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    try {
+      return [...(await runQuery(this.pool, sqlText, params)).rows] as Row[];
+    } catch (error) {
+      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+    }
+  }
+
+  async introspect(): Promise<SchemaInfo> {
+    try {
+      return await introspect(this);
+    } catch (error) {
+      throw toPodMigrateError(error, { action: `reading the schema of ${this.displayName}`, settings: this.settings });
+    }
+  }
+
+  async *streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+    if (columns.length === 0) {
+      throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
+    }
+    const order = orderBy ?? table.primaryKey;
+    const select =
+      `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
+      (order.length > 0 ? ` ORDER BY ${order.map(quoteIdent).join(', ')}` : '');
+    const decoders = columns.map((c) => makeDecoder(c));
+    const names = columns.map((c) => c.name);
+    const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;
+    // Result rows are keyed by name: select each column once even if asked twice.
+    let index = 0;
+    for await (const batch of this.batches(select, [], `reading ${table.name}`, table.name)) {
+      for (const raw of batch) {
+        index += 1;
+        const out: CanonicalValue[] = new Array(names.length);
+        for (let c = 0; c < names.length; c += 1) {
+          try {
+            out[c] = decoders[c](raw[names[c]]);
+          } catch (error) {
+            if (!(error instanceof ValueProblem)) throw error;
+            const key = keyAt >= 0 ? raw[names[keyAt]] : undefined;
+            throw new PodMigrateError('VALUE_INVALID', `${error.message} (column type ${columns[c].nativeType})`, {
+              cause: error,
+              place: { table: table.name, row: typeof key === 'number' || typeof key === 'string' ? key : index, column: names[c] },
+            });
+          }
+        }
+        yield out;
+      }
+    }
+  }
+
+  async *streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    for await (const batch of this.batches(sqlText, params, 'streaming a query')) {
+      for (const row of batch) yield row;
+    }
+  }
+
+  private batches(sqlText: string, params: readonly unknown[], action: string, table?: string) {
+    const body = sqlText.trim().replace(/;\s*$/, '');
+    return cursorBatches(
+      (handler) => this.pool.transaction(handler),
+      (cursor) => toSlonikQuery(`DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR ${body}`, params),
+      (cursor, count) => toSlonikQuery(`FETCH FORWARD ${count} FROM ${quoteIdent(cursor)}`),
+      {
+        fetchSize: FETCH_SIZE,
+        mapError: (error) => toPodMigrateError(error, { action, settings: this.settings, place: table ? { table } : undefined }),
+      },
+    );
+  }
+
+  async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+    try {
+      return await this.pool.transaction((connection) => work(new PostgresImportTransaction(connection, this.settings)));
+    } catch (error) {
+      // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
+      if (error instanceof SlonikError || findServerError(error)) {
+        throw toPodMigrateError(error, { action: 'the import transaction failed', settings: this.settings });
+      }
+      throw error;
+    }
+  }
+
+  async resetSequences(tables: TableInfo[]): Promise<void> {
+    for (const table of tables) {
+      for (const column of table.columns) {
+        if (!column.autoIncrement) continue;
+        const col = quoteIdent(column.name);
+        // Django's sequence-reset SQL: works for serial and identity columns alike.
+        const text =
+          `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
+          `FROM ${qualifiedTable(table.name)}`;
+        try {
+          await runQuery(this.pool, text, [qualifiedTable(table.name), column.name]);
+        } catch (error) {
+          throw toPodMigrateError(error, {
+            action: `resetting the sequence of ${table.name}.${column.name}`,
+            settings: this.settings,
+            place: { table: table.name, column: column.name },
+          });
+        }
+      }
+    }
+  }
+
+  async executeScript(sqlText: string): Promise<void> {
+    const client = new pg.Client(pgClientConfig(this.settings));
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      // Simple-query protocol: the whole script runs as one implicit transaction unless it manages its own.
+      await client.query(sqlText);
+      // pg_dump empties search_path; this session ends here, but a script's settings must never outlive it.
+      await client.query('RESET search_path');
+    } catch (error) {
+      throw toPodMigrateError(error, { action: 'running an SQL script', settings: this.settings });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Bounded-memory reads: a server-side cursor (DECLARE … NO SCROLL CURSOR, FETCH FORWARD n) inside one slonik
+ * transaction on one pooled connection, turned into an async iterator. The producer (the transaction) stays at most
+ * one batch ahead of the consumer; when the consumer stops early (break/return/throw) the producer is told to stop,
+ * the transaction rolls back (closing the cursor) and the connection goes back to the pool.
+ */
+import type { CommonQueryMethods, QuerySqlToken } from 'slonik';
+
+class Cancelled extends Error {
+  constructor() {
+    super('stream closed by its consumer');
+  }
+}
+
+/** A one-slot hand-off between a producer and an async-iterator consumer. */
+class Handoff<T> {
+  private slot: T[] = [];
+  private finished = false;
+  private failure: { error: unknown } | undefined;
+  private cancelled = false;
+  private wakeConsumer: (() => void) | undefined;
+  private wakeProducer: (() => void) | undefined;
+
+  /** Resolves once the item is queued and the queue is back to at most `capacity`; rejects when the consumer left. */
+  async put(item: T, capacity = 1): Promise<void> {
+    if (this.cancelled) throw new Cancelled();
+    this.slot.push(item);
+    this.notifyConsumer();
+    while (this.slot.length > capacity && !this.cancelled) {
+      await new Promise<void>((resolve) => {
+        this.wakeProducer = resolve;
+      });
+    }
+    if (this.cancelled) throw new Cancelled();
+  }
+
+  end(): void {
+    this.finished = true;
+    this.notifyConsumer();
+  }
+
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.notifyConsumer();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.slot = [];
+    this.notifyProducer();
+  }
+
+  /** The next item, or `done` once the producer ended; throws the producer's error. */
+  async take(): Promise<{ done: true } | { done: false; value: T }> {
+    for (;;) {
+      if (this.slot.length > 0) {
+        const value = this.slot.shift() as T;
+        this.notifyProducer();
+        return { done: false, value };
+      }
+      if (this.failure) throw this.failure.error;
+      if (this.finished) return { done: true };
+      await new Promise<void>((resolve) => {
+        this.wakeConsumer = resolve;
+      });
+    }
+  }
+
+  private notifyConsumer(): void {
+    const wake = this.wakeConsumer;
+    this.wakeConsumer = undefined;
+    wake?.();
+  }
+
+  private notifyProducer(): void {
+    const wake = this.wakeProducer;
+    this.wakeProducer = undefined;
+    wake?.();
+  }
+}
+
+export interface CursorOptions {
+  /** Rows per FETCH. */
+  fetchSize: number;
+  /** Maps any error (from the database or the consumer side) before it reaches the consumer. */
+  mapError: (error: unknown) => unknown;
+}
+
+export type Transactor = <T>(handler: (connection: CommonQueryMethods) => Promise<T>) => Promise<T>;
+
+let cursorCounter = 0;
+
+/** Batches of rows of `declareQuery(cursorName)`'s query, fetched `fetchSize` at a time. */
+export async function* cursorBatches(
+  transaction: Transactor,
+  declare: (cursorName: string) => QuerySqlToken,
+  fetch: (cursorName: string, count: number) => QuerySqlToken,
+  options: CursorOptions,
+): AsyncGenerator<Array<Record<string, unknown>>> {
+  cursorCounter += 1;
+  const cursor = `pod_migrate_cursor_${cursorCounter}`;
+  const handoff = new Handoff<Array<Record<string, unknown>>>();
+  const producer = transaction(async (connection) => {
+    await connection.query(declare(cursor));
+    for (;;) {
+      const result = await connection.query(fetch(cursor, options.fetchSize));
+      const rows = result.rows as Array<Record<string, unknown>>;
+      if (rows.length > 0) await handoff.put(rows);
+      if (rows.length < options.fetchSize) break;
+    }
+    // Read-only: nothing to commit, and a rollback also closes the cursor.
+  }).then(
+    () => handoff.end(),
+    (error: unknown) => {
+      if (!(error instanceof Cancelled)) handoff.fail(options.mapError(error));
+    },
+  );
+  try {
+    for (;;) {
+      const next = await handoff.take();
+      if (next.done) break;
+      yield next.value;
+    }
+  } finally {
+    handoff.cancel();
+    await producer;
+  }
+}

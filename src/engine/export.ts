@@ -1,0 +1,136 @@
+/**
+ * Export: v3 database → dump file in Pod's format. Every plan table the source has, rows ordered by primary
+ * key, streamed (bounded memory) into a temporary file renamed into place when complete (mode 0600). The tag
+ * sets become Pod's pseudo-tables, with the exact name list beside Pod's comma-joined string.
+ */
+import type { DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
+import { toDumpValue } from '../convert/dump-values';
+import { openDumpWriter, type DumpWriter } from '../dump/writer';
+import type { ResolvedPlan, TagSet } from '../plan/types';
+import { aggregateTagPairs, joinPodTagName } from '../tags';
+import type { Reporter } from './reporter';
+import { countRows, renderFor } from './sql';
+import { checkVersion } from './version-gate';
+import type { TableTally } from './summary';
+
+export interface ExportOptions {
+  plan: ResolvedPlan;
+  source: DatabaseConnection;
+  dumpPath: string;
+  dry: boolean;
+  reporter: Reporter;
+  /** Only the tag pseudo-tables (for --onlytags). */
+  onlyTags?: boolean;
+  /** Go on when the source is not the Pod version the plan expects (with a warning). */
+  force?: boolean;
+}
+
+export interface ExportResult {
+  tables: TableTally[];
+  missingTables: string[];
+  orphanTagItems: Record<string, number>;
+}
+
+const STEP = 'export';
+const PROGRESS_EVERY = 5000;
+
+export async function exportDump(options: ExportOptions): Promise<ExportResult> {
+  const { plan, source, reporter, dry } = options;
+  const schema = await source.introspect();
+  checkVersion('source', schema, plan.source.pod, { force: options.force, displayName: source.displayName, reporter });
+  const result: ExportResult = { tables: [], missingTables: [], orphanTagItems: {} };
+  const writer = dry ? null : await openDumpWriter(options.dumpPath);
+  try {
+    if (!options.onlyTags) {
+      for (const table of plan.tables) {
+        if (table.strategy === 'skip') continue;
+        const info = schema.tables.get(table.name);
+        if (!info) {
+          result.missingTables.push(table.name);
+          reporter.emit({ type: 'warning', message: `source has no table ${table.name}: not exported` });
+          continue;
+        }
+        result.tables.push(await exportTable(source, info, table.orderBy ?? undefined, writer, reporter));
+      }
+    }
+    for (const set of plan.tags) {
+      const tally = await exportTagSet(plan, set, source, schema, writer, reporter);
+      if (tally) {
+        result.tables.push(tally.tally);
+        result.orphanTagItems[set.name] = tally.orphans;
+      }
+    }
+    await writer?.commit();
+  } catch (error) {
+    await writer?.abort();
+    throw error;
+  }
+  return result;
+}
+
+async function exportTable(
+  source: DatabaseConnection,
+  info: TableInfo,
+  orderBy: string[] | undefined,
+  writer: DumpWriter | null,
+  reporter: Reporter,
+): Promise<TableTally> {
+  const started = Date.now();
+  const total = await countRows(source, source.dialect, info.name);
+  reporter.emit({ type: 'table-start', step: STEP, table: info.name, totalRows: total });
+  if (!writer) {
+    reporter.emit({ type: 'dry', message: `export ${info.name}: ${total} rows, ${info.columns.length} columns` });
+    return { table: info.name, read: total, written: 0, skipped: 0, ms: Date.now() - started };
+  }
+  await writer.beginTable(info.name);
+  let rows = 0;
+  for await (const values of source.streamRows(info, info.columns, orderBy)) {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < info.columns.length; i += 1) row[info.columns[i].name] = toDumpValue(values[i], info.columns[i]);
+    await writer.writeRow(row);
+    rows += 1;
+    if (rows % PROGRESS_EVERY === 0) reporter.emit({ type: 'table-progress', step: STEP, table: info.name, rows, totalRows: total });
+  }
+  await writer.endTable();
+  const ms = Date.now() - started;
+  reporter.emit({ type: 'table-end', step: STEP, table: info.name, rows, ms });
+  return { table: info.name, read: rows, written: rows, skipped: 0, ms };
+}
+
+async function exportTagSet(
+  plan: ResolvedPlan,
+  set: TagSet,
+  source: DatabaseConnection,
+  schema: SchemaInfo,
+  writer: DumpWriter | null,
+  reporter: Reporter,
+): Promise<{ tally: TableTally; orphans: number } | null> {
+  if (!schema.tables.has('tagging_taggeditem') || !schema.tables.has(set.objectTable)) {
+    reporter.emit({ type: 'warning', message: `source has no django-tagging tables: tag set ${set.name} not exported` });
+    return null;
+  }
+  const started = Date.now();
+  const { sql, params } = renderFor(plan, set.query, source);
+  reporter.emit({ type: 'table-start', step: STEP, table: set.dumpTable, totalRows: null });
+  if (writer) await writer.beginTable(set.dumpTable);
+  const pairs = aggregateTagPairs(source.streamQuery(sql, params));
+  let objects = 0;
+  let items = 0;
+  for await (const { objectId, names } of pairs) {
+    objects += 1;
+    items += names.length;
+    if (writer) await writer.writeRow({ [set.objectColumn]: objectId, tag_name: joinPodTagName(names), tag_names: names });
+  }
+  if (writer) await writer.endTable();
+  const orphans = pairs.orphanItems();
+  if (orphans > 0) {
+    reporter.emit({
+      type: 'warning',
+      message: `${orphans} tagged item(s) of ${set.objectTable} point at deleted objects (ids ${pairs.orphanObjectIds().slice(0, 10).join(', ')}${pairs.orphanObjectIds().length > 10 ? ', …' : ''}): not exported`,
+    });
+  }
+  if (!writer) reporter.emit({ type: 'dry', message: `export ${set.dumpTable}: ${objects} tagged objects, ${items} tags (${orphans} orphan items left out)` });
+  const ms = Date.now() - started;
+  reporter.emit({ type: 'table-end', step: STEP, table: set.dumpTable, rows: objects, ms });
+  return { tally: { table: set.dumpTable, read: items + orphans, written: writer ? objects : 0, skipped: orphans, ms, note: `${items} tags on ${objects} objects` }, orphans };
+}

@@ -1,0 +1,111 @@
+/**
+ * Foreign-key integrity, checked by pod-migrate itself inside the import transaction before commit (MySQL's
+ * checks are off during the load, PostgreSQL's are deferred): every orphan row is reported with its table,
+ * column and ids, then handled by the plan's policy: fail (default), skip (delete the row), null (clear the
+ * reference, where the column allows NULL).
+ */
+import type { Dialect, ForeignKeyInfo, ImportTransaction, SchemaInfo } from '../dialects/dialect';
+import { PodMigrateError } from '../errors';
+import type { OrphanPolicy } from '../plan/types';
+import type { Reporter } from './reporter';
+
+export interface OrphanFinding {
+  fk: ForeignKeyInfo;
+  count: number;
+  /** Primary keys of the first orphan rows (or the dangling references when the table has no single-column key). */
+  sample: string[];
+  policy: OrphanPolicy;
+}
+
+const SAMPLE = 20;
+const MAX_ROUNDS = 20;
+
+/** The condition "this row's reference points nowhere", with the child table referred to by its full name. */
+function orphanCondition(dialect: Dialect, fk: ForeignKeyInfo): string {
+  const q = (n: string) => dialect.quoteIdent(n);
+  const ref = `${q(fk.table)}.${q(fk.column)}`;
+  return `${ref} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} p WHERE p.${q(fk.refColumn)} = ${ref})`;
+}
+
+async function findOrphans(tx: ImportTransaction, dialect: Dialect, schema: SchemaInfo, fk: ForeignKeyInfo) {
+  const q = (n: string) => dialect.quoteIdent(n);
+  const child = schema.tables.get(fk.table);
+  const pk = child?.primaryKey.length === 1 ? child.primaryKey[0] : fk.column;
+  const where = orphanCondition(dialect, fk);
+  const [{ n }] = await tx.query(`SELECT COUNT(*) AS n FROM ${q(fk.table)} WHERE ${where}`);
+  const count = Number(n);
+  if (count === 0) return { count, sample: [] as string[], where, pk };
+  const rows = await tx.query(`SELECT ${q(pk)} AS k FROM ${q(fk.table)} WHERE ${where} ORDER BY ${q(pk)} LIMIT ${SAMPLE}`);
+  return { count, sample: rows.map((r) => String(r.k)), where, pk };
+}
+
+async function allOrphanKeys(tx: ImportTransaction, dialect: Dialect, table: string, pk: string, where: string): Promise<unknown[]> {
+  const q = (n: string) => dialect.quoteIdent(n);
+  return (await tx.query(`SELECT ${q(pk)} AS k FROM ${q(table)} WHERE ${where}`)).map((r) => r.k);
+}
+
+/**
+ * UPDATE (with `assignment`) or DELETE (null) the rows whose key is listed, in batches. Done by key rather
+ * than with the NOT EXISTS condition because MySQL refuses a subquery on the table being changed
+ * (self-references such as video_comment.parent_id).
+ */
+async function updateByKeys(tx: ImportTransaction, dialect: Dialect, table: string, pk: string, keys: unknown[], assignment: string | null): Promise<void> {
+  const q = (n: string) => dialect.quoteIdent(n);
+  for (let start = 0; start < keys.length; start += 1000) {
+    const batch = keys.slice(start, start + 1000);
+    const list = batch.map((_, i) => dialect.placeholder(i + 1)).join(', ');
+    const head = assignment === null ? `DELETE FROM ${q(table)}` : `UPDATE ${q(table)} ${assignment}`;
+    await tx.query(`${head} WHERE ${q(pk)} IN (${list})`, batch);
+  }
+}
+
+/**
+ * Checks every foreign key that touches a written table. Returns what was found (and fixed by policy);
+ * throws an INTEGRITY error for orphans under the `fail` policy, naming table, column and ids.
+ */
+export async function enforceForeignKeys(
+  tx: ImportTransaction,
+  dialect: Dialect,
+  schema: SchemaInfo,
+  writtenTables: Set<string>,
+  policyFor: (table: string) => OrphanPolicy,
+  reporter: Reporter,
+): Promise<OrphanFinding[]> {
+  const q = (n: string) => dialect.quoteIdent(n);
+  const keys = schema.foreignKeys.filter((fk) => writtenTables.has(fk.table) || writtenTables.has(fk.refTable));
+  const findings = new Map<string, OrphanFinding>();
+  // Deleting orphans (skip policy) can orphan their own children: repeat until a round finds nothing.
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    let changed = false;
+    for (const fk of keys) {
+      const found = await findOrphans(tx, dialect, schema, fk);
+      if (found.count === 0) continue;
+      const policy = policyFor(fk.table);
+      const id = `${fk.table}.${fk.column}`;
+      const previous = findings.get(id);
+      findings.set(id, { fk, count: (previous?.count ?? 0) + found.count, sample: previous?.sample ?? found.sample, policy });
+      const what = `${found.count} row(s) of ${fk.table} whose ${fk.column} points at no ${fk.refTable}.${fk.refColumn} (${found.pk} ${found.sample.join(', ')}${found.count > found.sample.length ? ', …' : ''})`;
+      if (policy === 'fail') {
+        throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.table} in the plan`, {
+          place: { table: fk.table, column: fk.column, row: found.sample[0] },
+        });
+      }
+      const column = schema.tables.get(fk.table)?.columns.find((c) => c.name === fk.column);
+      if (policy === 'null') {
+        if (!column?.nullable) {
+          throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}; the plan says "orphans: null" but ${fk.table}.${fk.column} is NOT NULL`, {
+            place: { table: fk.table, column: fk.column },
+          });
+        }
+        await updateByKeys(tx, dialect, fk.table, found.pk, await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where), `SET ${q(fk.column)} = NULL`);
+        reporter.emit({ type: 'warning', message: `orphans: ${what}: reference set to NULL (plan policy)` });
+      } else {
+        await updateByKeys(tx, dialect, fk.table, found.pk, await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where), null);
+        reporter.emit({ type: 'warning', message: `orphans: ${what}: rows left out (plan policy "skip")` });
+      }
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return [...findings.values()];
+}

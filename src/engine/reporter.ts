@@ -1,0 +1,34 @@
+/**
+ * Progress and messages of a run, as typed events (umzug's model): the engine emits, the CLI renders
+ * (progress bars on a terminal, plain lines otherwise), tests collect.
+ */
+export type RunEvent =
+  | { type: 'step-start'; step: string; stepType: string; description: string }
+  | { type: 'step-end'; step: string; status: StepStatus; ms: number; detail?: string }
+  | { type: 'table-start'; step: string; table: string; totalRows: number | null }
+  | { type: 'table-progress'; step: string; table: string; rows: number; totalRows: number | null }
+  | { type: 'table-end'; step: string; table: string; rows: number; ms: number }
+  | { type: 'info'; message: string }
+  | { type: 'warning'; message: string }
+  | { type: 'dry'; message: string };
+
+export type StepStatus = 'done' | 'skipped' | 'failed' | 'dry';
+
+export interface Reporter {
+  emit(event: RunEvent): void;
+}
+
+export const silentReporter: Reporter = { emit: () => undefined };
+
+/** Keeps every event: for tests and for the end-of-run summary. */
+export class CollectingReporter implements Reporter {
+  readonly events: RunEvent[] = [];
+  constructor(private readonly next: Reporter = silentReporter) {}
+  emit(event: RunEvent): void {
+    this.events.push(event);
+    this.next.emit(event);
+  }
+  messages(type: 'info' | 'warning' | 'dry'): string[] {
+    return this.events.flatMap((e) => (e.type === type ? [e.message] : []));
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * `plan run`: the plan's steps in order, each selected by its `when` and the command-line switches, with a
+ * tally per step and table. Dry mode runs every step in its dry form: nothing is written anywhere.
+ */
+import type { DatabaseConnection } from '../dialects/dialect';
+import { connect } from '../dialects';
+import type { ConnectionSettings } from '../dialects/url';
+import { PodMigrateError } from '../errors';
+import type { ResolvedPlan, Step } from '../plan/types';
+import { runCheckStep, runCommandStep, runSqlStep } from './steps';
+import { exportDump } from './export';
+import { importDump } from './import';
+import type { SourceDescription } from './preflight';
+import { describeSourceTables } from './sql';
+import type { Reporter } from './reporter';
+import type { RunSummary, StepTally } from './summary';
+import { formatVerify, verifyMigration } from './verify';
+
+export interface RunOptions {
+  plan: ResolvedPlan;
+  dry: boolean;
+  createDB: boolean;
+  onlyTags: boolean;
+  source?: ConnectionSettings;
+  target?: ConnectionSettings;
+  dumpPath: string;
+  /** Folder of the Pod 4 install where command steps run (`make createDB`). */
+  podDir?: string;
+  /** Go on when a database is not the Pod version the plan expects (with a warning). */
+  force?: boolean;
+  reporter: Reporter;
+}
+
+export function stepSelected(step: Step, options: { createDB: boolean; onlyTags: boolean }): boolean {
+  switch (step.when ?? 'always') {
+    case 'createDB':
+      return options.createDB;
+    case 'onlytags':
+      return options.onlyTags;
+    case 'not-onlytags':
+      return !options.onlyTags;
+    default:
+      return true;
+  }
+}
+
+/** Opens each database once, on first use, and closes them all at the end. */
+class Connections {
+  private readonly open = new Map<'source' | 'target', Promise<DatabaseConnection>>();
+  constructor(private readonly settings: { source?: ConnectionSettings; target?: ConnectionSettings }) {}
+  get(role: 'source' | 'target', step: string): Promise<DatabaseConnection> {
+    const settings = this.settings[role];
+    if (!settings) throw new PodMigrateError('USAGE', `step ${step} needs the ${role} database: give --${role} URL or set POD_MIGRATE_${role.toUpperCase()}`);
+    let connection = this.open.get(role);
+    if (!connection) {
+      connection = connect(settings);
+      this.open.set(role, connection);
+    }
+    return connection;
+  }
+  has(role: 'source' | 'target'): boolean {
+    return this.settings[role] !== undefined;
+  }
+  async closeAll(): Promise<void> {
+    for (const connection of this.open.values()) await (await connection.catch(() => null))?.close();
+  }
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  /** The error that stopped the run, when it failed. */
+  error?: unknown;
+}
+
+export async function runPlan(options: RunOptions): Promise<RunOutcome> {
+  const { plan, reporter, dry } = options;
+  const summary: RunSummary = { plan: plan.name, dry, ok: true, steps: [], reminders: [], warnings: [] };
+  const connections = new Connections(options);
+  const collectWarnings: Reporter = {
+    emit: (event) => {
+      if (event.type === 'warning') summary.warnings.push(event.message);
+      reporter.emit(event);
+    },
+  };
+  // In a dry run the export writes no dump: the import describes what the source holds instead.
+  let sourceDescription: SourceDescription | undefined;
+
+  try {
+    for (const step of plan.steps) {
+      if (!stepSelected(step, options)) continue;
+      const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
+      summary.steps.push(tally);
+      const started = Date.now();
+      reporter.emit({ type: 'step-start', step: step.name, stepType: step.type, description: step.why ?? '' });
+      try {
+        switch (step.type) {
+          case 'export': {
+            const source = await connections.get('source', step.name);
+            const result = await exportDump({ plan, source, dumpPath: options.dumpPath, dry, reporter: collectWarnings, force: options.force });
+            tally.tables = result.tables;
+            tally.detail = dry ? `would write ${options.dumpPath}` : `wrote ${options.dumpPath}`;
+            if (dry) sourceDescription = await describeForDryImport(source, plan);
+            break;
+          }
+          case 'import':
+          case 'tags': {
+            const target = await connections.get('target', step.name);
+            const result = await importDump({
+              plan,
+              target,
+              dumpPath: options.dumpPath,
+              dry,
+              reporter: collectWarnings,
+              onlyTags: step.type === 'tags',
+              sourceDescription: dry ? sourceDescription : undefined,
+              force: options.force,
+            });
+            tally.tables = result.tables;
+            const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
+            tally.detail = tags || undefined;
+            break;
+          }
+          case 'verify': {
+            if (dry) {
+              tally.detail = 'would compare row counts and checksums, source against target';
+              break;
+            }
+            const target = await connections.get('target', step.name);
+            const source = connections.has('source') ? await connections.get('source', step.name) : undefined;
+            const result = await verifyMigration({ plan, target, source, dumpPath: source ? undefined : options.dumpPath, reporter: collectWarnings });
+            reporter.emit({ type: 'info', message: formatVerify(result) });
+            const lossy = result.tables.filter((t) => t.status === 'lossy');
+            for (const t of lossy) summary.warnings.push(`verify: ${t.table}: ${t.detail}`);
+            tally.detail = `${result.tables.length} tables compared, ${result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').length} differ, ${lossy.length} lossy`;
+            if (!result.ok) {
+              const bad = result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').map((t) => t.table);
+              throw new PodMigrateError('VERIFY_FAILED', `verify found differences in ${bad.join(', ')}`, { place: { table: bad[0] } });
+            }
+            break;
+          }
+          case 'sql':
+            tally.detail = await runSqlStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
+            break;
+          case 'check':
+            tally.detail = await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
+            break;
+          case 'command':
+            tally.detail = await runCommandStep(step, connections.has('target') ? await connections.get('target', step.name) : undefined, { dry, podDir: options.podDir, reporter });
+            break;
+          case 'reminder':
+            summary.reminders.push(step.text);
+            tally.detail = 'shown at the end';
+            break;
+        }
+      } catch (error) {
+        tally.status = 'failed';
+        tally.ms = Date.now() - started;
+        reporter.emit({ type: 'step-end', step: step.name, status: 'failed', ms: tally.ms });
+        throw error;
+      }
+      tally.ms = Date.now() - started;
+      reporter.emit({ type: 'step-end', step: step.name, status: tally.status, ms: tally.ms, detail: tally.detail });
+    }
+  } catch (error) {
+    summary.ok = false;
+    summary.error = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
+    return { summary, error };
+  } finally {
+    await connections.closeAll();
+  }
+  return { summary };
+}
+
+/** What the export would write, for a dry import: every source table with its columns and row count. */
+async function describeForDryImport(source: DatabaseConnection, plan: ResolvedPlan): Promise<SourceDescription> {
+  const schema = await source.introspect();
+  const names = plan.tables.filter((t) => t.strategy !== 'skip').map((t) => t.name);
+  const { tables } = await describeSourceTables(source, schema, names);
+  for (const set of plan.tags) {
+    if (schema.tables.has('tagging_taggeditem')) tables.set(set.dumpTable, { rows: 0, columns: new Set([set.objectColumn, 'tag_name', 'tag_names']) });
+  }
+  return { tables };
+}

@@ -1,0 +1,80 @@
+/**
+ * The end-of-run account: per step and per table, rows read / written / skipped and time taken
+ * (pgloader's summary table). Printed as text, or as JSON for scripts (`--json`).
+ */
+import type { StepStatus } from './reporter';
+
+export interface TableTally {
+  table: string;
+  read: number;
+  written: number;
+  skipped: number;
+  ms: number;
+  note?: string;
+}
+
+export interface StepTally {
+  name: string;
+  type: string;
+  status: StepStatus;
+  ms: number;
+  detail?: string;
+  tables: TableTally[];
+}
+
+export interface RunSummary {
+  plan: string;
+  dry: boolean;
+  ok: boolean;
+  steps: StepTally[];
+  reminders: string[];
+  warnings: string[];
+  error?: string;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(`${summary.dry ? 'Dry run' : 'Run'} of plan ${summary.plan}: ${summary.ok ? 'OK' : 'FAILED'}`);
+  lines.push('');
+  lines.push(`${pad('step', 24)} ${pad('status', 8)} ${pad('time', 9, true)}  detail`);
+  for (const step of summary.steps) {
+    lines.push(`${pad(step.name, 24)} ${pad(step.status, 8)} ${pad(seconds(step.ms), 9, true)}  ${step.detail ?? ''}`.trimEnd());
+  }
+  for (const step of summary.steps) {
+    if (step.tables.length === 0) continue;
+    const width = Math.max(5, ...step.tables.map((t) => t.table.length));
+    lines.push('');
+    lines.push(`${step.name}: ${step.tables.length} tables`);
+    lines.push(`  ${pad('table', width)} ${pad('read', 10, true)} ${pad('written', 10, true)} ${pad('skipped', 8, true)} ${pad('time', 9, true)}`);
+    for (const t of step.tables) {
+      lines.push(
+        `  ${pad(t.table, width)} ${pad(String(t.read), 10, true)} ${pad(String(t.written), 10, true)} ${pad(String(t.skipped), 8, true)} ${pad(seconds(t.ms), 9, true)}${t.note ? `  ${t.note}` : ''}`,
+      );
+    }
+    const total = step.tables.reduce((a, t) => ({ read: a.read + t.read, written: a.written + t.written, skipped: a.skipped + t.skipped }), { read: 0, written: 0, skipped: 0 });
+    lines.push(`  ${pad('total', width)} ${pad(String(total.read), 10, true)} ${pad(String(total.written), 10, true)} ${pad(String(total.skipped), 8, true)}`);
+  }
+  if (summary.warnings.length > 0) {
+    lines.push('');
+    lines.push('Warnings:');
+    for (const w of summary.warnings) lines.push(`  - ${w}`);
+  }
+  if (summary.reminders.length > 0) {
+    lines.push('');
+    lines.push(summary.dry ? 'Reminders (shown at the end of a live run):' : 'Still to do by hand:');
+    summary.reminders.forEach((r, i) => lines.push(`  ${i + 1}. ${r}`));
+  }
+  if (summary.error) {
+    lines.push('');
+    lines.push(`Error: ${summary.error}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * Rebuilds one Tagulous tag set (tag table + through table) from the dump's pseudo-table, set-based and in
+ * bulk, inside the caller's transaction: exact name lists when the dump has them (`tag_names`, ours), else
+ * Pod's comma-joined `tag_name` split on commas (never on spaces).
+ */
+import type { CanonicalValue } from '../convert/logical-types';
+import type { Dialect, ImportTransaction, TableInfo } from '../dialects/dialect';
+import { PodMigrateError } from '../errors';
+import type { TagSet } from '../plan/types';
+import { buildTagTables, formatTagBuildExamples, splitPodTagName } from '../tags';
+
+export interface TagSetResult {
+  set: string;
+  objects: number;
+  tags: number;
+  links: number;
+  /** Objects named by the dump that the target does not hold (tagged items of deleted objects). */
+  missingObjects: number;
+  /** true when the dump only had Pod's comma-joined strings (a name containing a comma was split). */
+  fromJoinedNames: boolean;
+  examples: { merged: string[]; slugCollisions: string[] };
+}
+
+export class TagSetImport {
+  private readonly objects = new Map<string, { objectId: number | string; names: string[] }>();
+  private joinedRows = 0;
+
+  constructor(
+    readonly set: TagSet,
+    readonly tagTable: TableInfo,
+    readonly linkTable: TableInfo,
+  ) {}
+
+  observeDumpRow(row: Record<string, unknown>, rowNumber: number): void {
+    const place = { table: this.set.dumpTable, row: rowNumber };
+    const objectId = row[this.set.objectColumn];
+    if (typeof objectId !== 'number' && !(typeof objectId === 'string' && /^\d+$/.test(objectId))) {
+      throw new PodMigrateError('DUMP_INVALID', `${this.set.objectColumn} must be an object id, found ${JSON.stringify(objectId)}`, { place: { ...place, column: this.set.objectColumn } });
+    }
+    let names: string[];
+    if (Array.isArray(row.tag_names)) {
+      if (!row.tag_names.every((n) => typeof n === 'string')) {
+        throw new PodMigrateError('DUMP_INVALID', 'tag_names must be a list of strings', { place: { ...place, column: 'tag_names' } });
+      }
+      names = row.tag_names as string[];
+    } else if (typeof row.tag_name === 'string') {
+      names = splitPodTagName(row.tag_name);
+      this.joinedRows += 1;
+    } else {
+      throw new PodMigrateError('DUMP_INVALID', 'a tag row needs tag_names (a list) or tag_name (a string)', { place });
+    }
+    const key = String(objectId);
+    const entry = this.objects.get(key);
+    if (entry) entry.names.push(...names);
+    else this.objects.set(key, { objectId, names: [...names] });
+  }
+
+  get objectCount(): number {
+    return this.objects.size;
+  }
+
+  /** Deletes the set's rows: through-table rows before tag rows (their foreign key points at the tags). */
+  async clear(tx: ImportTransaction): Promise<void> {
+    await tx.deleteAll(this.linkTable);
+    await tx.deleteAll(this.tagTable);
+  }
+
+  async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
+    const idColumn = objectTable.primaryKey[0] ?? 'id';
+    const present = new Set((await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.quoteIdent(objectTable.name)}`)).map((r) => String(r.id)));
+    const ordered = [...this.objects.values()].sort((a, b) => compareIds(a.objectId, b.objectId));
+    const kept = ordered.filter((o) => present.has(String(o.objectId)));
+    const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');
+    const built = buildTagTables(kept, { fold: dialect.uniqueFold(nameColumn?.collation ?? null) });
+    if (built.stats.errors.length > 0) {
+      const first = built.stats.errors[0];
+      throw new PodMigrateError('VALUE_INVALID', `tag set ${this.set.name}: object ${first.objectId}, tag ${JSON.stringify(first.name)}: ${first.message}`, {
+        place: { table: this.tagTable.name, column: 'name', row: String(first.objectId) },
+      });
+    }
+    const tagValues: Record<string, (t: (typeof built.tags)[number]) => CanonicalValue> = {
+      id: (t) => t.id,
+      name: (t) => t.name,
+      slug: (t) => t.slug,
+      count: (t) => t.count,
+      protected: (t) => t.protected,
+    };
+    await tx.insertRows(this.tagTable, this.tagTable.columns, built.tags.map((t) => this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name)(t))));
+    const linkValues: Record<string, (l: (typeof built.links)[number]) => CanonicalValue> = {
+      id: (l) => l.id,
+      [this.set.linkObjectColumn]: (l) => l.objectId,
+      [this.set.linkTagColumn]: (l) => l.tagId,
+    };
+    await tx.insertRows(this.linkTable, this.linkTable.columns, built.links.map((l) => this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name)(l))));
+    return {
+      set: this.set.name,
+      objects: kept.length,
+      tags: built.tags.length,
+      links: built.links.length,
+      missingObjects: ordered.length - kept.length,
+      fromJoinedNames: this.joinedRows > 0,
+      examples: formatTagBuildExamples(built.stats),
+    };
+  }
+}
+
+function pick<T>(values: Record<string, (x: T) => CanonicalValue>, column: string, table: string): (x: T) => CanonicalValue {
+  const value = values[column];
+  if (!value) {
+    throw new PodMigrateError('SCHEMA_MISMATCH', `Tagulous table ${table} has a column ${column} that pod-migrate does not know how to fill`, { place: { table, column } });
+  }
+  return value;
+}
+
+function compareIds(a: number | string, b: number | string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
