@@ -1,0 +1,411 @@
+/**
+ * A MySQL / MariaDB database behind the Dialect interface: a small mysql2 pool whose every connection gets the
+ * same session (UTC, strict sql_mode, utf8mb4), one held connection per transaction, streaming reads.
+ */
+import mysql from 'mysql2';
+import type { Readable } from 'node:stream';
+import { PodMigrateError } from '../../errors';
+import type { CanonicalValue } from '../../convert/logical-types';
+import type {
+  ColumnInfo,
+  DatabaseConnection,
+  Dialect,
+  ImportTransaction,
+  Row,
+  SchemaInfo,
+  TableInfo,
+} from '../dialect';
+import type { ConnectionSettings } from '../url';
+import { insertWithLoadData, insertWithValues, type BulkContext } from './bulk-insert';
+import { decoderFor, encodeQueryParam } from './codec';
+import { mapMysqlError } from './errors';
+import { introspect } from './introspect';
+import { quoteIdent } from './quote';
+
+/**
+ * Strict, and explicit rather than appended to the server's own mode: STRICT_ALL_TABLES makes a bad value an
+ * error instead of a warning + silent truncation (Django itself asks for strict mode, check mysql.W002);
+ * NO_AUTO_VALUE_ON_ZERO keeps a row whose id is 0 at 0; and the modes that would break the driver's escaping or
+ * our quoting (NO_BACKSLASH_ESCAPES, ANSI_QUOTES, PAD_CHAR_TO_FULL_LENGTH…) are thereby off. Every mode listed
+ * exists in MariaDB ≥ 10.2 and MySQL 8.
+ */
+export const SESSION_SQL_MODE =
+  'STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_IN_DATE,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO';
+
+/** One statement of the multi-row INSERT path: at most this, or half the server's packet if that is smaller. */
+export const MAX_INSERT_BYTES = 4 * 1024 * 1024;
+
+type BulkMode = 'insert' | 'load-data';
+
+/** ER_NOT_ALLOWED_COMMAND, MySQL's ER_CLIENT_LOCAL_FILES_DISABLED, MariaDB's ER_LOAD_INFILE_CAPABILITY_DISABLED. */
+const LOAD_DATA_REFUSED = new Set([1148, 3948, 3950, 4166]);
+
+type CbConnection = mysql.Connection;
+type CbPoolConnection = mysql.PoolConnection;
+
+interface SessionFacts {
+  maxAllowedPacket: number;
+}
+
+const SESSION_SETUP =
+  `SET SESSION time_zone = '+00:00', SESSION sql_mode = '${SESSION_SQL_MODE}', ` +
+  // A streamed read whose consumer is slow (the target is busy inserting) must not be cut by the server after
+  // the default 60 s; a LOAD DATA LOCAL stream alike.
+  'SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, 3600), ' +
+  'SESSION net_read_timeout = GREATEST(@@SESSION.net_read_timeout, 3600)';
+
+function run(conn: CbConnection, options: mysql.QueryOptions, values?: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const callback = (error: unknown, result: unknown) => (error ? reject(error) : resolve(result));
+    if (values === undefined) conn.query(options, callback);
+    else conn.query(options, values as never, callback);
+  });
+}
+
+function flag(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  return /^(1|true|yes|on|required|require|verify_ca|verify_identity|verify-ca|verify-full)$/i.test(value)
+    ? true
+    : /^(0|false|no|off|disabled|disable)$/i.test(value)
+      ? false
+      : undefined;
+}
+
+/** mysql2 options from the settings (driver facts fixed here, pass-through options from the URL's query). */
+export function driverOptions(settings: ConnectionSettings, extra: mysql.ConnectionOptions = {}): mysql.ConnectionOptions {
+  const o = settings.options;
+  const options: mysql.ConnectionOptions = {
+    host: settings.host,
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+    database: settings.database,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    decimalNumbers: false,
+    jsonStrings: true,
+    timezone: 'Z',
+    ...extra,
+  };
+  if (o.socketPath) options.socketPath = o.socketPath;
+  // `?localInfile=0`: the client refuses LOAD DATA LOCAL altogether (bulk=load-data then falls back to INSERT).
+  if (flag(o.localInfile) === false) options.flags = ['-LOCAL_FILES'];
+  if (o.connectTimeout && Number.isFinite(Number(o.connectTimeout))) options.connectTimeout = Number(o.connectTimeout);
+  const ssl = o.ssl ?? o.sslmode ?? o['ssl-mode'];
+  if (ssl !== undefined) {
+    const on = flag(ssl);
+    if (on === true) {
+      const verify = !/^(required|require)$/i.test(ssl) || flag(o.sslVerify ?? o.rejectUnauthorized) === true;
+      options.ssl = { rejectUnauthorized: flag(o.rejectUnauthorized) ?? verify };
+    } else if (on === undefined && /^skip-verify$/i.test(ssl)) {
+      options.ssl = { rejectUnauthorized: false };
+    }
+  }
+  return options;
+}
+
+function bulkModeOf(settings: ConnectionSettings): BulkMode {
+  const bulk = (settings.options.bulk ?? '').toLowerCase();
+  if (bulk === 'load-data' || bulk === 'loaddata' || bulk === 'infile') return 'load-data';
+  return 'insert';
+}
+
+export class MysqlConnection implements DatabaseConnection {
+  readonly displayName: string;
+  private readonly pool: mysql.Pool;
+  private readonly sessions = new WeakMap<object, SessionFacts>();
+  private closed = false;
+  private readonly bulkMode: BulkMode;
+
+  constructor(
+    readonly dialect: Dialect,
+    private readonly settings: ConnectionSettings,
+  ) {
+    this.displayName = settings.displayName;
+    const limit = Number(settings.options.connectionLimit ?? 8);
+    this.pool = mysql.createPool({
+      ...driverOptions(settings),
+      connectionLimit: Number.isInteger(limit) && limit > 0 ? limit : 8,
+      waitForConnections: true,
+      enableKeepAlive: true,
+    });
+    // A pool connection that dies is dropped by the pool; its 'error' must not become an uncaught exception.
+    this.pool.on('connection', (conn) => {
+      conn.on('error', () => undefined);
+    });
+    this.bulkMode = bulkModeOf(settings);
+  }
+
+  /** Opens one connection to prove the settings work (the pool is otherwise lazy). */
+  async open(): Promise<void> {
+    const conn = await this.acquire();
+    conn.release();
+  }
+
+  private fail(error: unknown, action?: string, table?: string): PodMigrateError {
+    return mapMysqlError(error, { settings: this.settings, action, table });
+  }
+
+  /** A pool connection with this module's session applied (once per physical connection). */
+  private async acquire(): Promise<CbPoolConnection> {
+    if (this.closed) throw new PodMigrateError('DATABASE', `the connection to ${this.displayName} is closed`);
+    let conn: CbPoolConnection;
+    try {
+      conn = await new Promise<CbPoolConnection>((resolve, reject) =>
+        this.pool.getConnection((error, c) => (error ? reject(error) : resolve(c))),
+      );
+    } catch (error) {
+      throw this.fail(error, `cannot connect to ${this.displayName}`);
+    }
+    if (!this.sessions.has(conn)) {
+      try {
+        await run(conn, { sql: SESSION_SETUP });
+        const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p' })) as Array<{ p: number | string }>;
+        this.sessions.set(conn, { maxAllowedPacket: Number(rows[0]?.p) || 4 * 1024 * 1024 });
+      } catch (error) {
+        conn.destroy();
+        throw this.fail(error, `cannot set up the session on ${this.displayName}`);
+      }
+    }
+    return conn;
+  }
+
+  private facts(conn: CbPoolConnection): SessionFacts {
+    return this.sessions.get(conn) ?? { maxAllowedPacket: 4 * 1024 * 1024 };
+  }
+
+  /** Gives a connection back, or closes it when its state is unknown (an error mid-protocol). */
+  private static giveBack(conn: CbPoolConnection, healthy: boolean): void {
+    if (healthy) conn.release();
+    else conn.destroy();
+  }
+
+  async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const conn = await this.acquire();
+    let healthy = true;
+    try {
+      const result = await run(conn, { sql: sqlText }, params.length > 0 ? params.map(encodeQueryParam) : undefined);
+      return Array.isArray(result) ? (result as Row[]) : [];
+    } catch (error) {
+      healthy = !(error as { fatal?: boolean }).fatal;
+      throw this.fail(error);
+    } finally {
+      MysqlConnection.giveBack(conn, healthy);
+    }
+  }
+
+  introspect(): Promise<SchemaInfo> {
+    return introspect(this);
+  }
+
+  /**
+   * One streamed statement (the callback API's `query().stream()`): mysql2 pauses the socket when the consumer
+   * falls behind, so memory stays bounded by the stream's high-water mark whatever the table's size, and the
+   * rows come from one consistent read. A consumer that stops early gets the connection closed (the rest of
+   * the result set is never read), never returned to the pool half-read.
+   */
+  private async *stream(sqlText: string, values: unknown[], rowsAsArray: boolean, table?: string): AsyncGenerator<unknown> {
+    const conn = await this.acquire();
+    let finished = false;
+    try {
+      const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
+      if (values.length > 0) options.values = values;
+      const stream: Readable = conn.query(options).stream({ highWaterMark: 512 });
+      for await (const row of stream) yield row;
+      finished = true;
+    } catch (error) {
+      throw this.fail(error, table ? `reading ${table}` : undefined, table);
+    } finally {
+      MysqlConnection.giveBack(conn, finished);
+    }
+  }
+
+  async *streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+    if (columns.length === 0) {
+      throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
+    }
+    const order = orderBy && orderBy.length > 0 ? orderBy : table.primaryKey.length > 0 ? table.primaryKey : columns.map((c) => c.name);
+    const sqlText =
+      `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table.name)}` +
+      ` ORDER BY ${order.map((c) => quoteIdent(c)).join(', ')}`;
+    const decoders = columns.map((c) => decoderFor(c));
+    const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
+    let count = 0;
+    for await (const raw of this.stream(sqlText, [], true, table.name)) {
+      count += 1;
+      const values = raw as unknown[];
+      const out = new Array<CanonicalValue>(values.length);
+      for (let i = 0; i < values.length; i += 1) {
+        try {
+          out[i] = decoders[i](values[i]);
+        } catch (error) {
+          if (error instanceof PodMigrateError) {
+            const key = pkIndex >= 0 ? values[pkIndex] : undefined;
+            const row = typeof key === 'number' || typeof key === 'string' ? key : count;
+            throw new PodMigrateError(error.code, error.message, { place: { table: table.name, row, column: columns[i].name } });
+          }
+          throw error;
+        }
+      }
+      yield out;
+    }
+  }
+
+  async *streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    for await (const row of this.stream(sqlText, params.map(encodeQueryParam), false)) yield row as Row;
+  }
+
+  async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+    const conn = await this.acquire();
+    const facts = this.facts(conn);
+    let healthy = true;
+    let open = true;
+    let foreignKeysRelaxed = false;
+    const exec = async (options: mysql.QueryOptions, values?: unknown): Promise<unknown> => {
+      if (!open) throw new PodMigrateError('DATABASE', 'the transaction is over: its statements can no longer run');
+      try {
+        return await run(conn, options, values);
+      } catch (error) {
+        if ((error as { fatal?: boolean }).fatal) healthy = false;
+        throw error;
+      }
+    };
+    const bulk: BulkContext = {
+      run: (options) => exec(options),
+      maxAllowedPacket: facts.maxAllowedPacket,
+      maxStatementBytes: Math.max(64 * 1024, Math.min(MAX_INSERT_BYTES, Math.floor(facts.maxAllowedPacket / 2))),
+    };
+    const settings = this.settings;
+    const bulkMode = this.bulkMode;
+    let loadDataRefused = false;
+    const tx: ImportTransaction = {
+      async query(sqlText, params = []) {
+        try {
+          const result = await exec({ sql: sqlText }, params.length > 0 ? params.map(encodeQueryParam) : undefined);
+          return Array.isArray(result) ? (result as Row[]) : [];
+        } catch (error) {
+          throw mapMysqlError(error, { settings });
+        }
+      },
+      async relaxForeignKeys() {
+        foreignKeysRelaxed = true; // before the statement: if it half-ran, it is still set back
+        try {
+          await exec({ sql: 'SET SESSION foreign_key_checks = 0' });
+        } catch (error) {
+          throw mapMysqlError(error, { settings, action: 'switching foreign_key_checks off' });
+        }
+      },
+      async deleteAll(table) {
+        try {
+          const header = (await exec({ sql: `DELETE FROM ${quoteIdent(table.name)}` })) as { affectedRows?: number };
+          return header.affectedRows ?? 0;
+        } catch (error) {
+          throw mapMysqlError(error, { settings, table: table.name, action: `deleting the rows of ${table.name}` });
+        }
+      },
+      async insertRows(table, columns, rows) {
+        if (bulkMode === 'load-data' && !loadDataRefused) {
+          try {
+            return await insertWithLoadData(bulk, table, columns, rows);
+          } catch (error) {
+            // local_infile off on the server or the client: only that statement failed; INSERT from now on.
+            const errno = ((error as { cause?: { errno?: number } }).cause ?? {}).errno;
+            if (errno === undefined || !LOAD_DATA_REFUSED.has(errno)) throw error;
+            loadDataRefused = true;
+          }
+        }
+        return insertWithValues(bulk, table, columns, rows);
+      },
+    };
+
+    try {
+      await exec({ sql: 'START TRANSACTION' });
+    } catch (error) {
+      open = false;
+      MysqlConnection.giveBack(conn, false);
+      throw this.fail(error, 'starting a transaction');
+    }
+    try {
+      const result = await work(tx);
+      try {
+        await exec({ sql: 'COMMIT' });
+      } catch (error) {
+        throw this.fail(error, 'committing');
+      }
+      return result;
+    } catch (error) {
+      try {
+        await run(conn, { sql: 'ROLLBACK' });
+      } catch {
+        healthy = false; // the server rolls back an open transaction when the connection closes
+      }
+      throw error;
+    } finally {
+      open = false;
+      if (foreignKeysRelaxed && healthy) {
+        try {
+          await run(conn, { sql: 'SET SESSION foreign_key_checks = 1' });
+        } catch {
+          healthy = false; // never hand back a connection that might still skip foreign-key checks
+        }
+      }
+      MysqlConnection.giveBack(conn, healthy);
+    }
+  }
+
+  async resetSequences(tables: TableInfo[]): Promise<void> {
+    const conn = await this.acquire();
+    let healthy = true;
+    try {
+      for (const table of tables) {
+        for (const column of table.columns.filter((c) => c.autoIncrement)) {
+          let next: bigint;
+          try {
+            const rows = (await run(conn, {
+              sql: `SELECT CAST(MAX(${quoteIdent(column.name)}) AS CHAR) AS m FROM ${quoteIdent(table.name)}`,
+            })) as Array<{ m: string | null }>;
+            const max = rows[0]?.m;
+            next = max === null || max === undefined ? 1n : BigInt(max) + 1n;
+            if (next < 1n) next = 1n;
+            await run(conn, { sql: `ALTER TABLE ${quoteIdent(table.name)} AUTO_INCREMENT = ${next.toString()}` });
+          } catch (error) {
+            healthy = !(error as { fatal?: boolean }).fatal;
+            throw mapMysqlError(error, {
+              settings: this.settings,
+              table: table.name,
+              action: `moving the AUTO_INCREMENT of ${table.name}.${column.name}`,
+            });
+          }
+        }
+      }
+    } finally {
+      MysqlConnection.giveBack(conn, healthy);
+    }
+  }
+
+  /**
+   * A separate connection with multipleStatements (never a pool connection: a dump script changes session
+   * variables — sql_mode, foreign_key_checks, time_zone — that must not leak into later work).
+   */
+  async executeScript(sqlText: string): Promise<void> {
+    let conn: CbConnection | undefined;
+    try {
+      conn = mysql.createConnection(driverOptions(this.settings, { multipleStatements: true }));
+      conn.on('error', () => undefined);
+      await run(conn, { sql: SESSION_SETUP });
+      await run(conn, { sql: sqlText });
+    } catch (error) {
+      throw this.fail(error, 'running an SQL script');
+    } finally {
+      if (conn) await new Promise<void>((resolve) => conn!.end(() => resolve()));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => this.pool.end(() => resolve()));
+  }
+}

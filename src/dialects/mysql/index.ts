@@ -1,0 +1,32 @@
+/** The MySQL / MariaDB dialect (mysql2). */
+import type { DatabaseConnection, Dialect } from '../dialect';
+import type { ConnectionSettings } from '../url';
+import { PodMigrateError } from '../../errors';
+import { MysqlConnection } from './connection';
+import { uniqueFold } from './fold';
+import { placeholder, quoteIdent } from './quote';
+
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  quoteIdent,
+  placeholder,
+  async connect(settings: ConnectionSettings): Promise<DatabaseConnection> {
+    if (settings.dialect !== 'mysql') {
+      throw new PodMigrateError('USAGE', `${settings.displayName} is not a MySQL / MariaDB connection`);
+    }
+    const connection = new MysqlConnection(mysqlDialect, settings);
+    try {
+      await connection.open();
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    return connection;
+  },
+  uniqueFold,
+};
+
+export { MysqlConnection, SESSION_SQL_MODE } from './connection';
+export { classifyColumn, decoderFor, encoderFor } from './codec';
+export { mapMysqlError } from './errors';
+export { uniqueFold, generalCiFold } from './fold';
