@@ -206,6 +206,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!result.ok) exitCode = 1;
     });
 
+  program
+    .command('demo')
+    .description('a full v3 → v4 migration with no database server: two embedded PostgreSQL (PGlite), Pod\'s schemas, seeded v3 data, the shipped plan')
+    .option('--videos <n>', 'videos in the seeded v3 database (other volumes scale from it)', '200')
+    .option('--seed <s>', 'seed of the data generator (same seed, same data)', '1')
+    .option('--keep <dir>', 'keep both databases (DIR/v3, DIR/v4, PGlite data folders) and the dump in DIR')
+    .option('-v, --verbose', 'one line per table')
+    .addHelpText('after', examples(['pod-migrate demo', 'pod-migrate demo --videos 50 --keep ./pod-demo']))
+    .action(async (options: { videos: string; seed: string; keep?: string; verbose?: boolean }) => {
+      const integer = (text: string, name: string, min: number) => {
+        const n = Number(text);
+        if (!Number.isSafeInteger(n) || n < min) throw new PodMigrateError('USAGE', `--${name} must be an integer ≥ ${min}, not "${text}"`);
+        return n;
+      };
+      const videos = integer(options.videos, 'videos', 1);
+      const seed = integer(options.seed, 'seed', 0);
+      // Loaded only for this command: PGlite (PostgreSQL in WebAssembly) is not needed anywhere else.
+      const { runDemo } = await import('../demo');
+      exitCode = await runDemo({ planPath: DEFAULT_PLAN, videos, seed, keep: options.keep, verbose: options.verbose }, io);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -98,7 +98,8 @@ function clientConfiguration(settings: ConnectionSettings): ClientConfigurationI
     transactionRetryLimit: 0,
     queryRetryLimit: 0,
     connectionRetryLimit: 1,
-    maximumPoolSize: 10,
+    // `?maximumPoolSize=1` for a server where every connection shares one session (the demo's embedded PGlite).
+    maximumPoolSize: settings.options.maximumPoolSize ? Math.max(1, Math.trunc(Number(settings.options.maximumPoolSize)) || 1) : 10,
     captureStackTrace: false,
     // The engine reads the source while a target transaction is open: with PostgreSQL on both sides the two pools
     // share slonik's transaction context, which would otherwise refuse the source's queries.
