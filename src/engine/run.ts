@@ -7,7 +7,7 @@ import { connect } from '../dialects';
 import type { ConnectionSettings } from '../dialects/url';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, Step } from '../plan/types';
-import { runCheckStep, runCommandStep, runSqlStep } from './steps';
+import { databasesUsed, runCheckStep, runCommandStep, runSqlStep } from './steps';
 import { exportDump } from './export';
 import { importDump } from './import';
 import type { SourceDescription } from './preflight';
@@ -15,6 +15,7 @@ import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
 import type { RunSummary, StepTally } from './summary';
 import { formatVerify, verifyMigration } from './verify';
+import { gateDatabases } from './version-gate';
 
 export interface RunOptions {
   plan: ResolvedPlan;
@@ -78,16 +79,33 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const connections = new Connections(options);
   const collectWarnings: Reporter = {
     emit: (event) => {
-      if (event.type === 'warning') summary.warnings.push(event.message);
+      if (event.type === 'warning') {
+        // The run's gate and the export / import gates may say the same (with --force): once is enough.
+        if (summary.warnings.includes(event.message)) return;
+        summary.warnings.push(event.message);
+      }
       reporter.emit(event);
     },
   };
   // In a dry run the export writes no dump: the import describes what the source holds instead.
   let sourceDescription: SourceDescription | undefined;
+  // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
+  let targetToBeCreated = false;
+  const selected = plan.steps.filter((step) => stepSelected(step, options));
 
   try {
-    for (const step of plan.steps) {
-      if (!stepSelected(step, options)) continue;
+    // Before any step writes anything, on either side: are these the Pod versions the plan is for?
+    const used = databasesUsed(selected, connections.has('source'));
+    const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);
+    await gateDatabases({
+      plan,
+      source: await gated('source'),
+      target: await gated('target'),
+      targetMayBeEmpty: selected.some((s) => s.type === 'command' && s.requires === 'empty-target'),
+      force: options.force,
+      reporter: collectWarnings,
+    });
+    for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
       summary.steps.push(tally);
       const started = Date.now();
@@ -104,6 +122,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
           }
           case 'import':
           case 'tags': {
+            if (targetToBeCreated) {
+              reporter.emit({ type: 'dry', message: `${step.name}: would run after createDB (the target has no schema yet to describe it against)` });
+              tally.detail = 'would run after createDB';
+              break;
+            }
             const target = await connections.get('target', step.name);
             const result = await importDump({
               plan,
@@ -128,7 +151,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             const target = await connections.get('target', step.name);
             const source = connections.has('source') ? await connections.get('source', step.name) : undefined;
             const result = await verifyMigration({ plan, target, source, dumpPath: source ? undefined : options.dumpPath, reporter: collectWarnings });
-            reporter.emit({ type: 'info', message: formatVerify(result) });
+            reporter.emit({ type: 'info', message: formatVerify(result, { onlyProblems: true }) });
             const lossy = result.tables.filter((t) => t.status === 'lossy');
             for (const t of lossy) summary.warnings.push(`verify: ${t.table}: ${t.detail}`);
             tally.detail = `${result.tables.length} tables compared, ${result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').length} differ, ${lossy.length} lossy`;
@@ -142,10 +165,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             tally.detail = await runSqlStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
             break;
           case 'check':
-            tally.detail = await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
+            tally.detail = (await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter)).detail;
             break;
           case 'command':
             tally.detail = await runCommandStep(step, connections.has('target') ? await connections.get('target', step.name) : undefined, { dry, podDir: options.podDir, reporter });
+            if (dry && step.requires === 'empty-target') targetToBeCreated = true;
             break;
           case 'reminder':
             summary.reminders.push(step.text);
@@ -161,6 +185,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       tally.ms = Date.now() - started;
       reporter.emit({ type: 'step-end', step: step.name, status: tally.status, ms: tally.ms, detail: tally.detail });
     }
+    if (selected.some((s) => s.type === 'import')) summary.reminders.push(...skippedTableReminders(plan));
   } catch (error) {
     summary.ok = false;
     summary.error = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
@@ -169,6 +194,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     await connections.closeAll();
   }
   return { summary };
+}
+
+/** One reminder per table the plan skips (`strategy: skip`): its v4 table is left as it was. */
+export function skippedTableReminders(plan: ResolvedPlan): string[] {
+  return plan.tables.filter((t) => t.strategy === 'skip').map((t) => `skipped by the plan: ${t.name} (${t.why ?? 'no reason given'})`);
 }
 
 /** What the export would write, for a dry import: every source table with its columns and row count. */

@@ -252,16 +252,17 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
   return { table, status: 'differs', sourceRows, targetRows, detail: `${differing.length} object(s) with different tags`, keys: differing.slice(0, SHOW_KEYS) };
 }
 
-export function formatVerify(result: VerifyResult): string {
-  const width = Math.max(5, ...result.tables.map((t) => t.table.length));
-  const lines = [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`];
-  for (const t of result.tables) {
+/** The verdict table; `onlyProblems` keeps the rows that are not "ok" (for the end of a plan run). */
+export function formatVerify(result: VerifyResult, options: { onlyProblems?: boolean } = {}): string {
+  const shown = options.onlyProblems ? result.tables.filter((t) => t.status !== 'ok') : result.tables;
+  const width = Math.max(5, ...shown.map((t) => t.table.length));
+  const lines = shown.length > 0 ? [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`] : [];
+  for (const t of shown) {
     const keys = t.keys && t.keys.length ? ` [keys: ${t.keys.join(', ')}]` : '';
     lines.push(`${t.table.padEnd(width)} ${t.status.padEnd(8)} ${String(t.sourceRows).padStart(9)} ${String(t.targetRows).padStart(9)}  ${t.detail ?? ''}${keys}`.trimEnd());
   }
   const counts = (s: VerdictStatus) => result.tables.filter((t) => t.status === s).length;
-  lines.push('');
+  if (lines.length > 0) lines.push('');
   lines.push(`verify: ${result.ok ? 'PASSED' : 'FAILED'} — ${counts('ok')} ok, ${counts('lossy')} lossy (named above), ${counts('differs')} differ, ${counts('missing')} missing`);
   return lines.join('\n');
 }
-

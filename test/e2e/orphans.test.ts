@@ -1,0 +1,99 @@
+/**
+ * Orphan rows (a foreign key pointing nowhere) are found before commit and handled by the plan's policy:
+ * fail (default: nothing written, table/column/ids named), skip (row left out), null (reference cleared).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '../../src/dialects';
+import { parseConnectionUrl } from '../../src/dialects/url';
+import { importDump } from '../../src/engine/import';
+import { CollectingReporter } from '../../src/engine/reporter';
+import { PodMigrateError } from '../../src/errors';
+import type { OrphanPolicy, ResolvedPlan } from '../../src/plan/types';
+import { createPodDatabase, DIALECTS, type TestDatabase } from '../helpers/databases';
+import { realPlan, snapshot } from '../helpers/migration';
+
+const user = {
+  id: 7,
+  password: 'pbkdf2_sha256$x',
+  last_login: null,
+  is_superuser: 0,
+  username: 'alice',
+  first_name: 'Alice',
+  last_name: 'Liddell',
+  email: 'alice@example.org',
+  is_staff: 0,
+  is_active: 1,
+  date_joined: '2024-01-02 03:04:05.123456',
+};
+
+const dump = {
+  auth_user: [user],
+  auth_group: [{ id: 3, name: 'teachers' }],
+  auth_user_groups: [
+    { id: 1, user_id: 7, group_id: 3 },
+    { id: 2, user_id: 7, group_id: 99 },
+  ],
+  django_admin_log: [
+    { id: 1, action_time: '2024-05-06 07:08:09', object_id: '1', object_repr: 'x', action_flag: 1, change_message: '', content_type_id: 9999, user_id: 7 },
+  ],
+};
+
+function planWith(plan: ResolvedPlan, policies: Record<string, OrphanPolicy>): ResolvedPlan {
+  return { ...plan, tables: plan.tables.map((t) => (policies[t.name] ? { ...t, orphans: policies[t.name] } : t)) };
+}
+
+describe.each(DIALECTS)('orphan rows → %s', (dialect) => {
+  let v4: TestDatabase;
+  let dir: string;
+  let dumpPath: string;
+
+  beforeAll(async () => {
+    v4 = await createPodDatabase(dialect, '4.0.3', { data: 'createdb' });
+    dir = mkdtempSync(join(tmpdir(), 'pod-migrate-'));
+    dumpPath = join(dir, 'orphans.json');
+    writeFileSync(dumpPath, JSON.stringify(dump));
+  });
+  afterAll(async () => {
+    await v4?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(plan: ResolvedPlan) {
+    const conn = await connect(parseConnectionUrl(v4.url));
+    try {
+      return await importDump({ plan, target: conn, dumpPath, dry: false, reporter: new CollectingReporter() });
+    } finally {
+      await conn.close();
+    }
+  }
+
+  test('fail (default): nothing written, the error names table, column and ids', async () => {
+    const before = await snapshot(v4);
+    const error = await run(await realPlan()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PodMigrateError);
+    expect((error as PodMigrateError).code).toBe('INTEGRITY');
+    expect((error as PodMigrateError).place.table).toMatch(/auth_user_groups|django_admin_log/);
+    expect((error as PodMigrateError).message).toMatch(/orphan rows/);
+    expect(await snapshot(v4)).toEqual(before);
+  });
+
+  test('skip and null: the orphan row is left out, the dangling reference cleared', async () => {
+    await run(planWith(await realPlan(), { auth_user_groups: 'skip', django_admin_log: 'null' }));
+    expect((await v4.query('SELECT id FROM auth_user_groups ORDER BY id')).map((r) => Number(r.id))).toEqual([1]);
+    const [log] = await v4.query('SELECT content_type_id FROM django_admin_log');
+    expect(log.content_type_id).toBeNull();
+  });
+
+  test('null on a NOT NULL column is refused', async () => {
+    const error = await run(planWith(await realPlan(), { auth_user_groups: 'null', django_admin_log: 'null' })).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as PodMigrateError).message).toMatch(/NOT NULL/);
+  });
+});

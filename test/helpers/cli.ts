@@ -1,0 +1,20 @@
+/** Runs the CLI in-process with captured output. */
+import { runCli } from '../../src/cli/program';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => void (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => void (stderr += s), isTTY: false },
+    env,
+    cwd: process.cwd(),
+  });
+  return { code, stdout, stderr };
+}
