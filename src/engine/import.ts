@@ -120,6 +120,15 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       if (result.missingObjects > 0) {
         reporter.emit({ type: 'warning', message: `tag set ${set.name}: ${result.missingObjects} tagged object(s) do not exist in ${set.objectTable} (deleted in v3): their tags are left out` });
       }
+      if (result.spellingsMerged > 0) {
+        reporter.emit({
+          type: 'info',
+          message: `tag set ${set.name}: ${result.spellingsMerged} spelling(s) share a tag with another one, as Tagulous (case-insensitive) and the target's collation compare them: ${result.examples.merged.slice(0, 3).join('; ')}`,
+        });
+      }
+      if (result.slugCollisions > 0) {
+        reporter.emit({ type: 'info', message: `tag set ${set.name}: ${result.slugCollisions} slug collision(s) resolved the Tagulous way: ${result.examples.slugCollisions.slice(0, 3).join('; ')}` });
+      }
       if (result.fromJoinedNames) {
         reporter.emit({
           type: 'warning',

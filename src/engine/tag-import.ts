@@ -18,6 +18,9 @@ export interface TagSetResult {
   missingObjects: number;
   /** true when the dump only had Pod's comma-joined strings (a name containing a comma was split). */
   fromJoinedNames: boolean;
+  /** Spellings stored under another spelling's tag (case, or the target's collation: "élève" = "eleve" on MariaDB). */
+  spellingsMerged: number;
+  slugCollisions: number;
   examples: { merged: string[]; slugCollisions: string[] };
 }
 
@@ -99,6 +102,8 @@ export class TagSetImport {
       links: built.links.length,
       missingObjects: ordered.length - kept.length,
       fromJoinedNames: this.joinedRows > 0,
+      spellingsMerged: built.stats.spellingsMerged,
+      slugCollisions: built.stats.slugCollisions,
       examples: formatTagBuildExamples(built.stats),
     };
   }
