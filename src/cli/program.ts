@@ -9,13 +9,15 @@ import type { DatabaseConnection } from '../dialects/dialect';
 import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
-import { CollectingReporter } from '../engine/reporter';
+import { CollectingReporter, type Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
+import { runCheckStep } from '../engine/steps';
+import { checkVersion } from '../engine/version-gate';
 import { formatSummary } from '../engine/summary';
 import { formatVerify, verifyMigration } from '../engine/verify';
 import { exitCodeFor, PodMigrateError } from '../errors';
 import { explainPlan, flavorFor, formatProblem, loadPlan, PlanValidationError, validatePlanFile } from '../plan';
-import type { ResolvedPlan } from '../plan/types';
+import type { CheckStep, ResolvedPlan } from '../plan/types';
 import { TerminalReporter, type Output } from './terminal-reporter';
 
 export interface CliIo {
@@ -204,6 +206,44 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       );
       print(formatVerify(result));
       if (!result.ok) exitCode = 1;
+    });
+
+  program
+    .command('check')
+    .description("run the plan's check steps (Pod's check_database_problems: encoding paths left under a previous owner's hashkey), listing what each finds; without --dry, fix it in one transaction")
+    .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
+    .option('--source <url>', 'v3 database, or POD_MIGRATE_SOURCE')
+    .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET (for check steps on the target)')
+    .option('--step <name>', 'only this check step')
+    .option('--dry', 'change nothing: list the problems')
+    .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
+    .addHelpText('after', examples(['pod-migrate check --source mysql://pod@db3/pod --dry', 'pod-migrate check --source mysql://pod@db3/pod']))
+    .action(async (options: { plan?: string; source?: string; target?: string; step?: string; dry?: boolean; force?: boolean }) => {
+      const resolved = await planOf(options.plan);
+      const checks = resolved.steps.filter((s): s is CheckStep => s.type === 'check' && (options.step === undefined || s.name === options.step));
+      if (checks.length === 0) {
+        const known = resolved.steps.filter((s) => s.type === 'check').map((s) => s.name);
+        throw new PodMigrateError('USAGE', options.step ? `plan ${resolved.name} has no check step named ${options.step} (check steps: ${known.join(', ') || 'none'})` : `plan ${resolved.name} has no check step`);
+      }
+      const terminal = new TerminalReporter(io.stderr);
+      // Found rows go to stdout (below); the terminal gets the warnings.
+      const reporter: Reporter = { emit: (event) => (event.type === 'warning' ? terminal.emit(event) : undefined) };
+      const dry = Boolean(options.dry);
+      for (const step of checks) {
+        const settings = step.database === 'source' ? settingsOf(options.source, 'source', true)! : settingsOf(options.target, 'target', true)!;
+        const result = await withConnection(settings, async (db) => {
+          const range = step.database === 'source' ? resolved.source.pod : resolved.target.pod;
+          checkVersion(step.database, await db.introspect(), range, { force: Boolean(options.force), displayName: db.displayName, reporter });
+          return runCheckStep(step, resolved, db, dry, reporter);
+        });
+        if (result.found === 0) {
+          print(`${step.name}: no problem found in ${settings.displayName}`);
+          continue;
+        }
+        print(`${step.name}: ${result.found} problem(s) in ${settings.displayName}${dry ? ' (dry run: nothing changed)' : ''}:`);
+        for (const line of result.lines) print(`  ${line}`);
+        print(`${step.name}: ${result.detail}`);
+      }
     });
 
   program

@@ -140,7 +140,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             });
             tally.tables = result.tables;
             const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
-            tally.detail = tags || undefined;
+            tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
             break;
           }
           case 'verify': {

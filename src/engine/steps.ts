@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { DatabaseConnection, Row } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
 import { renderReport } from '../plan';
-import type { CheckStep, CommandStep, ResolvedPlan, SqlStep } from '../plan/types';
+import type { CheckStep, CommandStep, ResolvedPlan, SqlStep, Step } from '../plan/types';
 import type { Reporter } from './reporter';
 import { renderFor } from './sql';
 
@@ -23,24 +23,74 @@ function reportLine(step: CheckStep, row: Row): string {
   return step.report ? renderReport(step.report, row) : JSON.stringify(row);
 }
 
-/** Lists what `find` finds; in a live run, applies the `fix` templates in one transaction and checks again. */
-export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<string> {
+export interface CheckResult {
+  /** Problems `find` found (one row each). */
+  found: number;
+  /** Problems repaired by `fix` (live mode): all of them, or the step throws and nothing is changed. */
+  fixed: number;
+  /** Each found row through the step's `report`. */
+  lines: string[];
+  /** For the run summary: "nothing found", "found 3, would fix them", "found 3, fixed 3". */
+  detail: string;
+}
+
+/**
+ * Lists what `find` finds; in a live run, applies the `fix` templates and runs `find` again, all in one
+ * transaction on the step's database: a problem left after the fix rolls every fix back.
+ */
+export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<CheckResult> {
   const find = renderFor(plan, step.find, db);
-  const found = await db.query(find.sql, find.params);
-  for (const row of found) reporter.emit({ type: dry ? 'dry' : 'info', message: `${step.name}: ${reportLine(step, row)}` });
-  if (found.length === 0) return 'nothing found';
-  if (dry || !step.fix || step.fix.length === 0) return `found ${found.length}${dry && step.fix?.length ? ', would fix them' : ''}`;
-  await db.transaction(async (tx) => {
-    for (const template of step.fix!) {
-      const fix = renderFor(plan, template, db);
-      await tx.query(fix.sql, fix.params);
-    }
+  const fixes = (step.fix ?? []).map((template) => renderFor(plan, template, db));
+  const list = (found: Row[]): string[] => {
+    const lines = found.map((row) => reportLine(step, row));
+    for (const line of lines) reporter.emit({ type: dry ? 'dry' : 'info', message: `${step.name}: ${line}` });
+    return lines;
+  };
+  if (dry || fixes.length === 0) {
+    const lines = list(await db.query(find.sql, find.params));
+    if (lines.length === 0) return { found: 0, fixed: 0, lines, detail: 'nothing found' };
+    const would = dry && fixes.length > 0 ? ', would fix them' : fixes.length === 0 ? ' (the step has no fix)' : '';
+    return { found: lines.length, fixed: 0, lines, detail: `found ${lines.length}${would}` };
+  }
+  return db.transaction(async (tx) => {
+    const lines = list(await tx.query(find.sql, find.params));
+    if (lines.length === 0) return { found: 0, fixed: 0, lines, detail: 'nothing found' };
+    for (const fix of fixes) await tx.query(fix.sql, fix.params);
     const again = await tx.query(find.sql, find.params);
     if (again.length > 0) {
-      throw new PodMigrateError('INTEGRITY', `${step.name}: ${again.length} problem(s) remain after the fix (rolled back): ${reportLine(step, again[0])}`);
+      throw new PodMigrateError('INTEGRITY', `${step.name}: ${again.length} of ${lines.length} problem(s) remain after the fix (rolled back, nothing changed): ${reportLine(step, again[0])}`);
     }
+    return { found: lines.length, fixed: lines.length, lines, detail: `found ${lines.length}, fixed ${lines.length}` };
   });
-  return `found ${found.length}, fixed ${found.length}`;
+}
+
+/** The databases the given steps read or write (verify reads the source only when one is given). */
+export function databasesUsed(steps: Step[], sourceGiven: boolean): Set<'source' | 'target'> {
+  const used = new Set<'source' | 'target'>();
+  for (const step of steps) {
+    switch (step.type) {
+      case 'export':
+        used.add('source');
+        break;
+      case 'import':
+      case 'tags':
+        used.add('target');
+        break;
+      case 'verify':
+        used.add('target');
+        if (sourceGiven) used.add('source');
+        break;
+      case 'sql':
+      case 'check':
+        used.add(step.database);
+        break;
+      case 'command':
+        if (step.requires === 'empty-target') used.add('target');
+        break;
+      default:
+    }
+  }
+  return used;
 }
 
 export interface CommandContext {
@@ -67,16 +117,42 @@ export async function runCommandStep(step: CommandStep, target: DatabaseConnecti
     return `would run ${step.run}`;
   }
   context.reporter.emit({ type: 'info', message: `${step.name}: running \`${step.run}\` in ${cwd}` });
-  const code = await new Promise<number>((resolve, reject) => {
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     const child = spawn(step.run, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') context.reporter.emit({ type: 'info', message: `  | ${line}` });
+    // Line by line, as the command writes them (a chunk may end in the middle of a line).
+    const forwarder = () => {
+      let pending = '';
+      const emit = (line: string) => {
+        if (line.trim() !== '') context.reporter.emit({ type: 'info', message: `  | ${line.replace(/\r$/, '')}` });
+      };
+      return {
+        data: (chunk: string) => {
+          const lines = (pending + chunk).split('\n');
+          pending = lines.pop() ?? '';
+          lines.forEach(emit);
+        },
+        end: () => {
+          emit(pending);
+          pending = '';
+        },
+      };
     };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
+    const out = forwarder();
+    const err = forwarder();
+    child.stdout.setEncoding('utf8'); // multi-byte characters split between chunks stay whole
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', out.data);
+    child.stderr.on('data', err.data);
     child.on('error', reject);
-    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+    child.on('close', (exitCode, exitSignal) => {
+      out.end();
+      err.end();
+      resolve({ code: exitCode, signal: exitSignal });
+    });
   });
-  if (code !== 0) throw new PodMigrateError('COMMAND_FAILED', `step ${step.name}: \`${step.run}\` exited with code ${code}`);
+  if (code !== 0) {
+    const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+    throw new PodMigrateError('COMMAND_FAILED', `step ${step.name}: \`${step.run}\` ${how} (in ${cwd}); the steps after it did not run`);
+  }
   return `ran ${step.run}`;
 }

@@ -4,8 +4,9 @@
  * `--force` turns the refusal into a warning.
  */
 import semver from 'semver';
-import type { SchemaInfo } from '../dialects/dialect';
+import type { DatabaseConnection, SchemaInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
+import type { ResolvedPlan } from '../plan/types';
 import type { Reporter } from './reporter';
 
 export interface PodVersionGuess {
@@ -58,7 +59,7 @@ export function checkVersion(
   role: 'source' | 'target',
   schema: SchemaInfo,
   range: string,
-  options: { force?: boolean; displayName: string; reporter: Reporter },
+  options: { force?: boolean; displayName: string; reporter: Reporter; other?: PodVersionGuess },
 ): PodVersionGuess {
   const guess = detectPodVersion(schema);
   const expected = role === 'source' ? 'pod3' : 'pod4';
@@ -67,8 +68,10 @@ export function checkVersion(
     problem = role === 'source' ? `the source database ${options.displayName} is empty` : `the target database ${options.displayName} is empty: create the Pod 4 schema first (--createDB runs make createDB)`;
   } else if (guess.kind !== expected) {
     const looks = guess.kind === 'pod4' ? 'Pod 4' : guess.kind === 'pod3' ? 'Pod 3' : 'no Pod database';
-    const swapped = guess.kind !== 'unknown' ? ' Are --source and --target swapped?' : '';
-    problem = `the ${role} database ${options.displayName} looks like ${looks} (${guess.evidence.join(', ')}), not Pod ${role === 'source' ? '3.8' : '4.0'}.${swapped}`;
+    // Only a hint when the other database is unknown (export, import alone) or of the other kind.
+    const otherKind = options.other?.kind;
+    const swapped = guess.kind !== 'unknown' && (otherKind === undefined || otherKind === expected) ? ' (are --source and --target swapped?)' : '';
+    problem = `the ${role} database ${options.displayName} looks like ${looks} (${guess.evidence.join(', ')}), not Pod ${role === 'source' ? '3.8' : '4.0'}${swapped}`;
   } else if (guess.version && !semver.satisfies(guess.version, range)) {
     const why = role === 'source' ? WHY_OLD_SOURCE.find((w) => semver.lt(guess.version!, w.below))?.why : undefined;
     problem = `the ${role} database ${options.displayName} looks like Pod ${guess.version} (${guess.evidence.join(', ')}), outside the plan's range "${range}"${why ? `: ${why}` : ''}`;
@@ -78,4 +81,47 @@ export function checkVersion(
     options.reporter.emit({ type: 'warning', message: `${problem} — going on because of --force` });
   }
   return guess;
+}
+
+function describeGuess(guess: PodVersionGuess): string {
+  const what = guess.kind === 'pod3' || guess.kind === 'pod4' ? `Pod ${guess.version ?? (guess.kind === 'pod3' ? '3' : '4')}` : guess.kind === 'empty' ? 'an empty database' : 'no Pod database';
+  return `${what} (${guess.evidence.join(', ')})`;
+}
+
+/**
+ * The gate of a whole run, before its first step (so before anything is written, on either side): each
+ * database the selected steps use is checked as its role requires. Source and target swapped is refused
+ * naming both, even with --force: the run would overwrite the v3 database. A target that a command step
+ * (make createDB) is about to create may be empty; the import checks it again once created.
+ */
+export async function gateDatabases(options: {
+  plan: ResolvedPlan;
+  source?: DatabaseConnection;
+  target?: DatabaseConnection;
+  targetMayBeEmpty?: boolean;
+  force?: boolean;
+  reporter: Reporter;
+}): Promise<{ source?: PodVersionGuess; target?: PodVersionGuess }> {
+  const { plan, source, target, reporter } = options;
+  const sourceSchema = source ? await source.introspect() : undefined;
+  const targetSchema = target ? await target.introspect() : undefined;
+  const sourceGuess = sourceSchema ? detectPodVersion(sourceSchema) : undefined;
+  const targetGuess = targetSchema ? detectPodVersion(targetSchema) : undefined;
+  if (source && target && sourceGuess?.kind === 'pod4' && targetGuess?.kind === 'pod3') {
+    throw new PodMigrateError(
+      'VERSION_GATE',
+      `--source and --target are swapped: the source database ${source.displayName} looks like ${describeGuess(sourceGuess)} and the target database ${target.displayName} like ${describeGuess(targetGuess)}. ` +
+        'Nothing was written (--force does not apply: the run would overwrite the v3 database).',
+    );
+  }
+  if (source && sourceSchema) checkVersion('source', sourceSchema, plan.source.pod, { force: options.force, displayName: source.displayName, reporter, other: targetGuess });
+  if (target && targetSchema && !(options.targetMayBeEmpty && targetGuess?.kind === 'empty')) {
+    checkVersion('target', targetSchema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter, other: sourceGuess });
+  }
+  const parts = [
+    source && sourceGuess ? `source ${source.displayName}: ${describeGuess(sourceGuess)}` : undefined,
+    target && targetGuess ? `target ${target.displayName}: ${describeGuess(targetGuess)}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  if (parts.length > 0) reporter.emit({ type: 'info', message: `version gate: ${parts.join('; ')}` });
+  return { source: sourceGuess, target: targetGuess };
 }

@@ -27,12 +27,16 @@ export interface MigrationPair {
 }
 
 /** A seeded Pod 3.8.4 database and a fresh Pod 4.0.3 one (as after make createDB). */
-export async function createPair(source: DialectName, target: DialectName, options: { videos?: number; seed?: number } = {}): Promise<MigrationPair> {
+export async function createPair(
+  source: DialectName,
+  target: DialectName,
+  options: { videos?: number; seed?: number; staleOwnerPaths?: boolean } = {},
+): Promise<MigrationPair> {
   const v3 = await createPodDatabase(source, '3.8.4', { data: 'initial', label: `v3${source}` });
   const v4 = await createPodDatabase(target, '4.0.3', { data: 'createdb', label: `v4${target}` });
   const conn = await connect(parseConnectionUrl(v3.url));
   try {
-    await seedDatabase(conn, { videos: options.videos ?? 20, seed: options.seed ?? 1 });
+    await seedDatabase(conn, { videos: options.videos ?? 20, seed: options.seed ?? 1, staleOwnerPaths: options.staleOwnerPaths });
   } finally {
     await conn.close();
   }
@@ -52,17 +56,19 @@ export async function createPair(source: DialectName, target: DialectName, optio
 
 export async function runRealPlan(
   pair: { v3?: TestDatabase; v4: TestDatabase; dumpPath: string },
-  options: { dry?: boolean; onlyTags?: boolean; plan?: ResolvedPlan } = {},
+  options: { dry?: boolean; onlyTags?: boolean; plan?: ResolvedPlan; force?: boolean; createDB?: boolean; podDir?: string } = {},
 ): Promise<RunOutcome & { reporter: CollectingReporter }> {
   const reporter = new CollectingReporter();
   const outcome = await runPlan({
     plan: options.plan ?? (await realPlan()),
     dry: options.dry ?? false,
-    createDB: false,
+    createDB: options.createDB ?? false,
     onlyTags: options.onlyTags ?? false,
     source: pair.v3 ? parseConnectionUrl(pair.v3.url) : undefined,
     target: parseConnectionUrl(pair.v4.url),
     dumpPath: pair.dumpPath,
+    podDir: options.podDir,
+    force: options.force,
     reporter,
   });
   return { ...outcome, reporter };

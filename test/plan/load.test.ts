@@ -45,7 +45,7 @@ describe('the real plan (plans/v3-to-v4.yaml)', () => {
     expect(plan.templates.video_tag_pairs.mysql).toContain('{{ident "tagging_taggeditem"}}');
     expect(plan.templates.video_tag_pairs.postgres).toBe(plan.templates.video_tag_pairs.mysql);
     expect(plan.tags.map((s) => s.name)).toEqual(['video', 'recorder']);
-    expect(plan.steps.map((s) => s.name).slice(0, 5)).toEqual(['create-db', 'export', 'import', 'tags', 'verify']);
+    expect(plan.steps.map((s) => s.name).slice(0, 6)).toEqual(['create-db', 'check-owner-paths', 'export', 'import', 'tags', 'verify']);
     for (const step of plan.steps) {
       expect(step.when).toBeDefined();
       expect(step).not.toHaveProperty('before');

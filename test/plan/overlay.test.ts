@@ -58,7 +58,7 @@ describe('plans/examples/univ-fork.yaml (an overlay of the real plan)', () => {
     expect(text).toContain('Plan files (base first):\n    plans/v3-to-v4.yaml\n    plans/examples/univ-fork.yaml');
     expect(text).toMatch(/134\. lecture_lecture_videos +replace; orphans: skip\n +why: links to videos deleted/);
     expect(text).toMatch(/column legacy_code: dropped \(exported, not written\) — our v3 branch's catalogue code/);
-    expect(text).toMatch(/5\. verify +\[verify, always\]\n[^\n]*\n[^\n]*\n +6\. lecture-catalogue +\[reminder, always\]/);
+    expect(text).toMatch(/6\. verify +\[verify, always\]\n[^\n]*\n[^\n]*\n +7\. lecture-catalogue +\[reminder, always\]/);
   });
 });
 
