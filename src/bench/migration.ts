@@ -1,0 +1,235 @@
+/**
+ * Migration throughput for one (source, target) pair: Pod 3.8.4 seeded with N videos, a fresh Pod 4.0.3 (as after
+ * make createDB), the real `runPlan` with the shipped plan (in a process of its own, see run-child.ts); per step rows, seconds, rows/s and peak RSS; then the
+ * database's own bulk load of the largest tables the import wrote, for the ratio.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '../dialects';
+import type { DialectName } from '../dialects/dialect';
+import type { ConnectionSettings } from '../dialects/url';
+import type { ResolvedPlan } from '../plan/types';
+import { seedDatabase } from '../seed/write';
+import { cleanups, createPodDatabase, type BenchDatabase } from './databases';
+import { mb, rate, round } from './measure';
+import { measureNativeLoads } from './native-load';
+import { measuredRunInChild } from './run-child';
+
+export interface StepFigure {
+  step: string;
+  type: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  peakRssMb: number;
+}
+
+export interface RatioFigure {
+  table: string;
+  rows: number;
+  /** Import step: this table's dump rows read, converted and written (table-start → table-end of the import). */
+  oursSeconds: number;
+  oursRowsPerSecond: number;
+  /** The dialect's insertRows alone, same rows from memory, into an empty twin. */
+  insertRowsSeconds: number;
+  insertRowsRowsPerSecond: number;
+  /** The database's own bulk load of the same rows from a file into an empty twin. */
+  nativeSeconds: number;
+  nativeRowsPerSecond: number;
+  nativeMethod: string;
+  /** ours rows/s ÷ native rows/s (1 = as fast as the database's own bulk load). */
+  ratio: number;
+  insertRowsRatio: number;
+}
+
+export interface PairFigure {
+  pair: string;
+  source: DialectName;
+  target: DialectName;
+  videos: number;
+  ok: boolean;
+  error?: string;
+  seed: { rows: number; tables: number; seconds: number };
+  dumpBytes: number;
+  dumpMb: number;
+  steps: StepFigure[];
+  /** The plan run, in a fresh process: wall time, that process's peak RSS and its RSS just before runPlan. */
+  run: { seconds: number; peakRssMb: number; rssBeforeMb: number };
+  /**
+   * Where the import step's time goes: before the dump's first table (introspection, dump scan, preflight, merge
+   * tables read, deletes), streaming the dump (of which inside the tables' table-start → table-end), after the last
+   * table (merge rows kept, tag sets, foreign-key check, COMMIT, sequences), and the tag sets alone.
+   */
+  importBreakdown: { before: number; streaming: number; inTables: number; after: number; tagSets: number } | null;
+  /** Rows written by the import per table (all tables, largest first). */
+  importTables: Array<{ table: string; rows: number; seconds: number }>;
+  ratio: {
+    tables: RatioFigure[];
+    /** The tables together: ours = the sum of their in-table import times. */
+    total: Omit<RatioFigure, 'table' | 'nativeMethod'> | null;
+    /** The whole import step (deletes, merges, tags, FK check, COMMIT, sequences included) against the native loads' sum. */
+    wholeImport: { importSeconds: number; nativeSeconds: number; slowdown: number } | null;
+    error?: string;
+  };
+  /** The machine's 1-minute load average when the pair ended (other work skews the figures). */
+  loadAverage: number;
+}
+
+export interface PairOptions {
+  videos: number;
+  seed: number;
+  /** How many of the largest imported tables to load natively (Infinity: every non-empty one). */
+  ratioTables: number;
+  /** MariaDB target bulk path: the dialect's default (multi-row INSERT) or LOAD DATA (`?bulk=load-data`). */
+  mysqlBulk: 'insert' | 'load-data';
+  /** The plan file (the run happens in a child process, which loads it). */
+  planPath: string;
+  log: (line: string) => void;
+}
+
+function withBulk(settings: ConnectionSettings, bulk: PairOptions['mysqlBulk']): ConnectionSettings {
+  if (settings.dialect !== 'mysql' || bulk === 'insert') return settings;
+  return { ...settings, options: { ...settings.options, bulk } };
+}
+
+export async function benchPair(plan: ResolvedPlan, source: DialectName, target: DialectName, options: PairOptions): Promise<PairFigure> {
+  const pair = `${source}→${target}`;
+  const figure: PairFigure = {
+    pair,
+    source,
+    target,
+    videos: options.videos,
+    ok: false,
+    seed: { rows: 0, tables: 0, seconds: 0 },
+    dumpBytes: 0,
+    dumpMb: 0,
+    steps: [],
+    run: { seconds: 0, peakRssMb: 0, rssBeforeMb: 0 },
+    importTables: [],
+    importBreakdown: null,
+    ratio: { tables: [], total: null, wholeImport: null },
+    loadAverage: 0,
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'pod-migrate-bench-'));
+  const dumpPath = join(dir, 'v3_exported_tables.json');
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  cleanups.add(removeDir);
+  const databases: BenchDatabase[] = [];
+  try {
+    options.log(`${pair}: creating Pod 3.8.4 (${source}) and Pod 4.0.3 (${target}) databases`);
+    const v3 = await createPodDatabase(source, '3.8.4', 'initial', `v3${source}`);
+    databases.push(v3);
+    const v4 = await createPodDatabase(target, '4.0.3', 'createdb', `v4${target}`);
+    databases.push(v4);
+
+    options.log(`${pair}: seeding ${options.videos} videos`);
+    const seedConn = await connect(v3.settings);
+    try {
+      const seeded = await seedDatabase(seedConn, { videos: options.videos, seed: options.seed });
+      figure.seed = { rows: seeded.rows, tables: seeded.tables, seconds: round(seeded.ms / 1000) };
+    } finally {
+      await seedConn.close();
+    }
+
+    options.log(`${pair}: plan run (export, import, verify), in a process of its own`);
+    const measured = await measuredRunInChild({ planPath: options.planPath, source: v3.settings, target: withBulk(v4.settings, options.mysqlBulk), dumpPath });
+    const outcome = { summary: measured.summary };
+    figure.run.seconds = round(measured.seconds);
+    figure.run.peakRssMb = mb(measured.peakRss);
+    figure.run.rssBeforeMb = mb(measured.rssBefore);
+    figure.ok = outcome.summary.ok;
+    if (!outcome.summary.ok) figure.error = outcome.summary.error ?? 'the run failed';
+    try {
+      figure.dumpBytes = statSync(dumpPath).size;
+      figure.dumpMb = mb(figure.dumpBytes);
+    } catch {
+      // no dump (the export failed)
+    }
+
+    for (const step of outcome.summary.steps) {
+      if (step.type === 'reminder') continue;
+      let rows = step.tables.reduce((sum, t) => sum + t.written, 0);
+      if (step.type === 'verify') rows = Object.values(measured.verifyRows).reduce((a, b) => a + b, 0);
+      const seconds = step.ms / 1000;
+      figure.steps.push({ step: step.name, type: step.type, rows, seconds: round(seconds), rowsPerSecond: rate(rows, seconds), peakRssMb: mb(measured.stepPeaks[step.name] ?? 0) });
+    }
+    const importStep = outcome.summary.steps.find((s) => s.type === 'import');
+    const importEnds = new Map(measured.tableEnds.filter((t) => t.step === 'import').map((t) => [t.table, t]));
+    figure.importTables = (importStep?.tables ?? [])
+      .map((t) => ({ table: t.table, rows: t.written, seconds: round((importEnds.get(t.table)?.ms ?? t.ms) / 1000, 3) }))
+      .sort((a, b) => b.rows - a.rows);
+
+    const mark = importStep ? measured.marks[importStep.name] : undefined;
+    if (importStep && mark?.end !== undefined && mark.firstTable !== undefined && mark.lastTable !== undefined) {
+      const tagSetNames = new Set(plan.tags.map((t) => t.dumpTable));
+      figure.importBreakdown = {
+        before: round(mark.firstTable - mark.start),
+        streaming: round(mark.lastTable - mark.firstTable),
+        inTables: round(measured.tableEnds.filter((t) => t.step === importStep.name).reduce((sum, t) => sum + t.ms, 0) / 1000),
+        after: round(mark.end - mark.lastTable),
+        tagSets: round(importStep.tables.filter((t) => tagSetNames.has(t.table)).reduce((sum, t) => sum + t.ms, 0) / 1000),
+      };
+    }
+
+    if (figure.ok && options.ratioTables > 0) {
+      // Tables written row for row from the dump (not the tag pseudo-table, whose "written" counts Tagulous links).
+      // Only `replace` tables: a merge table also holds the target's own rows, which the twin would copy too.
+      const tagTables = new Set(plan.tags.map((t) => t.dumpTable));
+      const replaced = new Set(plan.tables.filter((t) => t.strategy === 'replace').map((t) => t.target));
+      const chosen = figure.importTables
+        .filter((t) => !tagTables.has(t.table) && replaced.has(t.table) && importEnds.has(t.table) && t.rows > 0)
+        .slice(0, options.ratioTables);
+      options.log(`${pair}: the database's own bulk load of ${chosen.length > 5 ? `${chosen.length} tables` : chosen.map((t) => t.table).join(', ')}`);
+      const conn = await connect(withBulk(v4.settings, options.mysqlBulk));
+      try {
+        const loads = await measureNativeLoads(v4, conn, chosen.map((t) => t.table), dir);
+        for (const load of loads) {
+          const ours = chosen.find((t) => t.table === load.table)!;
+          if (load.rows !== ours.rows) throw new Error(`${load.table}: the twin holds ${load.rows} rows, the import wrote ${ours.rows}`);
+          figure.ratio.tables.push(ratioFigure(load.table, load.rows, importEnds.get(load.table)!.ms / 1000, load.insertRowsSeconds, load.nativeSeconds, load.method));
+        }
+        if (figure.ratio.tables.length > 0) {
+          const sum = (pick: (r: RatioFigure) => number) => figure.ratio.tables.reduce((s, r) => s + pick(r), 0);
+          const { table: _t, nativeMethod: _m, ...total } = ratioFigure('all', sum((r) => r.rows), sum((r) => r.oursSeconds), sum((r) => r.insertRowsSeconds), sum((r) => r.nativeSeconds), '');
+          figure.ratio.total = total;
+          const importSeconds = importStep ? importStep.ms / 1000 : 0;
+          if (importSeconds > 0 && total.nativeSeconds > 0) {
+            figure.ratio.wholeImport = { importSeconds: round(importSeconds), nativeSeconds: round(total.nativeSeconds), slowdown: round(importSeconds / total.nativeSeconds, 1) };
+          }
+        }
+      } catch (error) {
+        figure.ratio.error = (error as Error).message;
+      } finally {
+        await conn.close();
+      }
+    }
+  } catch (error) {
+    figure.ok = false;
+    figure.error = (error as Error)?.message ?? String(error);
+  } finally {
+    for (const db of databases.reverse()) await db.drop().catch((error: unknown) => options.log(`${pair}: could not drop ${db.name}: ${(error as Error).message}`));
+    cleanups.delete(removeDir);
+    removeDir();
+  }
+  return figure;
+}
+
+function ratioFigure(table: string, rows: number, ours: number, insertRows: number, native: number, method: string): RatioFigure {
+  const oursRate = rate(rows, ours);
+  const insertRate = rate(rows, insertRows);
+  const nativeRate = rate(rows, native);
+  return {
+    table,
+    rows,
+    oursSeconds: round(ours, 3),
+    oursRowsPerSecond: oursRate,
+    insertRowsSeconds: round(insertRows, 3),
+    insertRowsRowsPerSecond: insertRate,
+    nativeSeconds: round(native, 3),
+    nativeRowsPerSecond: nativeRate,
+    nativeMethod: method,
+    ratio: nativeRate > 0 ? round(oursRate / nativeRate) : 0,
+    insertRowsRatio: nativeRate > 0 ? round(insertRate / nativeRate) : 0,
+  };
+}

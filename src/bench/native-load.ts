@@ -1,0 +1,170 @@
+/**
+ * The database's own bulk load of the rows our import wrote, for the ratio "ours / theirs".
+ *
+ * For each chosen table t of the migrated v4 database:
+ * 1. its rows are written to a file in the database's own load format: PostgreSQL `COPY (SELECT * FROM t) TO STDOUT`
+ *    (text format); MariaDB a tab-separated file in LOAD DATA's default format (\N for NULL, \\ \t \n \r \0
+ *    escaped), written from a streamed `SELECT *` (the server's INTO OUTFILE writes on the server host, which a
+ *    benchmark cannot assume is this one);
+ * 2. an empty twin with the same columns and indexes (no foreign keys) is created — PostgreSQL
+ *    `CREATE TABLE twin (LIKE t INCLUDING ALL)`, MariaDB `CREATE TABLE twin LIKE t`;
+ * 3. timed: the file loaded into the twin by the database's bulk path — PostgreSQL `COPY twin FROM STDIN`
+ *    (pg-copy-streams, one statement, autocommit), MariaDB `LOAD DATA LOCAL INFILE` (mysql2, one statement,
+ *    autocommit) — from an open connection (no client start-up in the time);
+ * 4. timed: the same rows (read back through the dialect's streamRows, in memory) written into a second empty twin by
+ *    the dialect's `insertRows`, 5,000 rows per call in one transaction — the engine's bulk path without the dump.
+ */
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import mysqlCallback from 'mysql2';
+import mysql from 'mysql2/promise';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { CanonicalValue } from '../convert/logical-types';
+import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
+import { mysqlDriverOptions, pgClient, type BenchDatabase } from './databases';
+import { now } from './measure';
+
+export interface NativeLoad {
+  table: string;
+  rows: number;
+  /** File size of the exported rows (bytes). */
+  fileBytes: number;
+  /** The database's own bulk load of the file into an empty twin. */
+  nativeSeconds: number;
+  /** The dialect's insertRows (5,000 rows per call, one transaction) of the same rows into an empty twin. */
+  insertRowsSeconds: number;
+  /** What the bulk path is, for the output. */
+  method: string;
+}
+
+const BATCH = 5000;
+
+function twinName(kind: string, index: number): string {
+  return `zz_bench_${kind}_${index}`;
+}
+
+export async function measureNativeLoads(db: BenchDatabase, conn: DatabaseConnection, tables: string[], workDir: string): Promise<NativeLoad[]> {
+  const schema = await conn.introspect();
+  const out: NativeLoad[] = [];
+  for (let i = 0; i < tables.length; i += 1) {
+    const info = schema.tables.get(tables[i]);
+    if (!info) continue;
+    const file = join(workDir, `${info.name}.${db.dialect === 'mysql' ? 'tsv' : 'copy'}`);
+    const native = twinName('native', i);
+    const viaRows = twinName('rows', i);
+    try {
+      const loaded = db.dialect === 'postgres' ? await postgresCopy(db, info.name, native, file) : await mysqlLoadData(db, info.name, native, file);
+      const insertRowsSeconds = await insertRowsInto(db, conn, info, viaRows);
+      out.push({ table: info.name, rows: loaded.rows, fileBytes: statSync(file).size, nativeSeconds: loaded.seconds, insertRowsSeconds, method: loaded.method });
+    } finally {
+      await dropTwins(db, [native, viaRows]);
+    }
+  }
+  return out;
+}
+
+async function dropTwins(db: BenchDatabase, names: string[]): Promise<void> {
+  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  await db.exec(names.map((n) => `DROP TABLE IF EXISTS ${q(n)};`).join('\n'));
+}
+
+async function postgresCopy(db: BenchDatabase, table: string, twin: string, file: string): Promise<{ rows: number; seconds: number; method: string }> {
+  const client = await pgClient(db.settings);
+  try {
+    await pipeline(client.query(copyTo(`COPY (SELECT * FROM "${table}") TO STDOUT`)), createWriteStream(file));
+    await client.query(`CREATE TABLE "${twin}" (LIKE "${table}" INCLUDING ALL)`);
+    const started = now();
+    const ingest = client.query(copyFrom(`COPY "${twin}" FROM STDIN`));
+    await pipeline(createReadStream(file), ingest);
+    const seconds = now() - started;
+    const rows = Number((await client.query(`SELECT count(*) AS n FROM "${twin}"`)).rows[0].n);
+    return { rows, seconds, method: 'COPY FROM STDIN (text)' };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const BACKSLASH = 0x5c;
+const ESCAPES: Record<number, number> = { 0x00: 0x30 /* \0 */, 0x09: 0x74 /* \t */, 0x0a: 0x6e /* \n */, 0x0d: 0x72 /* \r */, 0x5c: 0x5c /* \\ */ };
+const NULL_FIELD = Buffer.from('\\N');
+const TAB = Buffer.from('\t');
+const NEWLINE = Buffer.from('\n');
+
+function escapeField(value: Buffer): Buffer {
+  let needs = false;
+  for (let i = 0; i < value.length; i += 1) {
+    if (ESCAPES[value[i]] !== undefined) {
+      needs = true;
+      break;
+    }
+  }
+  if (!needs) return value;
+  const out: number[] = [];
+  for (const byte of value) {
+    const escaped = ESCAPES[byte];
+    if (escaped === undefined) out.push(byte);
+    else out.push(BACKSLASH, escaped);
+  }
+  return Buffer.from(out);
+}
+
+/** Streams `SELECT * FROM t` (every value as the server's text bytes) into a LOAD DATA default-format file. */
+async function writeMysqlTsv(db: BenchDatabase, table: string, file: string): Promise<void> {
+  const conn = mysqlCallback.createConnection({ ...mysqlDriverOptions(db.settings), multipleStatements: false });
+  const output = createWriteStream(file);
+  try {
+    const rows = conn
+      .query({ sql: `SELECT * FROM \`${table}\``, rowsAsArray: true, typeCast: (field: { buffer: () => Buffer | null }) => field.buffer() } as never)
+      .stream();
+    for await (const row of rows as AsyncIterable<Array<Buffer | null>>) {
+      const parts: Buffer[] = [];
+      row.forEach((value, i) => {
+        if (i > 0) parts.push(TAB);
+        parts.push(value === null ? NULL_FIELD : escapeField(value));
+      });
+      parts.push(NEWLINE);
+      if (!output.write(Buffer.concat(parts))) await once(output, 'drain');
+    }
+    output.end();
+    await once(output, 'finish');
+  } finally {
+    output.destroy();
+    conn.destroy();
+  }
+}
+
+async function mysqlLoadData(db: BenchDatabase, table: string, twin: string, file: string): Promise<{ rows: number; seconds: number; method: string }> {
+  await writeMysqlTsv(db, table, file);
+  const conn = await mysql.createConnection({ ...mysqlDriverOptions(db.settings), multipleStatements: false });
+  try {
+    await conn.query(`CREATE TABLE \`${twin}\` LIKE \`${table}\``);
+    const started = now();
+    const [header] = await conn.query({ sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE \`${twin}\` CHARACTER SET utf8mb4`, infileStreamFactory: () => createReadStream(file) });
+    const seconds = now() - started;
+    const warnings = (header as { warningStatus?: number }).warningStatus ?? 0;
+    if (warnings > 0) {
+      const [list] = await conn.query('SHOW WARNINGS LIMIT 3');
+      throw new Error(`LOAD DATA into a twin of ${table} gave ${warnings} warning(s): ${JSON.stringify(list)}`);
+    }
+    const [count] = await conn.query(`SELECT count(*) AS n FROM \`${twin}\``);
+    return { rows: Number((count as Array<{ n: number }>)[0].n), seconds, method: 'LOAD DATA LOCAL INFILE' };
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+/** The dialect's own bulk path (what the import calls), rows already in memory. */
+async function insertRowsInto(db: BenchDatabase, conn: DatabaseConnection, info: TableInfo, twin: string): Promise<number> {
+  const rows: CanonicalValue[][] = [];
+  for await (const values of conn.streamRows(info, info.columns)) rows.push(values);
+  await db.exec(db.dialect === 'mysql' ? `CREATE TABLE \`${twin}\` LIKE \`${info.name}\`` : `CREATE TABLE "${twin}" (LIKE "${info.name}" INCLUDING ALL)`);
+  const twinInfo: TableInfo = { ...info, name: twin };
+  const started = now();
+  await conn.transaction(async (tx) => {
+    await tx.relaxForeignKeys();
+    for (let i = 0; i < rows.length; i += BATCH) await tx.insertRows(twinInfo, twinInfo.columns, rows.slice(i, i + BATCH));
+  });
+  return now() - started;
+}
