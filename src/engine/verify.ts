@@ -41,10 +41,17 @@ export interface VerifyOptions {
   /** … or with the v3 database. */
   source?: DatabaseConnection;
   reporter: Reporter;
+  /** Tables up to this many rows keep per-row digests in the first pass (default 20,000). */
+  keepRowsFirstPass?: number;
 }
 
-/** Per-row digests are kept (to name the differing keys) up to this many rows. */
-const KEEP_ROWS_UP_TO = 200_000;
+/**
+ * Per-row digests (to name the keys that differ) are kept from the start for small tables; a larger table
+ * that differs is read a second time to find its keys, up to KEYS_UP_TO rows. That keeps verify's memory
+ * flat however large the database.
+ */
+const KEEP_ROWS_FIRST_PASS = 20_000;
+const KEYS_UP_TO = 2_000_000;
 const SHOW_KEYS = 10;
 
 /** Two checksums per side: exact, and with microseconds zeroed (tells Pod's exporter's loss from corruption). */
@@ -87,7 +94,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     const full = mapTable(table, targetTable, described.columns);
     const mapping: TableMapping = { ...full, columns: full.columns.filter((c) => c.source !== null) };
-    const keepRows = described.rows <= KEEP_ROWS_UP_TO;
+    const keepRows = described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) || table.strategy === 'merge';
     const pk = targetTable.primaryKey.length === 1 ? targetTable.primaryKey[0] : null;
     compared.set(table.name, {
       mapping,
@@ -100,12 +107,24 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   }
 
   await readSourceSide(options, compared);
+  const secondPass = new Map<string, Compared>();
   for (const [name, c] of compared) {
     reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
-    for await (const values of target.streamRows(c.mapping.target, c.mapping.columns.map((m) => m.target))) {
-      c.target.add(values, c.types, keyOf(values, c));
+    await readTargetSide(target, c);
+    const verdict = judge(c);
+    verdicts.push(verdict);
+    if (verdict.status === 'differs' && !c.source.exact.rows && c.source.exact.count <= KEYS_UP_TO && c.keyIndex >= 0) {
+      secondPass.set(name, { ...c, source: new Side(true), target: new Side(true) });
     }
-    verdicts.push(judge(c));
+  }
+  if (secondPass.size > 0) {
+    // The differing keys of the large tables that differ: read them once more, keeping per-row digests.
+    await readSourceSide(options, secondPass);
+    for (const c of secondPass.values()) {
+      await readTargetSide(target, c);
+      const index = verdicts.findIndex((v) => v.table === c.mapping.target.name);
+      verdicts[index] = judge(c);
+    }
   }
   for (const set of plan.tags) {
     const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect);
@@ -113,6 +132,12 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   }
   const ok = verdicts.every((v) => v.status === 'ok' || v.status === 'lossy');
   return { ok, tables: verdicts };
+}
+
+async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
+  for await (const values of target.streamRows(c.mapping.target, c.mapping.columns.map((m) => m.target))) {
+    c.target.add(values, c.types, keyOf(values, c));
+  }
 }
 
 function keyOf(values: CanonicalValue[], c: Compared): string {

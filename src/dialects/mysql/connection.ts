@@ -359,6 +359,11 @@ export class MysqlConnection implements DatabaseConnection {
     const conn = await this.acquire();
     let healthy = true;
     try {
+      // InnoDB already moves AUTO_INCREMENT past explicit ids: ALTER TABLE (slow, DDL) only where it is not max+1.
+      const counters = (await run(conn, {
+        sql: 'SELECT TABLE_NAME AS t, CAST(AUTO_INCREMENT AS CHAR) AS a FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+      })) as Array<{ t: string; a: string | null }>;
+      const current = new Map(counters.map((r) => [r.t, r.a === null ? null : BigInt(r.a)]));
       for (const table of tables) {
         for (const column of table.columns.filter((c) => c.autoIncrement)) {
           let next: bigint;
@@ -369,6 +374,8 @@ export class MysqlConnection implements DatabaseConnection {
             const max = rows[0]?.m;
             next = max === null || max === undefined ? 1n : BigInt(max) + 1n;
             if (next < 1n) next = 1n;
+            const now = current.get(table.name);
+            if (now === next) continue;
             await run(conn, { sql: `ALTER TABLE ${quoteIdent(table.name)} AUTO_INCREMENT = ${next.toString()}` });
           } catch (error) {
             healthy = !(error as { fatal?: boolean }).fatal;
