@@ -86,13 +86,22 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     const twice = await snapshot(pair.v4);
     for (const table of Object.keys(once)) expect({ table, rows: twice[table] }).toEqual({ table, rows: once[table] });
 
-    // --onlytags rebuilds the same tag tables.
-    const tagsOnly = await runRealPlan(pair, { onlyTags: true });
+    // --onlytags --dry writes nothing at all.
+    const dryTags = await runRealPlan(pair, { onlyTags: true, dry: true });
+    if (dryTags.error) throw dryTags.error;
+    expect(await snapshot(pair.v4)).toEqual(twice);
+
+    // --onlytags rebuilds the same tag tables and leaves every other table as it is.
+    const [{ name: siteName }] = await pair.v4.query('SELECT name FROM django_site');
+    await pair.v4.exec("UPDATE django_site SET name = 'changed by hand'");
+    const tagsOnly = await runRealPlan(pair, { onlyTags: true, plan: await planWithout('verify') });
     if (tagsOnly.error) throw tagsOnly.error;
     const thrice = await snapshot(pair.v4);
     for (const table of ['video_tagulous_video_tags', 'video_video_tags', 'recorder_tagulous_recorder_tags', 'recorder_recorder_tags']) {
       expect({ table, rows: thrice[table] }).toEqual({ table, rows: once[table] });
     }
+    expect((await pair.v4.query('SELECT name FROM django_site')).map((r) => r.name)).toEqual(['changed by hand']);
+    await pair.v4.query(target === 'mysql' ? 'UPDATE django_site SET name = ?' : 'UPDATE django_site SET name = $1', [siteName]);
   });
 
   test('a row that violates a constraint in the middle of the import leaves the v4 database exactly as it was', async () => {
@@ -137,4 +146,8 @@ async function planWithSteps(type: 'import' | 'verify') {
   return { ...plan, steps: plan.steps.filter((s) => s.type === type) };
 }
 const importOnlyPlan = () => planWithSteps('import');
+async function planWithout(type: 'verify') {
+  const plan = await realPlan();
+  return { ...plan, steps: plan.steps.filter((s) => s.type !== type) };
+}
 const verifyOnlyPlan = () => planWithSteps('verify');
