@@ -12,7 +12,7 @@ import type { ResolvedPlan } from '../plan/types';
 import { describeImport } from './describe';
 import { mapRow, type TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
-import { enforceForeignKeys } from './orphans';
+import { enforceForeignKeys, type OrphanFinding } from './orphans';
 import { planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import type { TableTally } from './summary';
@@ -38,6 +38,8 @@ export interface ImportResult {
   tagSets: TagSetResult[];
   /** Target rows kept by merge tables, per table. */
   kept: Record<string, number>;
+  /** Orphan rows the plan's policy left out (skip) or cleared (null). */
+  orphans: OrphanFinding[];
 }
 
 const STEP = 'import';
@@ -62,6 +64,7 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
       tables: [...importPlan.mappings.values()].map((m) => ({ table: m.target.name, read: source.tables.get(m.plan.name)?.rows ?? 0, written: 0, skipped: 0, ms: 0 })),
       tagSets: [],
       kept: {},
+      orphans: [],
     };
   }
   return runImport(options, importPlan, source, schema);
@@ -79,6 +82,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
   const tagResults: TagSetResult[] = [];
   const kept: Record<string, number> = {};
   const written = new Set<string>();
+  let orphans: OrphanFinding[] = [];
 
   await target.transaction(async (tx) => {
     await tx.relaxForeignKeys();
@@ -137,11 +141,18 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       }
     }
 
-    await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
+    orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
   });
 
   await target.resetSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
-  return { tables: [...tallies.values()], tagSets: tagResults, kept };
+  for (const finding of orphans) {
+    const tally = tallies.get(finding.fk.table);
+    if (tally && finding.policy === 'skip') {
+      tally.written -= finding.keys.length;
+      tally.skipped += finding.keys.length;
+    }
+  }
+  return { tables: [...tallies.values()], tagSets: tagResults, kept, orphans };
 }
 
 /** One pass over the dump: each table's rows mapped, converted and written in bulk batches. */

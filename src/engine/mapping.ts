@@ -47,7 +47,15 @@ export function mapTable(plan: ResolvedTable, target: TableInfo, sourceColumns: 
       dropped.push({ column: source, why: rule.why ?? null });
       continue;
     }
-    bySourceTarget.set(targetNameOf(source, rule), source);
+    const targetName = targetNameOf(source, rule);
+    const other = bySourceTarget.get(targetName);
+    if (other !== undefined) {
+      // Two source columns feeding one target column: one of them would be lost, whichever the dump lists last.
+      throw new PodMigrateError('SCHEMA_MISMATCH', `source columns ${other} and ${source} would both be written to ${target.name}.${targetName}: drop or rename one of them in the plan`, {
+        place: { table: plan.name, column: source },
+      });
+    }
+    bySourceTarget.set(targetName, source);
   }
   const targetNames = new Set(target.columns.map((c) => c.name));
   const unmapped = [...bySourceTarget.entries()].filter(([t]) => !targetNames.has(t)).map(([, s]) => s);
@@ -103,6 +111,10 @@ export function mapRow(mapping: TableMapping, row: Record<string, unknown>, rowN
   for (let i = 0; i < mapping.columns.length; i += 1) {
     const { target, source, rule } = mapping.columns[i];
     let value: unknown = source === null ? undefined : row[source];
+    if (value === undefined && source !== null) {
+      // Other rows of the table have this column: a row without it is not a dump to guess about.
+      throw new PodMigrateError('DUMP_INVALID', `the row has no value for ${source}, which other rows of the table have`, { place: { table, row: rowNumber, column: source } });
+    }
     if (value === undefined || (value === null && rule?.defaultOnNull)) value = rule?.default ?? null;
     const place = { table, row: rowNumber, column: target.name };
     out[i] = rule?.convert ? applyConversion(value, rule.convert, target, place) : fromDumpValue(value, target, place);

@@ -14,6 +14,8 @@ export interface OrphanFinding {
   count: number;
   /** Primary keys of the first orphan rows (or the dangling references when the table has no single-column key). */
   sample: string[];
+  /** Every key the policy deleted or changed (skip / null), for verify to tell them from differences. */
+  keys: string[];
   policy: OrphanPolicy;
 }
 
@@ -75,15 +77,17 @@ export async function enforceForeignKeys(
   const keys = schema.foreignKeys.filter((fk) => writtenTables.has(fk.table) || writtenTables.has(fk.refTable));
   const findings = new Map<string, OrphanFinding>();
   // Deleting orphans (skip policy) can orphan their own children: repeat until a round finds nothing.
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    let changed = false;
+  let changed = true;
+  for (let round = 0; round < MAX_ROUNDS && changed; round += 1) {
+    changed = false;
     for (const fk of keys) {
       const found = await findOrphans(tx, dialect, schema, fk);
       if (found.count === 0) continue;
       const policy = policyFor(fk.table);
       const id = `${fk.table}.${fk.column}`;
       const previous = findings.get(id);
-      findings.set(id, { fk, count: (previous?.count ?? 0) + found.count, sample: previous?.sample ?? found.sample, policy });
+      const finding: OrphanFinding = { fk, count: (previous?.count ?? 0) + found.count, sample: previous?.sample ?? found.sample, keys: previous?.keys ?? [], policy };
+      findings.set(id, finding);
       const what = `${found.count} row(s) of ${fk.table} whose ${fk.column} points at no ${fk.refTable}.${fk.refColumn} (${found.pk} ${found.sample.join(', ')}${found.count > found.sample.length ? ', …' : ''})`;
       if (policy === 'fail') {
         throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.table} in the plan`, {
@@ -97,15 +101,22 @@ export async function enforceForeignKeys(
             place: { table: fk.table, column: fk.column },
           });
         }
-        await updateByKeys(tx, dialect, fk.table, found.pk, await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where), `SET ${q(fk.column)} = NULL`);
+        const affected = await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where);
+        finding.keys.push(...affected.map(String));
+        await updateByKeys(tx, dialect, fk.table, found.pk, affected, `SET ${q(fk.column)} = NULL`);
         reporter.emit({ type: 'warning', message: `orphans: ${what}: reference set to NULL (plan policy)` });
       } else {
-        await updateByKeys(tx, dialect, fk.table, found.pk, await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where), null);
+        const affected = await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where);
+        finding.keys.push(...affected.map(String));
+        await updateByKeys(tx, dialect, fk.table, found.pk, affected, null);
         reporter.emit({ type: 'warning', message: `orphans: ${what}: rows left out (plan policy "skip")` });
       }
       changed = true;
     }
-    if (!changed) break;
+  }
+  if (changed) {
+    // Still changing after MAX_ROUNDS (a very deep self-referencing chain): never commit what was not re-checked.
+    throw new PodMigrateError('INTEGRITY', `orphan rows were still being removed after ${MAX_ROUNDS} rounds of the plan's orphan policy: nothing was written`);
   }
   return [...findings.values()];
 }

@@ -87,6 +87,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       reporter.emit(event);
     },
   };
+  // Rows the import's orphan policy left out or changed: verify names them rather than failing on them.
+  const orphanKeys = new Map<string, { policy: string; keys: Set<string> }>();
   // In a dry run the export writes no dump: the import describes what the source holds instead.
   let sourceDescription: SourceDescription | undefined;
   // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
@@ -139,6 +141,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               force: options.force,
             });
             tally.tables = result.tables;
+            for (const finding of result.orphans) {
+              const entry = orphanKeys.get(finding.fk.table) ?? { policy: finding.policy, keys: new Set<string>() };
+              finding.keys.forEach((k) => entry.keys.add(k));
+              orphanKeys.set(finding.fk.table, entry);
+            }
             const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
             tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
             break;
@@ -150,7 +157,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             }
             const target = await connections.get('target', step.name);
             const source = connections.has('source') ? await connections.get('source', step.name) : undefined;
-            const result = await verifyMigration({ plan, target, source, dumpPath: source ? undefined : options.dumpPath, reporter: collectWarnings });
+            const result = await verifyMigration({ plan, target, source, dumpPath: source ? undefined : options.dumpPath, reporter: collectWarnings, orphanKeys });
             reporter.emit({ type: 'info', message: formatVerify(result, { onlyProblems: true }) });
             const lossy = result.tables.filter((t) => t.status === 'lossy');
             for (const t of lossy) summary.warnings.push(`verify: ${t.table}: ${t.detail}`);

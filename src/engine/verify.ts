@@ -43,6 +43,8 @@ export interface VerifyOptions {
   reporter: Reporter;
   /** Tables up to this many rows keep per-row digests in the first pass (default 20,000). */
   keepRowsFirstPass?: number;
+  /** Rows the import's orphan policy left out or changed, per target table: expected differences, named as such. */
+  orphanKeys?: Map<string, { policy: string; keys: Set<string> }>;
 }
 
 /**
@@ -94,7 +96,8 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     const full = mapTable(table, targetTable, described.columns);
     const mapping: TableMapping = { ...full, columns: full.columns.filter((c) => c.source !== null) };
-    const keepRows = described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) || table.strategy === 'merge';
+    const keepRows =
+      described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) || table.strategy === 'merge' || options.orphanKeys?.has(table.target) === true;
     const pk = targetTable.primaryKey.length === 1 ? targetTable.primaryKey[0] : null;
     compared.set(table.name, {
       mapping,
@@ -111,7 +114,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   for (const [name, c] of compared) {
     reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
     await readTargetSide(target, c);
-    const verdict = judge(c);
+    const verdict = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
     verdicts.push(verdict);
     if (verdict.status === 'differs' && !c.source.exact.rows && c.source.exact.count <= KEYS_UP_TO && c.keyIndex >= 0) {
       secondPass.set(name, { ...c, source: new Side(true), target: new Side(true) });
@@ -123,7 +126,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     for (const c of secondPass.values()) {
       await readTargetSide(target, c);
       const index = verdicts.findIndex((v) => v.table === c.mapping.target.name);
-      verdicts[index] = judge(c);
+      verdicts[index] = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
     }
   }
   for (const set of plan.tags) {
@@ -184,8 +187,19 @@ function differingKeys(source: TableChecksum, target: TableChecksum, sourceOnly:
   return keys;
 }
 
-function judge(c: Compared): TableVerdict {
+/**
+ * `againstSourceDb`: only when comparing with the v3 database can a difference be Pod's exporter's loss (a dump it
+ * wrote was imported); against a dump, or after our own export, every difference is a difference.
+ */
+function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
   const table = c.mapping.target.name;
+  if (orphans) {
+    const keys = differingKeys(c.source.exact, c.target.exact, false);
+    if (keys.length > 0 && keys.every((k) => orphans.keys.has(k))) {
+      const what = orphans.policy === 'skip' ? 'left out' : 'with their dangling reference cleared';
+      return { table, status: 'ok', sourceRows: c.source.exact.count, targetRows: c.target.exact.count, detail: `${keys.length} orphan row(s) ${what} by the plan's orphan policy`, keys: keys.slice(0, SHOW_KEYS) };
+    }
+  }
   const sourceRows = c.source.exact.count;
   const targetRows = c.target.exact.count;
   if (c.merge) {
@@ -197,7 +211,8 @@ function judge(c: Compared): TableVerdict {
   }
   if (sourceRows === targetRows && c.source.exact.digest === c.target.exact.digest) return { table, status: 'ok', sourceRows, targetRows };
   const keys = differingKeys(c.source.exact, c.target.exact, false).slice(0, SHOW_KEYS);
-  if (sourceRows === targetRows && c.source.seconds.digest === c.target.seconds.digest) {
+  // Lossy only if the target holds exactly the source truncated to the second (no sub-second value of its own).
+  if (againstSourceDb && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
     return { table, status: 'lossy', sourceRows, targetRows, detail: 'microseconds lost (datetimes/times equal to the second: the dump came from Pod\'s exporter)', keys };
   }
   const detail = sourceRows !== targetRows ? `row counts differ (${sourceRows} vs ${targetRows})` : 'same row count, different values';

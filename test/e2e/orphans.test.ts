@@ -9,6 +9,7 @@ import { connect } from '../../src/dialects';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { importDump } from '../../src/engine/import';
 import { CollectingReporter } from '../../src/engine/reporter';
+import { verifyMigration } from '../../src/engine/verify';
 import { PodMigrateError } from '../../src/errors';
 import type { OrphanPolicy, ResolvedPlan } from '../../src/plan/types';
 import { createPodDatabase, DIALECTS, type TestDatabase } from '../helpers/databases';
@@ -82,11 +83,25 @@ describe.each(DIALECTS)('orphan rows → %s', (dialect) => {
     expect(await snapshot(v4)).toEqual(before);
   });
 
-  test('skip and null: the orphan row is left out, the dangling reference cleared', async () => {
-    await run(planWith(await realPlan(), { auth_user_groups: 'skip', django_admin_log: 'null' }));
+  test('skip and null: the orphan row is left out, the dangling reference cleared, and verify names them', async () => {
+    const plan = planWith(await realPlan(), { auth_user_groups: 'skip', django_admin_log: 'null' });
+    const result = await run(plan);
     expect((await v4.query('SELECT id FROM auth_user_groups ORDER BY id')).map((r) => Number(r.id))).toEqual([1]);
     const [log] = await v4.query('SELECT content_type_id FROM django_admin_log');
     expect(log.content_type_id).toBeNull();
+    expect(result.tables.find((t) => t.table === 'auth_user_groups')).toMatchObject({ read: 2, written: 1, skipped: 1 });
+
+    const orphanKeys = new Map(result.orphans.map((f) => [f.fk.table, { policy: f.policy, keys: new Set(f.keys) }]));
+    const conn = await connect(parseConnectionUrl(v4.url));
+    try {
+      const plain = await verifyMigration({ plan, target: conn, dumpPath, reporter: new CollectingReporter() });
+      expect(plain.tables.filter((t) => t.status === 'differs').map((t) => t.table).sort()).toEqual(['auth_user_groups', 'django_admin_log']);
+      const told = await verifyMigration({ plan, target: conn, dumpPath, reporter: new CollectingReporter(), orphanKeys });
+      expect(told.ok).toBe(true);
+      expect(told.tables.find((t) => t.table === 'auth_user_groups')).toMatchObject({ status: 'ok', keys: ['2'] });
+    } finally {
+      await conn.close();
+    }
   });
 
   test('null on a NOT NULL column is refused', async () => {

@@ -41,6 +41,10 @@ describe('mapTable', () => {
     expect(mapping.unmapped).toEqual([]);
   });
 
+  test('two source columns written to one target column are refused (one would be lost)', () => {
+    expect(() => mapTable(table({ title_old: { rename: 'title' } }), target, ['id', 'title', 'title_old', 'is_draft'])).toThrow(/title and title_old would both be written/);
+  });
+
   test('a source column the target lacks is reported as unmapped (its values would be lost)', () => {
     expect(mapTable(table(), target, ['id', 'title', 'is_draft', 'legacy']).unmapped).toEqual(['legacy']);
   });
@@ -62,6 +66,10 @@ describe('mapRow', () => {
 
   test('converts by the target type: 0/1 → boolean, microseconds → interval, default for the missing column', () => {
     expect(mapRow(mapping, { id: 5, title: 'Cours', is_draft: 1, duration: 3600000000 }, 1)).toEqual([5, 'Cours', true, 1, 3600000000]);
+  });
+
+  test('a row lacking a column that other rows have is refused, not filled with NULL', () => {
+    expect(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 0 }, 3)).toThrow(/no value for duration/);
   });
 
   test('a value that does not fit its target type names table, row and column', () => {

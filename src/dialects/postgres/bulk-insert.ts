@@ -2,12 +2,12 @@
  * Bulk insert through one bound parameter per batch:
  *
  *   INSERT INTO "public"."t" ("a", "b") OVERRIDING SYSTEM VALUE
- *   SELECT r."c0", r."c1" FROM json_to_recordset($1::json) AS r("c0" integer, "c1" jsonb)
+ *   SELECT r."c0", r."c1"::jsonb FROM json_to_recordset($1::json) AS r("c0" integer, "c1" text)
  *
  * The batch is a JSON array of row objects keyed c0, c1… (short keys, whatever the column names), built as text by
- * the encoders (codec.ts) and cut at about BATCH_BYTES. json_to_recordset rather than jsonb_to_recordset: a json
- * column then receives its document's text unchanged (jsonb would normalise it), a jsonb column still gets it parsed,
- * and the server does not build a jsonb copy of the whole batch. OVERRIDING SYSTEM VALUE lets explicit ids into
+ * the encoders (codec.ts) and cut at about BATCH_BYTES. A JSON column's document travels as a JSON *string* (its
+ * text) cast to json/jsonb: a json column keeps its text unchanged, and a document that is JSON `null` stays a JSON
+ * null (as a record member, a bare null would become SQL NULL). OVERRIDING SYSTEM VALUE lets explicit ids into
  * GENERATED ALWAYS identity columns too (it changes nothing for BY DEFAULT ones and plain columns).
  */
 import type { CanonicalValue } from '../../convert/logical-types';
@@ -38,8 +38,8 @@ function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[]
 
 export function insertStatement(table: TableInfo, columns: ColumnInfo[]): string {
   const targets = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const picks = columns.map((_, i) => `r."c${i}"`).join(', ');
-  const record = columns.map((c, i) => `"c${i}" ${c.nativeType}`).join(', ');
+  const picks = columns.map((c, i) => (c.type === 'json' ? `r."c${i}"::${c.nativeType}` : `r."c${i}"`)).join(', ');
+  const record = columns.map((c, i) => `"c${i}" ${c.type === 'json' ? 'text' : c.nativeType}`).join(', ');
   return `INSERT INTO ${qualifiedTable(table.name)} (${targets}) OVERRIDING SYSTEM VALUE SELECT ${picks} FROM json_to_recordset($1::json) AS r(${record})`;
 }
 
@@ -108,8 +108,13 @@ export async function insertRows(
   for (const batch of batches) {
     try {
       const result = await run(statement, [batch.text]);
+      // A trigger (in a fork) could drop rows silently: every row sent must be written.
+      if (result.rowCount !== batch.count) {
+        throw new PodMigrateError('DATABASE', `${table.name}: ${result.rowCount} rows written instead of ${batch.count}`, { place: { table: table.name } });
+      }
       written += result.rowCount;
     } catch (error) {
+      if (error instanceof PodMigrateError) throw error;
       const range = batch.count === 1 ? `row ${batch.first + 1}` : `rows ${batch.first + 1}–${batch.first + batch.count}`;
       throw toPodMigrateError(error, { action: `inserting ${range} of this batch into ${table.name}`, place: { table: table.name } });
     }

@@ -335,8 +335,8 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
         if (binary && /(^|[^\\])(\\\\)*\\u0000/.test(text)) {
           throw new ValueProblem('the json document contains \\u0000, which jsonb cannot store');
         }
-        // Spliced verbatim: json_to_recordset hands a json column its text unchanged (a jsonb one parses it).
-        return text.trim();
+        // As a JSON string of the document's text, cast to json/jsonb by the statement (see bulk-insert.ts).
+        return JSON.stringify(text);
       };
     }
     case 'interval':
