@@ -60,7 +60,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     try {
       return await work(db);
     } finally {
-      await db.close();
+      // A failure to close must not hide the command's own outcome.
+      await db.close().catch(() => undefined);
     }
   };
 

@@ -5,14 +5,13 @@
  * the table, row and column.
  */
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/;
 
+/** Microseconds, 6 digits. More than 6 digits are refused by the patterns: the databases would round them. */
 function micros(fraction: string | undefined): string {
-  // Beyond 6 digits PostgreSQL and MariaDB round; we never see more than 6 from them, and truncating a
-  // hand-written 7th digit is the conservative choice.
-  return (fraction ?? '').padEnd(6, '0').slice(0, 6);
+  return (fraction ?? '').padEnd(6, '0');
 }
 
 /**
@@ -31,7 +30,11 @@ export function normalizeDatetime(text: string): string | undefined {
   const sign = zone[0] === '-' ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
-  const utc = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - offsetMinutes * 60_000);
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  const local = new Date(0);
+  local.setUTCFullYear(+y, +mo - 1, +d);
+  local.setUTCHours(+h, +mi, +s, 0);
+  const utc = new Date(local.getTime() - offsetMinutes * 60_000);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
     `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ` +
@@ -74,6 +77,7 @@ export function uuidWithDashes(hex: string): string {
 
 function validDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
   return d <= days;
 }

@@ -27,6 +27,8 @@ export interface ImportOptions {
   reporter: Reporter;
   /** Rebuild only the tag sets (`--onlytags`): every other table is left as it is. */
   onlyTags?: boolean;
+  /** Only these tag sets (a tags step's `sets`); default: all of the plan's. */
+  tagSets?: string[];
   /** Dry run without a dump (plan run --dry): what the source holds, as the export would write it. */
   sourceDescription?: SourceDescription;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
@@ -52,9 +54,12 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   const schema = await target.introspect();
   checkVersion('target', schema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter });
   const source = options.sourceDescription ?? (await scanDump(options.dumpPath));
-  const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags });
+  const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
     if (!options.onlyTags) reporter.emit({ type: 'warning', message: `the dump has no table ${table.name}: ${table.target} is left as it is in the target` });
+  }
+  for (const set of importPlan.absentTagSets) {
+    reporter.emit({ type: 'warning', message: `the dump has no table ${set.dumpTable}: tag set ${set.name} (${set.tagTable}, ${set.linkTable}) is left as it is in the target` });
   }
   for (const table of importPlan.skipped) reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
 
@@ -144,7 +149,17 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
   });
 
-  await target.resetSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
+  try {
+    await target.resetSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
+  } catch (error) {
+    // After COMMIT: the rows are in; say so, so that nobody restores a backup for a sequence.
+    throw new PodMigrateError(
+      'DATABASE',
+      `the import was committed (every row is in the target), but moving the sequences past max(id) failed: ${error instanceof PodMigrateError ? error.describe() : String(error)}. ` +
+        'Run the import again, or reset the sequences by hand (Django: manage.py sqlsequencereset), before Pod inserts rows',
+      { cause: error },
+    );
+  }
   for (const finding of orphans) {
     const tally = tallies.get(finding.fk.table);
     if (tally && finding.policy === 'skip') {

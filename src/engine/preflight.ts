@@ -22,9 +22,16 @@ export interface ImportPlan {
   skipped: ResolvedTable[];
   /** Plan tables (not skipped) that the dump lacks: left as they are in the target. */
   absent: ResolvedTable[];
+  /** Tag sets whose pseudo-table the dump lacks: their Tagulous tables are left as they are. */
+  absentTagSets: TagSet[];
 }
 
-export function planImport(plan: ResolvedPlan, source: SourceDescription, schema: SchemaInfo, options: { onlyTags?: boolean } = {}): ImportPlan {
+export function planImport(
+  plan: ResolvedPlan,
+  source: SourceDescription,
+  schema: SchemaInfo,
+  options: { onlyTags?: boolean; tagSets?: string[] } = {},
+): ImportPlan {
   const planTables = new Map(plan.tables.map((t) => [t.name, t]));
   const tagSetsByDumpTable = new Map(plan.tags.map((s) => [s.dumpTable, s]));
 
@@ -38,7 +45,7 @@ export function planImport(plan: ResolvedPlan, source: SourceDescription, schema
     }
   }
 
-  const result: ImportPlan = { mappings: new Map(), tagSets: [], skipped: [], absent: [] };
+  const result: ImportPlan = { mappings: new Map(), tagSets: [], skipped: [], absent: [], absentTagSets: [] };
   if (!options.onlyTags) {
     for (const table of plan.tables) {
       const described = source.tables.get(table.name);
@@ -84,6 +91,7 @@ export function planImport(plan: ResolvedPlan, source: SourceDescription, schema
   }
 
   for (const set of plan.tags) {
+    if (options.tagSets && !options.tagSets.includes(set.name)) continue;
     const described = source.tables.get(set.dumpTable);
     const tagTable = schema.tables.get(set.tagTable);
     const linkTable = schema.tables.get(set.linkTable);
@@ -94,7 +102,10 @@ export function planImport(plan: ResolvedPlan, source: SourceDescription, schema
         { place: { table: !tagTable ? set.tagTable : set.linkTable } },
       );
     }
-    if (!described) continue;
+    if (!described) {
+      result.absentTagSets.push(set);
+      continue;
+    }
     for (const [table, column] of [
       [linkTable, set.linkObjectColumn],
       [linkTable, set.linkTagColumn],

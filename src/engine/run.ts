@@ -4,7 +4,7 @@
  */
 import type { DatabaseConnection } from '../dialects/dialect';
 import { connect } from '../dialects';
-import type { ConnectionSettings } from '../dialects/url';
+import { redactSecrets, type ConnectionSettings } from '../dialects/url';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, Step } from '../plan/types';
 import { databasesUsed, runCheckStep, runCommandStep, runSqlStep } from './steps';
@@ -62,8 +62,9 @@ class Connections {
   has(role: 'source' | 'target'): boolean {
     return this.settings[role] !== undefined;
   }
+  /** Closes every connection; a failure to close never hides the run's own outcome. */
   async closeAll(): Promise<void> {
-    for (const connection of this.open.values()) await (await connection.catch(() => null))?.close();
+    await Promise.allSettled([...this.open.values()].map(async (connection) => (await connection.catch(() => null))?.close()));
   }
 }
 
@@ -137,6 +138,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               dry,
               reporter: collectWarnings,
               onlyTags: step.type === 'tags',
+              tagSets: step.type === 'tags' ? step.sets : undefined,
               sourceDescription: dry ? sourceDescription : undefined,
               force: options.force,
             });
@@ -195,7 +197,9 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     if (selected.some((s) => s.type === 'import')) summary.reminders.push(...skippedTableReminders(plan));
   } catch (error) {
     summary.ok = false;
-    summary.error = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
+    const message = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
+    // A driver's message may quote a connection string: the summary is printed and may be kept as JSON.
+    summary.error = redactSecrets(redactSecrets(message, options.source), options.target);
     return { summary, error };
   } finally {
     await connections.closeAll();

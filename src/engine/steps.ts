@@ -118,7 +118,7 @@ export async function runCommandStep(step: CommandStep, target: DatabaseConnecti
   }
   context.reporter.emit({ type: 'info', message: `${step.name}: running \`${step.run}\` in ${cwd}` });
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    const child = spawn(step.run, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(step.run, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: commandEnvironment() });
     // Line by line, as the command writes them (a chunk may end in the middle of a line).
     const forwarder = () => {
       let pending = '';
@@ -155,4 +155,12 @@ export async function runCommandStep(step: CommandStep, target: DatabaseConnecti
     throw new PodMigrateError('COMMAND_FAILED', `step ${step.name}: \`${step.run}\` ${how} (in ${cwd}); the steps after it did not run`);
   }
   return `ran ${step.run}`;
+}
+
+/** The command's environment: ours, less the connection strings (they may hold passwords). */
+function commandEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.POD_MIGRATE_SOURCE;
+  delete env.POD_MIGRATE_TARGET;
+  return env;
 }

@@ -5,6 +5,7 @@
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { Dialect, ImportTransaction, TableInfo } from '../dialects/dialect';
+import { brief } from '../convert/dump-values';
 import { PodMigrateError } from '../errors';
 import type { TagSet } from '../plan/types';
 import { buildTagTables, formatTagBuildExamples, splitPodTagName } from '../tags';
@@ -36,9 +37,11 @@ export class TagSetImport {
 
   observeDumpRow(row: Record<string, unknown>, rowNumber: number): void {
     const place = { table: this.set.dumpTable, row: rowNumber };
-    const objectId = row[this.set.objectColumn];
-    if (typeof objectId !== 'number' && !(typeof objectId === 'string' && /^\d+$/.test(objectId))) {
-      throw new PodMigrateError('DUMP_INVALID', `${this.set.objectColumn} must be an object id, found ${JSON.stringify(objectId)}`, { place: { ...place, column: this.set.objectColumn } });
+    const raw = row[this.set.objectColumn];
+    // Ids beyond 2^53 arrive from the dump reader as bigint: kept exact, as decimal text.
+    const objectId = typeof raw === 'bigint' ? raw.toString() : raw;
+    if (!(typeof objectId === 'number' && Number.isSafeInteger(objectId)) && !(typeof objectId === 'string' && /^\d+$/.test(objectId))) {
+      throw new PodMigrateError('DUMP_INVALID', `${this.set.objectColumn} must be an object id, found ${brief(objectId)}`, { place: { ...place, column: this.set.objectColumn } });
     }
     let names: string[];
     if (Array.isArray(row.tag_names)) {

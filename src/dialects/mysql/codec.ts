@@ -129,12 +129,13 @@ const INTEGER_TEXT = /^-?\d+$/;
 export function decoderFor(column: ColumnInfo): Decoder {
   switch (column.type) {
     case 'boolean':
+      // tinyint(1) can hold 2 or -1: never read as true, it would not survive the trip (pgloader does that).
       return (v) => {
         if (v === null || v === undefined) return null;
-        if (typeof v === 'number') return v !== 0;
         if (typeof v === 'boolean') return v;
-        if (typeof v === 'string' && INTEGER_TEXT.test(v)) return Number(v) !== 0;
-        throw invalid(column, v, 'a boolean');
+        if (v === 0 || v === '0') return false;
+        if (v === 1 || v === '1') return true;
+        throw invalid(column, v, 'a boolean (tinyint(1) holding 0 or 1)');
       };
     case 'integer':
     case 'interval':

@@ -156,13 +156,14 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   static async open(dialect: Dialect, settings: ConnectionSettings): Promise<PostgresConnection> {
-    let pool: DatabasePool;
+    let pool: DatabasePool | undefined;
     try {
       pool = await createPool(connectionUri(settings), clientConfiguration(settings));
       // slonik re-emits query errors on the pool; they are handled where the query was made.
       pool.on('error', () => undefined);
       await pool.query(sql.unsafe`SELECT 1`);
     } catch (error) {
+      await pool?.end().catch(() => undefined);
       throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
     }
     return new PostgresConnection(dialect, pool, settings);
