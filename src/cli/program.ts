@@ -9,7 +9,7 @@ import type { DatabaseConnection } from '../dialects/dialect';
 import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
-import { CollectingReporter, type Reporter } from '../engine/reporter';
+import type { Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import { runCheckStep } from '../engine/steps';
 import { checkVersion } from '../engine/version-gate';
@@ -48,7 +48,7 @@ function examples(lines: string[]): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const print = (text: string) => io.stdout.write(`${text}\n`);
-  const reporterFor = (options: CommonOptions) => new CollectingReporter(new TerminalReporter(io.stderr, { verbose: options.verbose }));
+  const reporterFor = (options: CommonOptions): Reporter => new TerminalReporter(io.stderr, { verbose: options.verbose });
   const dumpPathOf = (options: CommonOptions, plan: ResolvedPlan) => resolve(io.cwd, options.dump ?? resolve(options.baseDir ?? io.cwd, plan.dump.file));
   const planOf = (path: string | undefined) => loadPlan(path ? resolve(io.cwd, path) : DEFAULT_PLAN);
   const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean): ConnectionSettings | undefined => {

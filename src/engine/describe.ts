@@ -1,6 +1,6 @@
 /** What a dry import says it would do: per table, rows, column mapping, conversions and the SQL it would run. */
 import type { ColumnInfo, Dialect } from '../dialects/dialect';
-import type { ImportPlan, SourceDescription } from './preflight';
+import { BATCH_ROWS, type ImportPlan, type SourceDescription } from './preflight';
 
 const CONVERSION: Partial<Record<ColumnInfo['type'], string>> = {
   boolean: '0/1 → boolean',
@@ -31,7 +31,7 @@ export function describeImport(plan: ImportPlan, source: SourceDescription, dial
     lines.push(`${name}: ${rows} rows, ${strategy}`);
     lines.push(`  DELETE FROM ${q(mapping.target.name)}`);
     const columns = mapping.columns.map((c) => q(c.target.name)).join(', ');
-    lines.push(`  INSERT INTO ${q(mapping.target.name)} (${columns}) … bulk, ${Math.ceil(rows / 5000) || 0} batch(es)`);
+    lines.push(`  INSERT INTO ${q(mapping.target.name)} (${columns}) … bulk, ${Math.ceil(rows / BATCH_ROWS) || 0} batch(es)`);
     const renamed = mapping.columns.filter((c) => c.source !== null && c.source !== c.target.name).map((c) => `${c.source} → ${c.target.name}`);
     if (renamed.length) lines.push(`  renamed: ${renamed.join(', ')}`);
     if (mapping.dropped.length) lines.push(`  dropped: ${mapping.dropped.map((d) => `${d.column}${d.why ? ` (${d.why})` : ''}`).join(', ')}`);

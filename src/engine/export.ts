@@ -19,8 +19,6 @@ export interface ExportOptions {
   dumpPath: string;
   dry: boolean;
   reporter: Reporter;
-  /** Only the tag pseudo-tables (for --onlytags). */
-  onlyTags?: boolean;
   /** Go on when the source is not the Pod version the plan expects (with a warning). */
   force?: boolean;
 }
@@ -41,17 +39,15 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
   const result: ExportResult = { tables: [], missingTables: [], orphanTagItems: {} };
   const writer = dry ? null : await openDumpWriter(options.dumpPath);
   try {
-    if (!options.onlyTags) {
-      for (const table of plan.tables) {
-        if (table.strategy === 'skip') continue;
-        const info = schema.tables.get(table.name);
-        if (!info) {
-          result.missingTables.push(table.name);
-          reporter.emit({ type: 'warning', message: `source has no table ${table.name}: not exported` });
-          continue;
-        }
-        result.tables.push(await exportTable(source, info, table.orderBy ?? undefined, writer, reporter));
+    for (const table of plan.tables) {
+      if (table.strategy === 'skip') continue;
+      const info = schema.tables.get(table.name);
+      if (!info) {
+        result.missingTables.push(table.name);
+        reporter.emit({ type: 'warning', message: `source has no table ${table.name}: not exported` });
+        continue;
       }
+      result.tables.push(await exportTable(source, info, table.orderBy ?? undefined, writer, reporter));
     }
     for (const set of plan.tags) {
       const tally = await exportTagSet(plan, set, source, schema, writer, reporter);

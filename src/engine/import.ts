@@ -13,7 +13,7 @@ import { describeImport } from './describe';
 import { mapRow, type TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
 import { enforceForeignKeys, type OrphanFinding } from './orphans';
-import { planImport, type ImportPlan, type SourceDescription } from './preflight';
+import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import type { TableTally } from './summary';
 import { checkVersion } from './version-gate';
@@ -45,7 +45,6 @@ export interface ImportResult {
 }
 
 const STEP = 'import';
-const BATCH_ROWS = 5000;
 const BATCH_BYTES = 8 * 1024 * 1024;
 const PROGRESS_EVERY = 20000;
 

@@ -9,6 +9,9 @@ import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, ResolvedTable, TagSet } from '../plan/types';
 import { assertMappingComplete, mapTable, type TableMapping } from './mapping';
 
+/** Rows handed to the dialect per insert call (it cuts them by bytes within). */
+export const BATCH_ROWS = 5000;
+
 /** What the import will read: per dump table, its row count and the union of its row keys. */
 export interface SourceDescription {
   tables: Map<string, { rows: number; columns: Set<string> }>;

@@ -249,11 +249,12 @@ function wrong(value: unknown, expected: string): never {
   throw new ValueProblem(`expected ${expected}, got ${typeName(value)}`);
 }
 
-/** Code points beyond `max` (PostgreSQL counts characters, and forgives trailing spaces beyond the limit). */
+/**
+ * More code points than `max` (PostgreSQL counts characters). PostgreSQL would silently cut trailing spaces
+ * beyond the limit: that is still a changed value, so it is refused too.
+ */
 function tooLong(value: string, max: number): boolean {
-  if (value.length <= max) return false;
-  const chars = Array.from(value);
-  return chars.length > max && chars.slice(max).some((c) => c !== ' ');
+  return value.length > max && Array.from(value).length > max;
 }
 
 export function makeEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
