@@ -125,24 +125,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
         ms: Date.now() - started,
         note: `${result.tags} tags, ${result.links} links on ${result.objects} objects`,
       });
-      if (result.missingObjects > 0) {
-        reporter.emit({ type: 'warning', message: `tag set ${set.name}: ${result.missingObjects} tagged object(s) do not exist in ${set.objectTable} (deleted in v3): their tags are left out` });
-      }
-      if (result.spellingsMerged > 0) {
-        reporter.emit({
-          type: 'info',
-          message: `tag set ${set.name}: ${result.spellingsMerged} spelling(s) share a tag with another one, as Tagulous (case-insensitive) and the target's collation compare them: ${result.examples.merged.slice(0, 3).join('; ')}`,
-        });
-      }
-      if (result.slugCollisions > 0) {
-        reporter.emit({ type: 'info', message: `tag set ${set.name}: ${result.slugCollisions} slug collision(s) resolved the Tagulous way: ${result.examples.slugCollisions.slice(0, 3).join('; ')}` });
-      }
-      if (result.fromJoinedNames) {
-        reporter.emit({
-          type: 'warning',
-          message: `tag set ${set.name}: the dump has only Pod's comma-joined tag names (written by Pod's exporter): names were split on commas, so a tag that contained a comma became several tags`,
-        });
-      }
+      reportTagSet(set.name, set.objectTable, result, reporter);
     }
 
     orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
@@ -167,6 +150,28 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     }
   }
   return { tables: [...tallies.values()], tagSets: tagResults, kept, orphans };
+}
+
+/** What a rebuilt tag set says to the administrator: left-out objects, merged spellings, slug collisions, losses. */
+function reportTagSet(name: string, objectTable: string, result: TagSetResult, reporter: Reporter): void {
+  if (result.missingObjects > 0) {
+    reporter.emit({ type: 'warning', message: `tag set ${name}: ${result.missingObjects} tagged object(s) do not exist in ${objectTable} (deleted in v3): their tags are left out` });
+  }
+  if (result.spellingsMerged > 0) {
+    reporter.emit({
+      type: 'info',
+      message: `tag set ${name}: ${result.spellingsMerged} spelling(s) share a tag with another one, as Tagulous (case-insensitive) and the target's collation compare them: ${result.examples.merged.slice(0, 3).join('; ')}`,
+    });
+  }
+  if (result.slugCollisions > 0) {
+    reporter.emit({ type: 'info', message: `tag set ${name}: ${result.slugCollisions} slug collision(s) resolved the Tagulous way: ${result.examples.slugCollisions.slice(0, 3).join('; ')}` });
+  }
+  if (result.fromJoinedNames) {
+    reporter.emit({
+      type: 'warning',
+      message: `tag set ${name}: the dump has only Pod's comma-joined tag names (written by Pod's exporter): names were split on commas, so a tag that contained a comma became several tags`,
+    });
+  }
 }
 
 /** One pass over the dump: each table's rows mapped, converted and written in bulk batches. */
