@@ -106,7 +106,7 @@ async function exportTagSet(
     return null;
   }
   const started = Date.now();
-  const { sql, params } = renderFor(plan, set.query, source);
+  const { sql, params } = renderFor(plan, set.query, source, set.params ?? {});
   reporter.emit({ type: 'table-start', step: STEP, table: set.dumpTable, totalRows: null });
   if (writer) await writer.beginTable(set.dumpTable);
   const pairs = aggregateTagPairs(source.streamQuery(sql, params));

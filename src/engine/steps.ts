@@ -8,9 +8,10 @@ import type { Reporter } from './reporter';
 import { renderFor } from './sql';
 
 export async function runSqlStep(step: SqlStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<string> {
-  const { sql, params } = renderFor(plan, step.template, db);
+  const { sql, params, paramNames } = renderFor(plan, step.template, db, step.params ?? {});
   if (dry) {
-    reporter.emit({ type: 'dry', message: `${step.name}: would run on the ${step.database} database, in one transaction:\n${sql}` });
+    const bound = paramNames.length > 0 ? `\nbound: ${paramNames.map((name, i) => `${name} = ${JSON.stringify(params[i])}`).join(', ')}` : '';
+    reporter.emit({ type: 'dry', message: `${step.name}: would run on the ${step.database} database, in one transaction:\n${sql}${bound}` });
     return `would run template ${step.template}`;
   }
   await db.transaction(async (tx) => {
@@ -39,8 +40,8 @@ export interface CheckResult {
  * transaction on the step's database: a problem left after the fix rolls every fix back.
  */
 export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<CheckResult> {
-  const find = renderFor(plan, step.find, db);
-  const fixes = (step.fix ?? []).map((template) => renderFor(plan, template, db));
+  const find = renderFor(plan, step.find, db, step.params ?? {});
+  const fixes = (step.fix ?? []).map((template) => renderFor(plan, template, db, step.params ?? {}));
   const list = (found: Row[]): string[] => {
     const lines = found.map((row) => reportLine(step, row));
     for (const line of lines) reporter.emit({ type: dry ? 'dry' : 'info', message: `${step.name}: ${line}` });

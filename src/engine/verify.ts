@@ -242,7 +242,7 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
   if (options.source) {
     const sourceSchema = await options.source.introspect();
     if (!sourceSchema.tables.has('tagging_taggeditem')) return null;
-    const { sql, params } = renderFor(plan, set.query, options.source);
+    const { sql, params } = renderFor(plan, set.query, options.source, set.params ?? {});
     for await (const { objectId, names } of aggregateTagPairs(options.source.streamQuery(sql, params))) addSource(objectId, names);
   } else {
     for await (const event of readDump(options.dumpPath!)) {

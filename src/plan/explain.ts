@@ -126,6 +126,9 @@ function stepsSection(plan: ResolvedPlan): string {
   plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.name}  [${step.type}, ${WHEN_TEXT[step.when ?? 'always']}]`);
     lines.push(`     ${stepAction(plan, step)}`);
+    if ((step.type === 'sql' || step.type === 'check') && step.params && Object.keys(step.params).length > 0) {
+      lines.push(`     params (bound): ${Object.entries(step.params).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}`);
+    }
     if (step.why) lines.push(`     why: ${step.why}`);
   });
   return lines.join('\n');

@@ -113,6 +113,54 @@ export function checkTemplate(source: string, kind: TemplateKind): TemplateIssue
 }
 
 /**
+ * The keys a SQL template's `{{param "key"}}` calls need, in order of first use: every one must be given when
+ * the template is rendered. A call inside `{{#if key}}…{{/if}}` (or `#with` / `#each` on the same key, or
+ * the `{{else}}` of `{{#unless key}}`) only runs when the key is given, so it is left out. A template that
+ * does not parse needs nothing here (`checkTemplate` reports it).
+ */
+export function requiredParams(source: string): string[] {
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(source);
+  } catch {
+    return [];
+  }
+  const needed = new Set<string>();
+  const visitCall = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.BlockStatement, guarded: ReadonlySet<string>): void => {
+    const path = node.path as hbs.AST.PathExpression;
+    if (node.type !== 'BlockStatement' && path.type === 'PathExpression' && path.original === 'param') {
+      const key = node.params[0];
+      if (key?.type === 'StringLiteral') {
+        const name = (key as hbs.AST.StringLiteral).value;
+        if (!guarded.has(name)) needed.add(name);
+      }
+    }
+    for (const param of node.params) if (param.type === 'SubExpression') visitCall(param as hbs.AST.SubExpression, guarded);
+    for (const pair of node.hash?.pairs ?? []) if (pair.value.type === 'SubExpression') visitCall(pair.value as hbs.AST.SubExpression, guarded);
+  };
+  const walk = (node: hbs.AST.Program | null | undefined, guarded: ReadonlySet<string>): void => {
+    for (const statement of node?.body ?? []) {
+      if (statement.type === 'MustacheStatement') {
+        visitCall(statement as hbs.AST.MustacheStatement, guarded);
+      } else if (statement.type === 'BlockStatement') {
+        const block = statement as hbs.AST.BlockStatement;
+        visitCall(block, guarded);
+        const subject = block.params[0];
+        const subjectPath = subject?.type === 'PathExpression' ? (subject as hbs.AST.PathExpression) : undefined;
+        // `since` or `this.since` (a params key); `../since` or `a.b` are something else.
+        const key = subjectPath && subjectPath.depth === 0 && subjectPath.parts.length === 1 ? subjectPath.parts[0] : undefined;
+        const helper = block.path.original;
+        const withKey = key === undefined ? guarded : new Set([...guarded, key]);
+        walk(block.program, ['if', 'with', 'each'].includes(helper) ? withKey : guarded);
+        walk(block.inverse, helper === 'unless' ? withKey : guarded);
+      }
+    }
+  };
+  walk(program, new Set());
+  return [...needed];
+}
+
+/**
  * Handlebars' parser (jison) states only a line and a context snippet with a pointer:
  *   "Parse error on line 2:\n...ab {{ident "x"}\n-----------------^\nExpecting 'CLOSE', …, got 'INVALID'"
  * Handlebars' own exceptions (mismatched blocks) carry lineNumber/column.

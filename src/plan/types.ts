@@ -101,6 +101,8 @@ export interface TagSet {
   linkTable: string;
   linkObjectColumn: string;
   linkTagColumn: string;
+  /** Values for the `{{param "key"}}` of the `query` template, bound as parameters (never pasted into SQL). */
+  params?: Record<string, ScalarValue>;
 }
 
 export type StepType = 'export' | 'import' | 'tags' | 'verify' | 'sql' | 'check' | 'command' | 'reminder';
@@ -139,6 +141,8 @@ export interface SqlStep extends StepBase {
   type: 'sql';
   database: 'source' | 'target';
   template: string;
+  /** Values for the template's `{{param "key"}}`, bound as parameters (never pasted into SQL). */
+  params?: Record<string, ScalarValue>;
 }
 /**
  * A data check with an optional fix: `find` lists the problems (each row is printed), `fix` (live mode only)
@@ -151,6 +155,8 @@ export interface CheckStep extends StepBase {
   fix?: string[];
   /** How a found row is printed, a Handlebars template over the row's columns. */
   report?: string;
+  /** Values for the `{{param "key"}}` of the `find` and `fix` templates, bound as parameters. */
+  params?: Record<string, ScalarValue>;
 }
 export interface CommandStep extends StepBase {
   type: 'command';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { PodMigrateError } from '../errors';
-import { checkTemplate, type TemplateIssue } from './render';
+import { checkTemplate, requiredParams, type TemplateIssue } from './render';
 import type { PlanResolution } from './resolve';
 import type { PlanInput, Step, TableEntry, TemplateInput } from './types';
 
@@ -425,15 +425,41 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
       problems.push(problemAt(origin.source, [...origin.path, ...field], `${what}: no template named "${name}"${knownTemplates}`));
     }
   };
-  for (const set of plan.tags) checkTemplateRef(set.query, resolution.tags.get(set.name), ['query'], `tag set "${set.name}" query`);
+  // Every {{param "key"}} a template needs (in any dialect's version) must be given by whoever runs it.
+  const checkParams = (
+    name: string,
+    given: Record<string, unknown> | undefined,
+    origin: { source: PlanSource; path: NodePath } | undefined,
+    field: NodePath,
+    who: string,
+  ) => {
+    const template = Object.prototype.hasOwnProperty.call(plan.templates, name) ? plan.templates[name] : undefined;
+    if (origin === undefined || template === undefined) return;
+    const needed = new Set([...requiredParams(template.mysql ?? ''), ...requiredParams(template.postgres ?? '')]);
+    for (const key of needed) {
+      if (given !== undefined && Object.prototype.hasOwnProperty.call(given, key)) continue;
+      problems.push(problemAt(origin.source, [...origin.path, ...field], `template "${name}" needs param "${key}", which ${who} does not give (add it under params:)`));
+    }
+  };
+  for (const set of plan.tags) {
+    checkTemplateRef(set.query, resolution.tags.get(set.name), ['query'], `tag set "${set.name}" query`);
+    checkParams(set.query, set.params, resolution.tags.get(set.name), ['query'], `tag set "${set.name}"`);
+  }
   const tagSetNames = plan.tags.map((set) => set.name);
   for (const step of plan.steps) {
     const origin = resolution.steps.get(step.name);
     if (origin === undefined) continue;
-    if (step.type === 'sql') checkTemplateRef(step.template, origin, ['template'], `step "${step.name}"`);
+    if (step.type === 'sql') {
+      checkTemplateRef(step.template, origin, ['template'], `step "${step.name}"`);
+      checkParams(step.template, step.params, origin, ['template'], `step "${step.name}"`);
+    }
     if (step.type === 'check') {
       checkTemplateRef(step.find, origin, ['find'], `step "${step.name}" find`);
-      (step.fix ?? []).forEach((fix, i) => checkTemplateRef(fix, origin, ['fix', i], `step "${step.name}" fix`));
+      checkParams(step.find, step.params, origin, ['find'], `step "${step.name}"`);
+      (step.fix ?? []).forEach((fix, i) => {
+        checkTemplateRef(fix, origin, ['fix', i], `step "${step.name}" fix`);
+        checkParams(fix, step.params, origin, ['fix', i], `step "${step.name}"`);
+      });
     }
     if (step.type === 'tags') {
       (step.sets ?? []).forEach((set, i) => {

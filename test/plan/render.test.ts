@@ -172,8 +172,8 @@ templates:
       WHERE recurring_until < {{param "since"}}{{#if owner}} AND owner_id = {{param "owner"}}{{/if}}
   mysql_only: { mysql: SELECT 1, dialects: [mysql] }
 steps:
-  - { name: fix, type: sql, database: target, template: fix_meeting, why: "reported in Esup-Pod #1448" }
-  - { name: look, type: check, database: source, find: mysql_only, fix: [fix_meeting], when: createDB }
+  - { name: fix, type: sql, database: target, template: fix_meeting, params: { since: "2024-01-01" }, why: "reported in Esup-Pod #1448" }
+  - { name: look, type: check, database: source, find: mysql_only, fix: [fix_meeting], params: { since: "2024-01-01" }, when: createDB }
   - { name: make, type: command, run: make createDB, requires: empty-target }
 `,
       );
@@ -183,7 +183,9 @@ steps:
       expect(text).toMatch(/2\. ct → django_content_type +merge on \(app_label, model\); orphans: fail/);
       expect(text).toContain('  fix_meeting — v4 CHECK recurring_until >= start_at\n    | UPDATE "meeting" SET recurring_until = NULL\n    | WHERE recurring_until < $1 AND owner_id = $2\n    placeholders: $1 = since, $2 = owner');
       expect(text).toContain('  mysql_only\n    (no postgres version)');
-      expect(text).toContain('1. fix  [sql, always]\n     runs template fix_meeting on the target database, in one transaction\n     why: reported in Esup-Pod #1448');
+      expect(text).toContain(
+        '1. fix  [sql, always]\n     runs template fix_meeting on the target database, in one transaction\n     params (bound): since = "2024-01-01"\n     why: reported in Esup-Pod #1448',
+      );
       expect(text).toContain('2. look  [check, only with --createDB]\n     lists problem rows of the source database with template mysql_only; in live mode, fixes them with fix_meeting');
       expect(text).toContain('3. make  [command, always]\n     runs `make createDB`, only when the target database has no tables');
       expect(explainPlan(loadPlanSync(file), mysqlFlavor)).toContain('placeholders: ? = since, ? = owner');

@@ -20,6 +20,7 @@ import { insertWithLoadData, insertWithValues, type BulkContext } from './bulk-i
 import { decoderFor, encodeQueryParam } from './codec';
 import { mapMysqlError } from './errors';
 import { introspect } from './introspect';
+import { bindParams } from './query';
 import { quoteIdent } from './quote';
 
 /**
@@ -54,11 +55,18 @@ const SESSION_SETUP =
   'SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, 3600), ' +
   'SESSION net_read_timeout = GREATEST(@@SESSION.net_read_timeout, 3600)';
 
-function run(conn: CbConnection, options: mysql.QueryOptions, values?: unknown): Promise<unknown> {
+/**
+ * SQL text with its parameters bound (literal-aware, see query.ts): the driver then gets no values, and never
+ * formats the text itself.
+ */
+function boundSql(sqlText: string, params: readonly unknown[]): string {
+  return params.length > 0 ? bindParams(sqlText, params.map(encodeQueryParam)) : sqlText;
+}
+
+/** One statement, sent as it is: values are bound beforehand (`boundSql`), never by the driver. */
+function run(conn: CbConnection, options: mysql.QueryOptions): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const callback = (error: unknown, result: unknown) => (error ? reject(error) : resolve(result));
-    if (values === undefined) conn.query(options, callback);
-    else conn.query(options, values as never, callback);
+    conn.query(options, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
   });
 }
 
@@ -183,10 +191,11 @@ export class MysqlConnection implements DatabaseConnection {
   }
 
   async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const bound = boundSql(sqlText, params); // a count mismatch is refused before a connection is taken
     const conn = await this.acquire();
     let healthy = true;
     try {
-      const result = await run(conn, { sql: sqlText }, params.length > 0 ? params.map(encodeQueryParam) : undefined);
+      const result = await run(conn, { sql: bound });
       return Array.isArray(result) ? (result as Row[]) : [];
     } catch (error) {
       healthy = !(error as { fatal?: boolean }).fatal;
@@ -206,12 +215,11 @@ export class MysqlConnection implements DatabaseConnection {
    * rows come from one consistent read. A consumer that stops early gets the connection closed (the rest of
    * the result set is never read), never returned to the pool half-read.
    */
-  private async *stream(sqlText: string, values: unknown[], rowsAsArray: boolean, table?: string): AsyncGenerator<unknown> {
+  private async *stream(sqlText: string, rowsAsArray: boolean, table?: string): AsyncGenerator<unknown> {
     const conn = await this.acquire();
     let finished = false;
     try {
       const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
-      if (values.length > 0) options.values = values;
       const stream: Readable = conn.query(options).stream({ highWaterMark: 512 });
       for await (const row of stream) yield row;
       finished = true;
@@ -233,7 +241,7 @@ export class MysqlConnection implements DatabaseConnection {
     const decoders = columns.map((c) => decoderFor(c));
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
     let count = 0;
-    for await (const raw of this.stream(sqlText, [], true, table.name)) {
+    for await (const raw of this.stream(sqlText, true, table.name)) {
       count += 1;
       const values = raw as unknown[];
       const out = new Array<CanonicalValue>(values.length);
@@ -254,7 +262,8 @@ export class MysqlConnection implements DatabaseConnection {
   }
 
   async *streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
-    for await (const row of this.stream(sqlText, params.map(encodeQueryParam), false)) yield row as Row;
+    const bound = boundSql(sqlText, params);
+    for await (const row of this.stream(bound, false)) yield row as Row;
   }
 
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
@@ -263,10 +272,10 @@ export class MysqlConnection implements DatabaseConnection {
     let healthy = true;
     let open = true;
     let foreignKeysRelaxed = false;
-    const exec = async (options: mysql.QueryOptions, values?: unknown): Promise<unknown> => {
+    const exec = async (options: mysql.QueryOptions): Promise<unknown> => {
       if (!open) throw new PodMigrateError('DATABASE', 'the transaction is over: its statements can no longer run');
       try {
-        return await run(conn, options, values);
+        return await run(conn, options);
       } catch (error) {
         if ((error as { fatal?: boolean }).fatal) healthy = false;
         throw error;
@@ -282,8 +291,9 @@ export class MysqlConnection implements DatabaseConnection {
     let loadDataRefused = false;
     const tx: ImportTransaction = {
       async query(sqlText, params = []) {
+        const bound = boundSql(sqlText, params);
         try {
-          const result = await exec({ sql: sqlText }, params.length > 0 ? params.map(encodeQueryParam) : undefined);
+          const result = await exec({ sql: bound });
           return Array.isArray(result) ? (result as Row[]) : [];
         } catch (error) {
           throw mapMysqlError(error, { settings });
