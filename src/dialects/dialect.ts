@@ -100,6 +100,11 @@ export interface Dialect {
   readonly name: DialectName;
   /** Quotes an identifier (table or column name) for this dialect; rejects names that cannot be quoted safely. */
   quoteIdent(name: string): string;
+  /**
+   * A table of the migrated schema, as SQL: quoted, and on PostgreSQL qualified with `public` (the schema the
+   * introspection reads), whatever the session's search_path.
+   */
+  tableRef(name: string): string;
   /** The placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
   placeholder(index: number): string;
   connect(settings: ConnectionSettings): Promise<DatabaseConnection>;

@@ -25,8 +25,8 @@ const MAX_ROUNDS = 20;
 /** The condition "this row's reference points nowhere", with the child table referred to by its full name. */
 function orphanCondition(dialect: Dialect, fk: ForeignKeyInfo): string {
   const q = (n: string) => dialect.quoteIdent(n);
-  const ref = `${q(fk.table)}.${q(fk.column)}`;
-  return `${ref} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q(fk.refTable)} p WHERE p.${q(fk.refColumn)} = ${ref})`;
+  const ref = `${dialect.tableRef(fk.table)}.${q(fk.column)}`;
+  return `${ref} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${dialect.tableRef(fk.refTable)} p WHERE p.${q(fk.refColumn)} = ${ref})`;
 }
 
 async function findOrphans(tx: ImportTransaction, dialect: Dialect, schema: SchemaInfo, fk: ForeignKeyInfo) {
@@ -34,16 +34,16 @@ async function findOrphans(tx: ImportTransaction, dialect: Dialect, schema: Sche
   const child = schema.tables.get(fk.table);
   const pk = child?.primaryKey.length === 1 ? child.primaryKey[0] : fk.column;
   const where = orphanCondition(dialect, fk);
-  const [{ n }] = await tx.query(`SELECT COUNT(*) AS n FROM ${q(fk.table)} WHERE ${where}`);
+  const [{ n }] = await tx.query(`SELECT COUNT(*) AS n FROM ${dialect.tableRef(fk.table)} WHERE ${where}`);
   const count = Number(n);
   if (count === 0) return { count, sample: [] as string[], where, pk };
-  const rows = await tx.query(`SELECT ${q(pk)} AS k FROM ${q(fk.table)} WHERE ${where} ORDER BY ${q(pk)} LIMIT ${SAMPLE}`);
+  const rows = await tx.query(`SELECT ${q(pk)} AS k FROM ${dialect.tableRef(fk.table)} WHERE ${where} ORDER BY ${q(pk)} LIMIT ${SAMPLE}`);
   return { count, sample: rows.map((r) => String(r.k)), where, pk };
 }
 
 async function allOrphanKeys(tx: ImportTransaction, dialect: Dialect, table: string, pk: string, where: string): Promise<unknown[]> {
   const q = (n: string) => dialect.quoteIdent(n);
-  return (await tx.query(`SELECT ${q(pk)} AS k FROM ${q(table)} WHERE ${where}`)).map((r) => r.k);
+  return (await tx.query(`SELECT ${q(pk)} AS k FROM ${dialect.tableRef(table)} WHERE ${where}`)).map((r) => r.k);
 }
 
 /**
@@ -56,7 +56,7 @@ async function updateByKeys(tx: ImportTransaction, dialect: Dialect, table: stri
   for (let start = 0; start < keys.length; start += 1000) {
     const batch = keys.slice(start, start + 1000);
     const list = batch.map((_, i) => dialect.placeholder(i + 1)).join(', ');
-    const head = assignment === null ? `DELETE FROM ${q(table)}` : `UPDATE ${q(table)} ${assignment}`;
+    const head = assignment === null ? `DELETE FROM ${dialect.tableRef(table)}` : `UPDATE ${dialect.tableRef(table)} ${assignment}`;
     await tx.query(`${head} WHERE ${q(pk)} IN (${list})`, batch);
   }
 }

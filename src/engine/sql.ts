@@ -5,7 +5,7 @@ import type { ResolvedPlan } from '../plan/types';
 import { renderTemplate } from '../plan/render';
 
 export async function countRows(db: Queryable, dialect: Dialect, table: string): Promise<number> {
-  const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${dialect.quoteIdent(table)}`);
+  const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${dialect.tableRef(table)}`);
   return Number(row.n);
 }
 

@@ -73,7 +73,7 @@ export class TagSetImport {
 
   async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
     const idColumn = objectTable.primaryKey[0] ?? 'id';
-    const present = new Set((await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.quoteIdent(objectTable.name)}`)).map((r) => String(r.id)));
+    const present = new Set((await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
     const ordered = [...this.objects.values()].sort((a, b) => compareIds(a.objectId, b.objectId));
     const kept = ordered.filter((o) => present.has(String(o.objectId)));
     const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');

@@ -230,7 +230,7 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
   const fold = dialect.uniqueFold(tagTable.columns.find((c) => c.name === 'name')?.collation ?? null);
   const keyOfName = (name: string) => fold(name.toUpperCase());
 
-  const present = new Set((await target.query(`SELECT ${q(objectTable.primaryKey[0] ?? 'id')} AS id FROM ${q(objectTable.name)}`)).map((r) => String(r.id)));
+  const present = new Set((await target.query(`SELECT ${q(objectTable.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
   const sourcePairs = new Map<string, Set<string>>();
   let joined = false;
   const addSource = (objectId: unknown, names: string[]) => {
@@ -255,7 +255,7 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
 
   const targetPairs = new Map<string, Set<string>>();
   const rows = target.streamQuery(
-    `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${q(linkTable.name)} l JOIN ${q(tagTable.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
+    `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${dialect.tableRef(linkTable.name)} l JOIN ${dialect.tableRef(tagTable.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
   );
   for await (const row of rows) {
     const set = targetPairs.get(String(row.object_id)) ?? new Set<string>();
@@ -263,7 +263,7 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
     targetPairs.set(String(row.object_id), set);
   }
   const [badCounts] = await target.query(
-    `SELECT COUNT(*) AS n FROM ${q(tagTable.name)} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${q(linkTable.name)} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
+    `SELECT COUNT(*) AS n FROM ${dialect.tableRef(tagTable.name)} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${dialect.tableRef(linkTable.name)} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
   );
 
   const count = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + s.size, 0);

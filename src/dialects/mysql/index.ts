@@ -9,6 +9,8 @@ import { placeholder, quoteIdent } from './quote';
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   quoteIdent,
+  // One database per connection: no schema to name.
+  tableRef: quoteIdent,
   placeholder,
   async connect(settings: ConnectionSettings): Promise<DatabaseConnection> {
     if (settings.dialect !== 'mysql') {

@@ -2,11 +2,12 @@
 import type { Dialect } from '../dialect';
 import type { ConnectionSettings } from '../url';
 import { PostgresConnection } from './connection';
-import { placeholder, quoteIdent } from './quote';
+import { placeholder, qualifiedTable, quoteIdent } from './quote';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
   quoteIdent,
+  tableRef: qualifiedTable,
   placeholder,
   connect(settings: ConnectionSettings) {
     return PostgresConnection.open(postgresDialect, settings);
