@@ -109,7 +109,8 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     });
   }
 
-  await readSourceSide(options, compared);
+  const tagRows = new Map(plan.tags.map((set) => [set.dumpTable, [] as Array<Record<string, unknown>>]));
+  await readSourceSide(options, compared, tagRows);
   const secondPass = new Map<string, Compared>();
   for (const [name, c] of compared) {
     reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
@@ -130,7 +131,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
   }
   for (const set of plan.tags) {
-    const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect);
+    const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect, tagRows.get(set.dumpTable) ?? []);
     if (verdict) verdicts.push(verdict);
   }
   const ok = verdicts.every((v) => v.status === 'ok' || v.status === 'lossy');
@@ -151,7 +152,11 @@ async function describeSourceDb(source: DatabaseConnection, plan: ResolvedPlan):
   return describeSourceTables(source, await source.introspect(), plan.tables.map((t) => t.name));
 }
 
-async function readSourceSide(options: VerifyOptions, compared: Map<string, Compared>): Promise<void> {
+/**
+ * Reads the source side of the compared tables; from a dump, the same pass also keeps the rows of the tag
+ * pseudo-tables named in `tagRows` (one read of the dump for everything).
+ */
+async function readSourceSide(options: VerifyOptions, compared: Map<string, Compared>, tagRows?: Map<string, Array<Record<string, unknown>>>): Promise<void> {
   if (options.source) {
     const schema = await options.source.introspect();
     for (const [name, c] of compared) {
@@ -170,6 +175,7 @@ async function readSourceSide(options: VerifyOptions, compared: Map<string, Comp
   }
   for await (const event of readDump(options.dumpPath!)) {
     if (event.type !== 'row') continue;
+    tagRows?.get(event.table)?.push(event.row);
     const c = compared.get(event.table);
     if (!c) continue;
     const mapped = mapRow(c.mapping, event.row, event.index);
@@ -220,7 +226,14 @@ function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string
 }
 
 /** v3 (object, name) pairs against v4's through table joined to its tags; counts checked too. */
-async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOptions, schema: SchemaInfo, dialect: Dialect): Promise<TableVerdict | null> {
+async function verifyTagSet(
+  plan: ResolvedPlan,
+  set: TagSet,
+  options: VerifyOptions,
+  schema: SchemaInfo,
+  dialect: Dialect,
+  dumpRows: Array<Record<string, unknown>>,
+): Promise<TableVerdict | null> {
   const { target } = options;
   const tagTable = schema.tables.get(set.tagTable);
   const linkTable = schema.tables.get(set.linkTable);
@@ -245,11 +258,10 @@ async function verifyTagSet(plan: ResolvedPlan, set: TagSet, options: VerifyOpti
     const { sql, params } = renderFor(plan, set.query, options.source, set.params ?? {});
     for await (const { objectId, names } of aggregateTagPairs(options.source.streamQuery(sql, params))) addSource(objectId, names);
   } else {
-    for await (const event of readDump(options.dumpPath!)) {
-      if (event.type !== 'row' || event.table !== set.dumpTable) continue;
-      const names = Array.isArray(event.row.tag_names) ? (event.row.tag_names as string[]) : splitPodTagName(String(event.row.tag_name ?? ''));
-      if (!Array.isArray(event.row.tag_names)) joined = true;
-      addSource(event.row[set.objectColumn], names);
+    for (const row of dumpRows) {
+      const names = Array.isArray(row.tag_names) ? (row.tag_names as string[]) : splitPodTagName(String(row.tag_name ?? ''));
+      if (!Array.isArray(row.tag_names)) joined = true;
+      addSource(row[set.objectColumn], names);
     }
   }
 
