@@ -126,6 +126,25 @@ async function checkResult(
   }
 }
 
+/** Runs one bulk statement: a server error names the table (and row); then every row sent must be written, with no warning. */
+async function runChecked(
+  ctx: BulkContext,
+  table: TableInfo,
+  columns: ColumnInfo[],
+  query: Parameters<BulkContext['run']>[0],
+  sent: number,
+  placeOf: (statementRow: number) => number | string | undefined,
+  what: string,
+): Promise<void> {
+  let header: ResultHeader;
+  try {
+    header = (await ctx.run(query)) as ResultHeader;
+  } catch (error) {
+    throw mapMysqlError(error, { table: table.name, columns: columns.map((c) => c.name), rowOf: placeOf, action: what });
+  }
+  await checkResult(ctx, table, columns, header, sent, placeOf, what);
+}
+
 /**
  * Multi-row INSERT, batched by bytes. Returns the number of rows written.
  */
@@ -154,18 +173,7 @@ export async function insertWithValues(
     const sent = parts.length;
     const start = batchStart;
     const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= sent ? nameRow(start + statementRow - 1) : undefined);
-    let header: ResultHeader;
-    try {
-      header = (await ctx.run({ sql: head + parts.join(',') })) as ResultHeader;
-    } catch (error) {
-      throw mapMysqlError(error, {
-        table: table.name,
-        columns: columns.map((c) => c.name),
-        rowOf: placeOf,
-        action: `inserting into ${table.name}`,
-      });
-    }
-    await checkResult(ctx, table, columns, header, sent, placeOf, `INSERT into ${table.name}`);
+    await runChecked(ctx, table, columns, { sql: head + parts.join(',') }, sent, placeOf, `INSERT into ${table.name}`);
     written += sent;
     parts = [];
     bytes = headBytes;
@@ -252,17 +260,6 @@ export async function insertWithLoadData(
     if (pending.length > 0) yield Buffer.from(pending, 'utf8');
   }
   const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= rows.length ? nameRow(statementRow - 1) : undefined);
-  let header: ResultHeader;
-  try {
-    header = (await ctx.run({ sql, infileStreamFactory: () => Readable.from(chunks(), { objectMode: false }) })) as ResultHeader;
-  } catch (error) {
-    throw mapMysqlError(error, {
-      table: table.name,
-      columns: columns.map((c) => c.name),
-      rowOf: placeOf,
-      action: `loading data into ${table.name}`,
-    });
-  }
-  await checkResult(ctx, table, columns, header, rows.length, placeOf, `LOAD DATA into ${table.name}`);
+  await runChecked(ctx, table, columns, { sql, infileStreamFactory: () => Readable.from(chunks(), { objectMode: false }) }, rows.length, placeOf, `LOAD DATA into ${table.name}`);
   return rows.length;
 }
