@@ -72,6 +72,19 @@ export interface ImportTransaction extends Queryable {
   insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number>;
 }
 
+/**
+ * The reads of one `DatabaseConnection.snapshot`: every stream sees the same read-only, consistent snapshot of the
+ * database (rows committed by others after the snapshot began are not seen). Same contracts as the connection's
+ * `streamRows` / `streamQuery` (canonical rows / driver rows, bounded memory).
+ *
+ * One stream at a time: a stream must be read to its end (or stopped) before the next one is opened; opening a
+ * second while one is being consumed throws a PodMigrateError. The reader is unusable once the snapshot is over.
+ */
+export interface SnapshotReader {
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
+  streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
+}
+
 export interface DatabaseConnection extends Queryable {
   readonly dialect: Dialect;
   /** The connection settings with the password removed, for messages. */
@@ -84,6 +97,13 @@ export interface DatabaseConnection extends Queryable {
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
+  /**
+   * Runs `work` with a reader of one read-only, consistent snapshot (REPEATABLE READ) held on one connection for
+   * the whole call; the snapshot ends when `work` settles (its result or error is passed on). Do not use the
+   * connection's own methods for reads that must be consistent with the snapshot; and with a pool of one
+   * connection (PGlite) the connection's methods would wait for the snapshot to end.
+   */
+  snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T>;
   /** Runs `work` in one transaction: commit when it resolves, rollback when it throws. */
   transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T>;
   /**

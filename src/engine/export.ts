@@ -2,14 +2,17 @@
  * Export: v3 database → dump file in Pod's format. Every plan table the source has, rows ordered by primary
  * key, streamed (bounded memory) into a temporary file renamed into place when complete (mode 0600). The tag
  * sets become Pod's pseudo-tables, with the exact name list beside Pod's comma-joined string.
+ *
+ * Every table, row count and tag set is read in one consistent snapshot of the source (`DatabaseConnection.snapshot`),
+ * so a source still in use gives a dump consistent across tables; a dry run reads the connection directly.
  */
-import type { DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
+import type { DatabaseConnection, Dialect, SchemaInfo, SnapshotReader, TableInfo } from '../dialects/dialect';
 import { toDumpValue } from '../convert/dump-values';
 import { openDumpWriter, type DumpWriter } from '../dump/writer';
 import type { ResolvedPlan, TagSet } from '../plan/types';
 import { aggregateTagPairs, joinPodTagName } from '../tags';
 import type { Reporter } from './reporter';
-import { countRows, renderFor } from './sql';
+import { renderFor } from './sql';
 import { checkVersion } from './version-gate';
 import type { TableTally } from './summary';
 
@@ -38,7 +41,9 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
   checkVersion('source', schema, plan.source.pod, { force: options.force, displayName: source.displayName, reporter });
   const result: ExportResult = { tables: [], missingTables: [], orphanTagItems: {} };
   const writer = dry ? null : await openDumpWriter(options.dumpPath);
-  try {
+  // Everything is read through the reader, the counts included: with a pool of one connection (PGlite) the
+  // snapshot holds the only connection.
+  const readAll = async (reader: SnapshotReader): Promise<void> => {
     for (const table of plan.tables) {
       if (table.strategy === 'skip') continue;
       const info = schema.tables.get(table.name);
@@ -47,15 +52,19 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
         reporter.emit({ type: 'warning', message: `source has no table ${table.name}: not exported` });
         continue;
       }
-      result.tables.push(await exportTable(source, info, table.orderBy ?? undefined, writer, reporter));
+      result.tables.push(await exportTable(reader, source.dialect, info, table.orderBy ?? undefined, writer, reporter));
     }
     for (const set of plan.tags) {
-      const tally = await exportTagSet(plan, set, source, schema, writer, reporter);
+      const tally = await exportTagSet(plan, set, source, reader, schema, writer, reporter);
       if (tally) {
         result.tables.push(tally.tally);
         result.orphanTagItems[set.name] = tally.orphans;
       }
     }
+  };
+  try {
+    if (writer) await source.snapshot(readAll);
+    else await readAll(source);
     await writer?.commit();
   } catch (error) {
     await writer?.abort();
@@ -64,15 +73,23 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
   return result;
 }
 
+/** COUNT(*) through a stream (a snapshot reader has no `query`), read to its end: never stopped early. */
+async function countInSnapshot(reader: SnapshotReader, dialect: Dialect, table: string): Promise<number> {
+  let total = 0;
+  for await (const row of reader.streamQuery(`SELECT COUNT(*) AS n FROM ${dialect.tableRef(table)}`)) total = Number(row.n);
+  return total;
+}
+
 async function exportTable(
-  source: DatabaseConnection,
+  reader: SnapshotReader,
+  dialect: Dialect,
   info: TableInfo,
   orderBy: string[] | undefined,
   writer: DumpWriter | null,
   reporter: Reporter,
 ): Promise<TableTally> {
   const started = Date.now();
-  const total = await countRows(source, source.dialect, info.name);
+  const total = await countInSnapshot(reader, dialect, info.name);
   reporter.emit({ type: 'table-start', step: STEP, table: info.name, totalRows: total });
   if (!writer) {
     reporter.emit({ type: 'dry', message: `export ${info.name}: ${total} rows, ${info.columns.length} columns` });
@@ -80,7 +97,7 @@ async function exportTable(
   }
   await writer.beginTable(info.name);
   let rows = 0;
-  for await (const values of source.streamRows(info, info.columns, orderBy)) {
+  for await (const values of reader.streamRows(info, info.columns, orderBy)) {
     const row: Record<string, unknown> = {};
     for (let i = 0; i < info.columns.length; i += 1) row[info.columns[i].name] = toDumpValue(values[i], info.columns[i]);
     await writer.writeRow(row);
@@ -97,6 +114,7 @@ async function exportTagSet(
   plan: ResolvedPlan,
   set: TagSet,
   source: DatabaseConnection,
+  reader: SnapshotReader,
   schema: SchemaInfo,
   writer: DumpWriter | null,
   reporter: Reporter,
@@ -109,7 +127,7 @@ async function exportTagSet(
   const { sql, params } = renderFor(plan, set.query, source, set.params ?? {});
   reporter.emit({ type: 'table-start', step: STEP, table: set.dumpTable, totalRows: null });
   if (writer) await writer.beginTable(set.dumpTable);
-  const pairs = aggregateTagPairs(source.streamQuery(sql, params));
+  const pairs = aggregateTagPairs(reader.streamQuery(sql, params));
   let objects = 0;
   let items = 0;
   for await (const { objectId, names } of pairs) {

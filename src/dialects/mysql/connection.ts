@@ -13,8 +13,10 @@ import type {
   ImportTransaction,
   Row,
   SchemaInfo,
+  SnapshotReader,
   TableInfo,
 } from '../dialect';
+import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertWithLoadData, insertWithValues, type BulkContext } from './bulk-insert';
 import { decoderFor, encodeQueryParam } from './codec';
@@ -43,6 +45,12 @@ const LOAD_DATA_REFUSED = new Set([1148, 3948, 3950, 4166]);
 
 type CbConnection = mysql.Connection;
 type CbPoolConnection = mysql.PoolConnection;
+
+/** The connection a snapshot holds, lent to its streams (never given back by them). */
+interface HeldConnection {
+  conn: CbPoolConnection;
+  guard: SnapshotGuard;
+}
 
 interface SessionFacts {
   maxAllowedPacket: number;
@@ -213,10 +221,11 @@ export class MysqlConnection implements DatabaseConnection {
    * One streamed statement (the callback API's `query().stream()`): mysql2 pauses the socket when the consumer
    * falls behind, so memory stays bounded by the stream's high-water mark whatever the table's size, and the
    * rows come from one consistent read. A consumer that stops early gets the connection closed (the rest of
-   * the result set is never read), never returned to the pool half-read.
+   * the result set is never read), never returned to the pool half-read. On a snapshot's held connection, such a
+   * stop marks the snapshot unreadable instead (its connection is destroyed when the snapshot ends).
    */
-  private async *stream(sqlText: string, rowsAsArray: boolean, table?: string): AsyncGenerator<unknown> {
-    const conn = await this.acquire();
+  private async *stream(sqlText: string, rowsAsArray: boolean, table?: string, held?: HeldConnection): AsyncGenerator<unknown> {
+    const conn = held ? held.conn : await this.acquire();
     let finished = false;
     try {
       const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
@@ -226,11 +235,16 @@ export class MysqlConnection implements DatabaseConnection {
     } catch (error) {
       throw this.fail(error, table ? `reading ${table}` : undefined, table);
     } finally {
-      MysqlConnection.giveBack(conn, finished);
+      if (!held) MysqlConnection.giveBack(conn, finished);
+      else if (!finished) held.guard.end(`a read of it (${table ?? 'a query'}) stopped before its end`);
     }
   }
 
-  async *streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+    return this.readRows(table, columns, orderBy);
+  }
+
+  private async *readRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: HeldConnection): AsyncGenerator<CanonicalValue[]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
     }
@@ -241,7 +255,7 @@ export class MysqlConnection implements DatabaseConnection {
     const decoders = columns.map((c) => decoderFor(c));
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
     let count = 0;
-    for await (const raw of this.stream(sqlText, true, table.name)) {
+    for await (const raw of this.stream(sqlText, true, table.name, held)) {
       count += 1;
       const values = raw as unknown[];
       const out = new Array<CanonicalValue>(values.length);
@@ -261,9 +275,67 @@ export class MysqlConnection implements DatabaseConnection {
     }
   }
 
-  async *streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+  streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    return this.readQuery(sqlText, params);
+  }
+
+  private async *readQuery(sqlText: string, params: readonly unknown[], held?: HeldConnection): AsyncGenerator<Row> {
     const bound = boundSql(sqlText, params);
-    for await (const row of this.stream(bound, false)) yield row as Row;
+    for await (const row of this.stream(bound, false, undefined, held)) yield row as Row;
+  }
+
+  /**
+   * One dedicated connection in a REPEATABLE READ, read-only transaction started WITH CONSISTENT SNAPSHOT (InnoDB
+   * takes the snapshot at once, not at the first read); every stream of the reader runs on it, one at a time.
+   * COMMIT at the end (ROLLBACK when `work` throws). A stream stopped before its end leaves unread rows on the
+   * connection: later reads of the snapshot are refused and the connection is destroyed (the server then ends
+   * the read-only transaction) rather than given back.
+   */
+  async snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    const conn = await this.acquire();
+    const held: HeldConnection = { conn, guard: new SnapshotGuard() };
+    try {
+      // Without SESSION: for the next transaction only, so the pooled connection's own level is left as it was.
+      await run(conn, { sql: 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ' });
+      await run(conn, { sql: 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY' });
+    } catch (error) {
+      MysqlConnection.giveBack(conn, false);
+      throw this.fail(error, 'starting a consistent snapshot');
+    }
+    const reader: SnapshotReader = {
+      streamRows: (table, columns, orderBy) => guarded(held.guard, () => this.readRows(table, columns, orderBy, held)),
+      streamQuery: (sqlText, params = []) => guarded(held.guard, () => this.readQuery(sqlText, params, held)),
+    };
+    let healthy = true;
+    let closed = false;
+    try {
+      const result = await work(reader);
+      const { leftOpen, clean } = await held.guard.close();
+      closed = true;
+      healthy = clean;
+      if (leftOpen) throw streamLeftOpen(); // the connection (mid-result) is destroyed below
+      if (healthy) {
+        try {
+          await run(conn, { sql: 'COMMIT' });
+        } catch (error) {
+          healthy = false;
+          throw this.fail(error, 'ending the snapshot');
+        }
+      }
+      return result;
+    } catch (error) {
+      if (!closed) healthy = (await held.guard.close()).clean;
+      if (healthy) {
+        try {
+          await run(conn, { sql: 'ROLLBACK' });
+        } catch {
+          healthy = false;
+        }
+      }
+      throw error;
+    } finally {
+      MysqlConnection.giveBack(conn, healthy);
+    }
   }
 
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {

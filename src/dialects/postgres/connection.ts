@@ -9,7 +9,8 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, TableInfo } from '../dialect';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
+import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertRows } from './bulk-insert';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
@@ -185,7 +186,17 @@ export class PostgresConnection implements DatabaseConnection {
     }
   }
 
-  async *streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+    return this.readRows(table, columns, orderBy);
+  }
+
+  /** `held`: the snapshot's transaction connection to read on, instead of a transaction of its own. */
+  private async *readRows(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    orderBy?: string[],
+    held?: CommonQueryMethods,
+  ): AsyncGenerator<CanonicalValue[]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
     }
@@ -198,7 +209,7 @@ export class PostgresConnection implements DatabaseConnection {
     const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;
     // Result rows are keyed by name: select each column once even if asked twice.
     let index = 0;
-    for await (const batch of this.batches(select, [], `reading ${table.name}`, table.name)) {
+    for await (const batch of this.batches(select, [], `reading ${table.name}`, table.name, held)) {
       for (const raw of batch) {
         index += 1;
         const out: CanonicalValue[] = new Array(names.length);
@@ -219,23 +230,69 @@ export class PostgresConnection implements DatabaseConnection {
     }
   }
 
-  async *streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
-    for await (const batch of this.batches(sqlText, params, 'streaming a query')) {
+  streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    return this.readQuery(sqlText, params);
+  }
+
+  private async *readQuery(sqlText: string, params: readonly unknown[], held?: CommonQueryMethods): AsyncGenerator<Row> {
+    for await (const batch of this.batches(sqlText, params, 'streaming a query', undefined, held)) {
       for (const row of batch) yield row;
     }
   }
 
-  private batches(sqlText: string, params: readonly unknown[], action: string, table?: string) {
+  /**
+   * Without `held`: a transaction of its own on a pooled connection (its rollback closes the cursor). With `held`
+   * (a snapshot's transaction): a savepoint in it, the cursor CLOSEd when read to its end; a stop or an error
+   * rolls back to the savepoint, which closes the cursor and leaves the snapshot's transaction usable.
+   */
+  private batches(sqlText: string, params: readonly unknown[], action: string, table?: string, held?: CommonQueryMethods) {
     const body = sqlText.trim().replace(/;\s*$/, '');
     return cursorBatches(
-      (handler) => this.pool.transaction(handler),
+      held ? (handler) => held.transaction(handler) : (handler) => this.pool.transaction(handler),
       (cursor) => toSlonikQuery(`DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR ${body}`, params),
       (cursor, count) => toSlonikQuery(`FETCH FORWARD ${count} FROM ${quoteIdent(cursor)}`),
       {
         fetchSize: FETCH_SIZE,
         mapError: (error) => toPodMigrateError(error, { action, settings: this.settings, place: table ? { table } : undefined }),
+        close: held ? (cursor) => toSlonikQuery(`CLOSE ${quoteIdent(cursor)}`) : undefined,
       },
     );
+  }
+
+  /**
+   * One slonik transaction whose first statement makes it REPEATABLE READ, READ ONLY: its snapshot is taken at
+   * its first read and kept to its end. The reader's streams are cursors inside it (see `batches`), one at a
+   * time; the transaction commits when `work` resolves, rolls back when it throws. It holds one pooled
+   * connection for the whole call: with a pool of one (PGlite), read only through the reader meanwhile.
+   */
+  async snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    try {
+      return await this.pool.transaction(async (connection) => {
+        await connection.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+        const guard = new SnapshotGuard();
+        const reader: SnapshotReader = {
+          streamRows: (table, columns, orderBy) => guarded(guard, () => this.readRows(table, columns, orderBy, connection)),
+          streamQuery: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
+        };
+        // Before COMMIT / ROLLBACK, `guard.close` stops a stream left open (its savepoint rolled back): one query
+        // at a time on the connection.
+        let result: T;
+        try {
+          result = await work(reader);
+        } catch (error) {
+          await guard.close();
+          throw error;
+        }
+        if ((await guard.close()).leftOpen) throw streamLeftOpen();
+        return result;
+      });
+    } catch (error) {
+      // Errors of the work itself pass unchanged; the database's own get mapped here.
+      if (error instanceof SlonikError || findServerError(error)) {
+        throw toPodMigrateError(error, { action: 'reading a consistent snapshot', settings: this.settings });
+      }
+      throw error;
+    }
   }
 
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {

@@ -84,6 +84,8 @@ export interface CursorOptions {
   fetchSize: number;
   /** Maps any error (from the database or the consumer side) before it reaches the consumer. */
   mapError: (error: unknown) => unknown;
+  /** CLOSEs the cursor once read to its end (when the transaction goes on after the stream, as in a snapshot). */
+  close?: (cursorName: string) => QuerySqlToken;
 }
 
 export type Transactor = <T>(handler: (connection: CommonQueryMethods) => Promise<T>) => Promise<T>;
@@ -108,6 +110,7 @@ export async function* cursorBatches(
       if (rows.length > 0) await handoff.put(rows);
       if (rows.length < options.fetchSize) break;
     }
+    if (options.close) await connection.query(options.close(cursor));
     // Read-only: nothing to commit, and a rollback also closes the cursor.
   }).then(
     () => handoff.end(),

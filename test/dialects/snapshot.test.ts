@@ -1,0 +1,183 @@
+/**
+ * DatabaseConnection.snapshot on each dialect: every read of the reader sees one consistent snapshot (a row
+ * committed by another connection meanwhile is not seen), an error ends it and leaves the connection usable,
+ * and one stream at a time.
+ */
+import { connect } from '../../src/dialects';
+import type { DatabaseConnection, SchemaInfo, SnapshotReader, TableInfo } from '../../src/dialects/dialect';
+import { parseConnectionUrl } from '../../src/dialects/url';
+import { PodMigrateError } from '../../src/errors';
+import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases';
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+function table(schema: SchemaInfo, name: string): TableInfo {
+  const info = schema.tables.get(name);
+  if (!info) throw new Error(`no table ${name}`);
+  return info;
+}
+
+async function caught(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** More rows than one PostgreSQL FETCH: a stream stopped midway still has a cursor and unread rows. */
+const BIG = 7000;
+
+describe.each(DIALECTS)('snapshot on %s', (dialect) => {
+  let db: TestDatabase;
+  let conn: DatabaseConnection;
+  let schema: SchemaInfo;
+  const ph = (n: number) => (dialect === 'mysql' ? '?' : `$${n}`);
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect, `snapshot${dialect}`);
+    const text = dialect === 'mysql' ? 'VARCHAR(20)' : 'TEXT';
+    await db.exec(
+      `CREATE TABLE video (id INTEGER PRIMARY KEY, title ${text} NOT NULL);` +
+        `CREATE TABLE comment (id INTEGER PRIMARY KEY, video_id INTEGER NOT NULL, body ${text} NOT NULL);` +
+        'CREATE TABLE big (id INTEGER PRIMARY KEY);' +
+        `INSERT INTO big (id) VALUES ${Array.from({ length: BIG }, (_, i) => `(${i + 1})`).join(', ')};`,
+    );
+    // ?connectionLimit=1 / ?maximumPoolSize=1: the snapshot holds the only pooled connection.
+    const url = `${db.url}?${dialect === 'mysql' ? 'connectionLimit' : 'maximumPoolSize'}=1`;
+    conn = await connect(parseConnectionUrl(url));
+  });
+  beforeEach(async () => {
+    await db.exec('DELETE FROM comment; DELETE FROM video;');
+    await db.query(`INSERT INTO video (id, title) VALUES (1, ${ph(1)}), (2, ${ph(2)})`, ['one', 'two']);
+    await db.query(`INSERT INTO comment (id, video_id, body) VALUES (10, 1, ${ph(1)})`, ['first']);
+    schema = await conn.introspect();
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await db?.drop();
+  });
+
+  test('a row committed by another connection during the snapshot is not seen by it, and is seen after', async () => {
+    const video = table(schema, 'video');
+    const comment = table(schema, 'comment');
+    const inside = await conn.snapshot(async (reader) => {
+      const videos = await collect(reader.streamRows(video, video.columns));
+      // Another connection, autocommit: a video and a comment on it, written after video was read.
+      await db.query(`INSERT INTO video (id, title) VALUES (3, ${ph(1)})`, ['three']);
+      await db.query(`INSERT INTO comment (id, video_id, body) VALUES (11, 3, ${ph(1)})`, ['late']);
+      const comments = await collect(reader.streamRows(comment, comment.columns));
+      const counted = await collect(reader.streamQuery(`SELECT COUNT(*) AS n FROM video`));
+      return { videos, comments, count: Number(counted[0].n) };
+    });
+    expect(inside.videos.map((r) => Number(r[0]))).toEqual([1, 2]);
+    expect(inside.comments.map((r) => Number(r[0]))).toEqual([10]);
+    expect(inside.count).toBe(2);
+    expect((await collect(conn.streamRows(comment, comment.columns))).map((r) => Number(r[0]))).toEqual([10, 11]);
+    const again = await conn.snapshot(async (reader) => collect(reader.streamRows(video, video.columns)));
+    expect(again.map((r) => Number(r[0]))).toEqual([1, 2, 3]);
+  });
+
+  test('streamQuery with parameters, and an early stop, inside a snapshot', async () => {
+    const big = table(schema, 'big');
+    const video = table(schema, 'video');
+    const { picked, first, after } = await conn.snapshot(async (reader) => {
+      const sqlText = `SELECT id, title FROM video WHERE id > ${ph(1)} ORDER BY id`;
+      const picked = await collect(reader.streamQuery(sqlText, [1]));
+      let first: unknown;
+      for await (const row of reader.streamRows(big, big.columns)) {
+        first = row[0];
+        break; // stopped early, rows left unread
+      }
+      // PostgreSQL: the cursor's savepoint is rolled back, the snapshot reads on. MySQL: the connection holds
+      // unread rows, so the snapshot refuses further reads (and its connection is destroyed at the end).
+      const after = await collect(reader.streamRows(video, video.columns)).then(
+        (rows) => rows.length,
+        (error: unknown) => error,
+      );
+      return { picked, first, after };
+    });
+    expect(picked.map((r) => [Number(r.id), r.title])).toEqual([[2, 'two']]);
+    expect(Number(first)).toBe(1);
+    if (dialect === 'postgres') expect(after).toBe(2);
+    else {
+      expect(after).toBeInstanceOf(PodMigrateError);
+      expect((after as Error).message).toMatch(/stopped before its end/);
+    }
+    for (let i = 0; i < 3; i += 1) {
+      expect(Number((await conn.query('SELECT COUNT(*) AS n FROM big'))[0].n)).toBe(BIG);
+      expect((await conn.snapshot(async (reader) => collect(reader.streamRows(big, big.columns)))).length).toBe(BIG);
+    }
+  });
+
+  test('an error thrown by the work ends the snapshot; the connection goes on working', async () => {
+    const video = table(schema, 'video');
+    const boom = new Error('boom');
+    let kept: SnapshotReader | undefined;
+    const error = await caught(
+      conn.snapshot(async (reader) => {
+        kept = reader;
+        await collect(reader.streamRows(video, video.columns));
+        throw boom;
+      }),
+    );
+    expect(error).toBe(boom);
+    // The reader is over.
+    const late = await caught(collect(kept!.streamQuery('SELECT 1 AS x')));
+    expect(late).toBeInstanceOf(PodMigrateError);
+    // The pool still works, several times over (a connection left in a transaction would show here).
+    for (let i = 0; i < 4; i += 1) {
+      expect((await collect(conn.streamRows(video, video.columns))).length).toBe(2);
+      expect(await conn.snapshot(async (reader) => (await collect(reader.streamRows(video, video.columns))).length)).toBe(2);
+    }
+    await db.query(`INSERT INTO video (id, title) VALUES (4, ${ph(1)})`, ['four']);
+    expect(Number((await conn.query('SELECT COUNT(*) AS n FROM video'))[0].n)).toBe(3);
+  });
+
+  test('a database error inside the snapshot is a PodMigrateError; the connection goes on working', async () => {
+    const error = await caught(conn.snapshot(async (reader) => collect(reader.streamQuery('SELECT no_such_column FROM video'))));
+    expect(error).toBeInstanceOf(PodMigrateError);
+    expect(Number((await conn.query('SELECT COUNT(*) AS n FROM video'))[0].n)).toBe(2);
+  });
+
+  test('two streams open at once: a clear error', async () => {
+    const video = table(schema, 'video');
+    const error = await caught(
+      conn.snapshot(async (reader) => {
+        const first = reader.streamRows(video, video.columns)[Symbol.asyncIterator]();
+        await first.next();
+        try {
+          const second = reader.streamQuery('SELECT id FROM video')[Symbol.asyncIterator]();
+          await second.next();
+        } finally {
+          await first.return?.();
+        }
+      }),
+    );
+    expect(error).toBeInstanceOf(PodMigrateError);
+    expect((error as Error).message).toMatch(/one stream at a time/);
+    expect(Number((await conn.query('SELECT COUNT(*) AS n FROM video'))[0].n)).toBe(2);
+  });
+
+  test('a stream left open when the work resolves: an error, and the connection goes on working', async () => {
+    const big = table(schema, 'big');
+    const error = await caught(
+      conn.snapshot(async (reader) => {
+        const open = reader.streamRows(big, big.columns)[Symbol.asyncIterator]();
+        await open.next();
+        return 'done';
+      }),
+    );
+    expect(error).toBeInstanceOf(PodMigrateError);
+    expect((error as Error).message).toMatch(/still open/);
+    for (let i = 0; i < 3; i += 1) {
+      expect(Number((await conn.query('SELECT COUNT(*) AS n FROM video'))[0].n)).toBe(2);
+      expect((await conn.snapshot(async (reader) => collect(reader.streamRows(big, big.columns)))).length).toBe(BIG);
+    }
+  });
+});
