@@ -125,13 +125,27 @@ export function describeValue(value: unknown): string {
 
 const INTEGER_TEXT = /^-?\d+$/;
 
-/** A decoder for one column: driver value → canonical value; throws a PodMigrateError naming the column. */
+/** A decoder for one column: driver value → canonical value (NULL stays null); throws a PodMigrateError naming the column. */
 export function decoderFor(column: ColumnInfo): Decoder {
+  const decode = valueDecoderFor(column);
+  return (v) => (v === null || v === undefined ? null : decode(v));
+}
+
+/** A text the normalizer accepts, in its canonical spelling; anything else is refused as not being `what`. */
+function normalizedText(column: ColumnInfo, normalize: (text: string) => string | undefined, what: string): (v: unknown) => CanonicalValue {
+  return (v) => {
+    const text = typeof v === 'string' ? normalize(v) : undefined;
+    if (text === undefined) throw invalid(column, v, what);
+    return text;
+  };
+}
+
+/** The decoder of a non-NULL driver value. */
+function valueDecoderFor(column: ColumnInfo): (v: unknown) => CanonicalValue {
   switch (column.type) {
     case 'boolean':
       // tinyint(1) can hold 2 or -1: never read as true, it would not survive the trip (pgloader does that).
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'boolean') return v;
         if (v === 0 || v === '0') return false;
         if (v === 1 || v === '1') return true;
@@ -140,7 +154,6 @@ export function decoderFor(column: ColumnInfo): Decoder {
     case 'integer':
     case 'interval':
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'number' && Number.isInteger(v)) return v;
         if (typeof v === 'string' && INTEGER_TEXT.test(v)) {
           const n = Number(v);
@@ -151,49 +164,29 @@ export function decoderFor(column: ColumnInfo): Decoder {
       };
     case 'decimal':
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'string') return v;
         if (typeof v === 'number' && Number.isFinite(v)) return String(v);
         throw invalid(column, v, 'a decimal');
       };
     case 'float':
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'number') return v;
         if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
         throw invalid(column, v, 'a number');
       };
     case 'datetime':
-      return (v) => {
-        if (v === null || v === undefined) return null;
-        const text = typeof v === 'string' ? normalizeDatetime(v) : undefined;
-        if (text === undefined) throw invalid(column, v, 'a valid datetime (zero dates are refused)');
-        return text;
-      };
+      return normalizedText(column, normalizeDatetime, 'a valid datetime (zero dates are refused)');
     case 'date':
-      return (v) => {
-        if (v === null || v === undefined) return null;
-        const text = typeof v === 'string' ? normalizeDate(v) : undefined;
-        if (text === undefined) throw invalid(column, v, 'a valid date (zero dates are refused)');
-        return text;
-      };
+      return normalizedText(column, normalizeDate, 'a valid date (zero dates are refused)');
     case 'time':
-      return (v) => {
-        if (v === null || v === undefined) return null;
-        const text = typeof v === 'string' ? normalizeTime(v) : undefined;
-        if (text === undefined) throw invalid(column, v, 'a time of day (00:00:00–23:59:59)');
-        return text;
-      };
-    case 'uuid':
-      return (v) => {
-        if (v === null || v === undefined) return null;
-        const text = typeof v === 'string' ? normalizeUuid(v) : Buffer.isBuffer(v) && v.length === 16 ? v.toString('hex') : undefined;
-        if (text === undefined) throw invalid(column, v, 'a uuid');
-        return text;
-      };
+      return normalizedText(column, normalizeTime, 'a time of day (00:00:00–23:59:59)');
+    case 'uuid': {
+      const fromText = normalizedText(column, normalizeUuid, 'a uuid');
+      // MariaDB's native uuid type may arrive as 16 bytes.
+      return (v) => (Buffer.isBuffer(v) && v.length === 16 ? v.toString('hex') : fromText(v));
+    }
     case 'json':
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'string') return { json: v };
         if (Buffer.isBuffer(v)) return { json: v.toString('utf8') };
         // mysql2 parses MySQL 8 JSON unless jsonStrings is set; kept for safety.
@@ -201,7 +194,6 @@ export function decoderFor(column: ColumnInfo): Decoder {
       };
     case 'binary':
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (Buffer.isBuffer(v)) return v;
         if (typeof v === 'string') return Buffer.from(v, 'utf8');
         throw invalid(column, v, 'binary');
@@ -210,7 +202,6 @@ export function decoderFor(column: ColumnInfo): Decoder {
     case 'inet':
     default:
       return (v) => {
-        if (v === null || v === undefined) return null;
         if (typeof v === 'string') return v;
         if (Buffer.isBuffer(v)) return v.toString('utf8');
         if (typeof v === 'number' || typeof v === 'bigint') return String(v);
