@@ -249,6 +249,20 @@ function wrong(value: unknown, expected: string): never {
   throw new ValueProblem(`expected ${expected}, got ${typeName(value)}`);
 }
 
+/** A string the normalizer accepts, in its canonical spelling; anything else is refused as not being `what`. */
+function normalizedText(normalize: (text: string) => string | undefined, what: string): (value: CanonicalValue) => string {
+  return (value) => {
+    const text = typeof value === 'string' ? normalize(value) : wrong(value, what);
+    if (text === undefined) throw new ValueProblem(`${describe(value)} is not ${what}`);
+    return text;
+  };
+}
+
+/** The encoded text as a JSON string member of the batch document. */
+function quoted(encode: (value: CanonicalValue) => string): (value: CanonicalValue) => string {
+  return (value) => `"${encode(value)}"`;
+}
+
 /**
  * More code points than `max` (PostgreSQL counts characters). PostgreSQL would silently cut trailing spaces
  * beyond the limit: that is still a changed value, so it is refused too.
@@ -298,30 +312,15 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
       };
     case 'datetime': {
       const zoned = native.includes('with time zone');
-      return (value) => {
-        const text = typeof value === 'string' ? canonicalDatetime(value) : wrong(value, "a 'YYYY-MM-DD HH:MM:SS.ffffff' datetime");
-        if (text === undefined) throw new ValueProblem(`${describe(value)} is not a 'YYYY-MM-DD HH:MM:SS[.ffffff]' datetime`);
-        return `"${text}${zoned ? '+00' : ''}"`;
-      };
+      const text = normalizedText(canonicalDatetime, "a 'YYYY-MM-DD HH:MM:SS[.ffffff]' datetime");
+      return (value) => `"${text(value)}${zoned ? '+00' : ''}"`;
     }
     case 'date':
-      return (value) => {
-        const text = typeof value === 'string' ? normalizeDate(value) : wrong(value, "a 'YYYY-MM-DD' date");
-        if (text === undefined) throw new ValueProblem(`${describe(value)} is not a 'YYYY-MM-DD' date`);
-        return `"${text}"`;
-      };
+      return quoted(normalizedText(normalizeDate, "a 'YYYY-MM-DD' date"));
     case 'time':
-      return (value) => {
-        const text = typeof value === 'string' ? normalizeTime(value) : wrong(value, "an 'HH:MM:SS[.ffffff]' time");
-        if (text === undefined) throw new ValueProblem(`${describe(value)} is not an 'HH:MM:SS[.ffffff]' time`);
-        return `"${text}"`;
-      };
+      return quoted(normalizedText(normalizeTime, "an 'HH:MM:SS[.ffffff]' time"));
     case 'uuid':
-      return (value) => {
-        const text = typeof value === 'string' ? normalizeUuid(value) : wrong(value, 'a uuid');
-        if (text === undefined) throw new ValueProblem(`${describe(value)} is not a uuid`);
-        return `"${text}"`;
-      };
+      return quoted(normalizedText(normalizeUuid, 'a uuid'));
     case 'json': {
       const binary = native === 'jsonb';
       return (value) => {
