@@ -28,8 +28,6 @@ export interface ExportOptions {
 
 export interface ExportResult {
   tables: TableTally[];
-  missingTables: string[];
-  orphanTagItems: Record<string, number>;
 }
 
 const STEP = 'export';
@@ -39,7 +37,7 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
   const { plan, source, reporter, dry } = options;
   const schema = await source.introspect();
   checkVersion('source', schema, plan.source.pod, { force: options.force, displayName: source.displayName, reporter });
-  const result: ExportResult = { tables: [], missingTables: [], orphanTagItems: {} };
+  const result: ExportResult = { tables: [] };
   const writer = dry ? null : await openDumpWriter(options.dumpPath);
   // Everything is read through the reader, the counts included: with a pool of one connection (PGlite) the
   // snapshot holds the only connection.
@@ -48,7 +46,6 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
       if (table.strategy === 'skip') continue;
       const info = schema.tables.get(table.name);
       if (!info) {
-        result.missingTables.push(table.name);
         reporter.emit({ type: 'warning', message: `source has no table ${table.name}: not exported` });
         continue;
       }
@@ -56,10 +53,7 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
     }
     for (const set of plan.tags) {
       const tally = await exportTagSet(plan, set, source, reader, schema, writer, reporter);
-      if (tally) {
-        result.tables.push(tally.tally);
-        result.orphanTagItems[set.name] = tally.orphans;
-      }
+      if (tally) result.tables.push(tally);
     }
   };
   try {
@@ -118,7 +112,7 @@ async function exportTagSet(
   schema: SchemaInfo,
   writer: DumpWriter | null,
   reporter: Reporter,
-): Promise<{ tally: TableTally; orphans: number } | null> {
+): Promise<TableTally | null> {
   if (!schema.tables.has('tagging_taggeditem') || !schema.tables.has(set.objectTable)) {
     reporter.emit({ type: 'warning', message: `source has no django-tagging tables: tag set ${set.name} not exported` });
     return null;
@@ -138,13 +132,14 @@ async function exportTagSet(
   if (writer) await writer.endTable();
   const orphans = pairs.orphanItems();
   if (orphans > 0) {
+    const ids = pairs.orphanObjectIds();
     reporter.emit({
       type: 'warning',
-      message: `${orphans} tagged item(s) of ${set.objectTable} point at deleted objects (ids ${pairs.orphanObjectIds().slice(0, 10).join(', ')}${pairs.orphanObjectIds().length > 10 ? ', …' : ''}): not exported`,
+      message: `${orphans} tagged item(s) of ${set.objectTable} point at deleted objects (ids ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): not exported`,
     });
   }
   if (!writer) reporter.emit({ type: 'dry', message: `export ${set.dumpTable}: ${objects} tagged objects, ${items} tags (${orphans} orphan items left out)` });
   const ms = Date.now() - started;
   reporter.emit({ type: 'table-end', step: STEP, table: set.dumpTable, rows: objects, ms });
-  return { tally: { table: set.dumpTable, read: items + orphans, written: writer ? objects : 0, skipped: orphans, ms, note: `${items} tags on ${objects} objects` }, orphans };
+  return { table: set.dumpTable, read: items + orphans, written: writer ? objects : 0, skipped: orphans, ms, note: `${items} tags on ${objects} objects` };
 }

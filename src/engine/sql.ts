@@ -4,7 +4,7 @@ import type { SourceDescription } from './preflight';
 import type { ResolvedPlan } from '../plan/types';
 import { renderTemplate } from '../plan/render';
 
-export async function countRows(db: Queryable, dialect: Dialect, table: string): Promise<number> {
+async function countRows(db: Queryable, dialect: Dialect, table: string): Promise<number> {
   const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${dialect.tableRef(table)}`);
   return Number(row.n);
 }
