@@ -467,32 +467,30 @@ describeIfPostgres('postgres dialect: live server', () => {
     expect(error.message).not.toMatch(/s3cr3t/);
   });
 
-  test('bulk insert speed: 100k rows × 5 columns', async () => {
-    const db = await createTestDatabase('postgres', 'bench');
-    await db.exec('CREATE TABLE bench (id bigint PRIMARY KEY, title varchar(250) NOT NULL, flag boolean NOT NULL, created timestamptz NOT NULL, amount integer)');
+  test('bulk insert at scale: 50k rows × 5 columns in chunks, one transaction, read back identical', async () => {
+    // Speed is `npm run bench`'s job; this checks the bulk path keeps every value across many chunks.
+    const db = await createTestDatabase('postgres', 'bulkscale');
+    await db.exec('CREATE TABLE bulk (id bigint PRIMARY KEY, title varchar(250) NOT NULL, flag boolean NOT NULL, created timestamptz NOT NULL, amount integer)');
     const conn = await open(db);
-    const info = table((await conn.introspect()).tables, 'bench');
-    const rows: CanonicalValue[][] = Array.from({ length: 100_000 }, (_, i) => [
+    const info = table((await conn.introspect()).tables, 'bulk');
+    const rows: CanonicalValue[][] = Array.from({ length: 50_000 }, (_, i) => [
       i + 1,
       `Vidéo numéro ${i + 1} — un titre de longueur moyenne`,
       i % 2 === 0,
       `2023-05-${String((i % 28) + 1).padStart(2, '0')} 10:20:30.123456`,
       i % 7 === 0 ? null : i * 3,
     ]);
-    const started = process.hrtime.bigint();
     await conn.transaction(async (tx) => {
       for (let i = 0; i < rows.length; i += 10_000) await tx.insertRows(info, info.columns, rows.slice(i, i + 10_000));
     });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rate = Math.round(rows.length / seconds);
-    process.stdout.write(`postgres bulk insert (json_to_recordset): 100000 rows x 5 columns in ${seconds.toFixed(2)} s = ${rate} rows/s\n`);
-    expect(await conn.query('SELECT count(*)::int AS n FROM bench')).toEqual([{ n: 100_000 }]);
-
-    const readStart = process.hrtime.bigint();
     let n = 0;
-    for await (const _row of conn.streamRows(info, info.columns)) n += 1;
-    const readSeconds = Number(process.hrtime.bigint() - readStart) / 1e9;
-    process.stdout.write(`postgres streamRows: ${n} rows in ${readSeconds.toFixed(2)} s = ${Math.round(n / readSeconds)} rows/s\n`);
-    expect(n).toBe(100_000);
+    const mismatches: number[] = [];
+    for await (const row of conn.streamRows(info, info.columns)) {
+      if (JSON.stringify(row) !== JSON.stringify(rows[n])) mismatches.push(n + 1);
+      n += 1;
+    }
+    expect(n).toBe(50_000);
+    expect(mismatches.slice(0, 5)).toEqual([]);
   });
+
 });

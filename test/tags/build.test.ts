@@ -220,7 +220,8 @@ describe('buildTagTables: Tagulous details', () => {
   });
 });
 
-describe('buildTagTables: performance', () => {
+describe('buildTagTables: at scale', () => {
+  // Its speed is `npm run bench -- --only tags`'s job; here, only that 100k objects with many twins come out whole.
   test('100,000 objects × 5 tags', () => {
     // 4 spellings per base: case variant (merged), same slug (collision), accented (merged on MariaDB, collision on PG)
     const vocabulary = Array.from({ length: 40000 }, (_, i) => {
@@ -241,13 +242,14 @@ describe('buildTagTables: performance', () => {
       for (let k = 0; k < 5; k++) names.push(vocabulary[Math.floor(rnd() * vocabulary.length)]!);
       input.push({ objectId: id, names });
     }
-    for (const [label, options] of [['identity fold', PG], ['accent/case fold', MARIADB]] as const) {
-      const started = process.hrtime.bigint();
+    const tagCounts: number[] = [];
+    for (const options of [PG, MARIADB]) {
       const t = buildTagTables(input, options);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      console.log(`buildTagTables 100k × 5 (${label}): ${ms.toFixed(0)} ms, ${t.tags.length} tags, ${t.links.length} links, ${t.stats.slugCollisions} slug collisions`);
       expect(t.stats.objects).toBe(100000);
       expect(t.links.length).toBeGreaterThan(490000);
+      tagCounts.push(t.tags.length);
     }
+    // MariaDB's accent-insensitive fold merges "tàg N" into "Tag N"; PostgreSQL keeps it apart.
+    expect(tagCounts[1]).toBeLessThan(tagCounts[0]!);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * Throughput of the MySQL dialect's bulk paths on a 100k-row, 5-column table (printed, not asserted beyond a
- * floor that only catches a path gone row-by-row).
+ * Both MySQL bulk paths (multi-row INSERT, LOAD DATA) at scale: 50k rows in chunks as the engine hands them over,
+ * in one transaction, read back identical. Their speed is `npm run bench -- --mysql-bulk insert|load-data`'s job.
  */
 import { mysqlDialect } from '../../src/dialects/mysql';
 import type { CanonicalValue } from '../../src/convert/logical-types';
 import { DIALECTS, createTestDatabase } from '../helpers/databases';
 
 const run = DIALECTS.includes('mysql') ? describe : describe.skip;
-const ROWS = 100_000;
+const ROWS = 50_000;
 const CHUNK = 5_000; // rows per insertRows call, as the engine hands them over
 
 function makeRows(): CanonicalValue[][] {
@@ -24,10 +24,10 @@ function makeRows(): CanonicalValue[][] {
   return rows;
 }
 
-run('mysql dialect: bulk throughput', () => {
+run('mysql dialect: bulk paths at scale', () => {
   for (const bulk of ['insert', 'load-data']) {
-    test(`100k rows × 5 columns (${bulk})`, async () => {
-      const db = await createTestDatabase('mysql', `bench_${bulk}`);
+    test(`50k rows × 5 columns (${bulk})`, async () => {
+      const db = await createTestDatabase('mysql', `bulk_${bulk}`);
       const conn = await mysqlDialect.connect({ ...db.settings, options: { ...db.settings.options, bulk } });
       try {
         await db.exec(
@@ -35,29 +35,21 @@ run('mysql dialect: bulk throughput', () => {
         );
         const table = (await conn.introspect()).tables.get('bench')!;
         const rows = makeRows();
-        const started = process.hrtime.bigint();
         const written = await conn.transaction(async (tx) => {
           let n = 0;
           for (let i = 0; i < rows.length; i += CHUNK) n += await tx.insertRows(table, table.columns, rows.slice(i, i + CHUNK));
           return n;
         });
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         expect(written).toBe(ROWS);
 
-        const readStart = process.hrtime.bigint();
         let read = 0;
+        const mismatches: number[] = [];
         for await (const row of conn.streamRows(table, table.columns)) {
+          if (JSON.stringify(row) !== JSON.stringify(rows[read])) mismatches.push(read + 1);
           read += 1;
-          if (read === 1) expect(row).toEqual(rows[0]);
         }
-        const readSeconds = Number(process.hrtime.bigint() - readStart) / 1e9;
         expect(read).toBe(ROWS);
-        // eslint-disable-next-line no-console
-        console.log(
-          `mysql ${bulk}: wrote ${ROWS} rows in ${seconds.toFixed(2)} s = ${Math.round(ROWS / seconds)} rows/s; ` +
-            `streamRows read them back at ${Math.round(ROWS / readSeconds)} rows/s`,
-        );
-        expect(ROWS / seconds).toBeGreaterThan(5_000);
+        expect(mismatches.slice(0, 5)).toEqual([]);
       } finally {
         await conn.close();
         await db.drop();
