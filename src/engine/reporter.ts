@@ -12,7 +12,8 @@ export type RunEvent =
   | { type: 'warning'; message: string }
   | { type: 'dry'; message: string };
 
-export type StepStatus = 'done' | 'skipped' | 'failed' | 'dry';
+/** `not run`: a step after the one that failed (or every step, when the run stopped before its first). */
+export type StepStatus = 'done' | 'failed' | 'dry' | 'not run';
 
 export interface Reporter {
   emit(event: RunEvent): void;

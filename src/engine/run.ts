@@ -197,6 +197,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     if (selected.some((s) => s.type === 'import')) summary.reminders.push(...skippedTableReminders(plan));
   } catch (error) {
     summary.ok = false;
+    // The summary lists what did not happen too: an administrator reads which steps remain, verify among them.
+    for (const step of selected.slice(summary.steps.length)) summary.steps.push({ name: step.name, type: step.type, status: 'not run', ms: 0, tables: [] });
     const message = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
     // A driver's message may quote a connection string: the summary is printed and may be kept as JSON.
     summary.error = redactSecrets(redactSecrets(message, options.source), options.target);

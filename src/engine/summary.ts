@@ -46,7 +46,8 @@ export function formatSummary(summary: RunSummary): string {
   lines.push('');
   lines.push(`${pad('step', 24)} ${pad('status', 8)} ${pad('time', 9, true)}  detail`);
   for (const step of summary.steps) {
-    lines.push(`${pad(step.name, 24)} ${pad(step.status, 8)} ${pad(seconds(step.ms), 9, true)}  ${step.detail ?? ''}`.trimEnd());
+    const time = step.status === 'not run' ? '' : seconds(step.ms);
+    lines.push(`${pad(step.name, 24)} ${pad(step.status, 8)} ${pad(time, 9, true)}  ${step.detail ?? ''}`.trimEnd());
   }
   for (const step of summary.steps) {
     if (step.tables.length === 0) continue;

@@ -103,7 +103,17 @@ describe.each(DIALECTS)('create-db (command step) on %s', (dialect) => {
     const outcome = await runRealPlan({ v3, v4, dumpPath }, { plan: failing, createDB: true, podDir });
     expect(outcome.summary.ok).toBe(false);
     expect(outcome.summary.error).toMatch(/step create-db: `echo .*; exit 3` exited with code 3 .*the steps after it did not run/);
-    expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['create-db:failed']);
+    expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'create-db:failed',
+      'check-owner-paths:not run',
+      'export:not run',
+      'import:not run',
+      'verify:not run',
+      'reindex-elasticsearch:not run',
+      'media-root:not run',
+      'owner-paths-files:not run',
+      'use-podfile:not run',
+    ]);
     // Output streamed line by line, stdout and stderr.
     expect(outcome.reporter.messages('info')).toEqual(expect.arrayContaining(['  | starting', '  | no Django here']));
     expect(await tableCount(v4)).toBe(0);
@@ -132,7 +142,8 @@ describe.each(DIALECTS)('create-db (command step) on %s', (dialect) => {
       const outcome = await runRealPlan({ v3, v4, dumpPath }, { createDB: true, podDir, dry });
       expect(outcome.summary.ok).toBe(false);
       expect(outcome.summary.error).toMatch(/step create-db \(make createDB\) only runs on an empty database, and .* holds \d+ tables: drop --createDB, or point --target at an empty database/);
-      expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['create-db:failed']);
+      expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`).slice(0, 2)).toEqual(['create-db:failed', 'check-owner-paths:not run']);
+      expect(outcome.summary.steps.slice(1).every((s) => s.status === 'not run' && s.ms === 0)).toBe(true);
     }
     expect(await Promise.all([snapshot(v3), snapshot(v4)])).toEqual(before);
     expect(existsSync(join(podDir, 'createdb-ran'))).toBe(false);
