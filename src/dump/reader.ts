@@ -471,10 +471,8 @@ export class DumpParser {
 
   private error(offset: number, message: string, place: { table?: string; row?: number }): PodMigrateError {
     const file = this.path === undefined ? '' : ` in ${this.path}`;
-    const where = [place.table !== undefined ? `table "${place.table}"` : undefined, place.row !== undefined ? `row ${place.row}` : undefined]
-      .filter(Boolean)
-      .join(', ');
-    return new PodMigrateError('DUMP_INVALID', `not a Pod dump${file}${where ? ` (${where})` : ''}: ${message} (byte offset ${offset})`, {
+    // The table and row travel in `place`: PodMigrateError.describe() puts them in front of the message.
+    return new PodMigrateError('DUMP_INVALID', `not a Pod dump${file}: ${message} (byte offset ${offset})`, {
       place: { table: place.table, row: place.row },
     });
   }
