@@ -13,6 +13,7 @@ import { CollectingReporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import { formatSummary, type RunSummary } from '../engine/summary';
 import { PodMigrateError } from '../errors';
+import { onInterrupt } from '../interrupt';
 import { loadPlan } from '../plan';
 import { seedDatabase } from '../seed/write';
 import type { Output } from '../cli/terminal-reporter';
@@ -66,6 +67,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
   }
   const plan = await loadPlan(options.planPath);
   const workDir = keep ?? mkdtempSync(join(tmpdir(), 'pod-migrate-demo-'));
+  // Ctrl-C: the temporary folder goes too (a --keep folder is the user's, and stays).
+  const forgetWorkDir = keep ? () => undefined : onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   const dumpPath = join(workDir, 'v3_exported_tables.json');
 
   note(`pod-migrate demo: Pod 3.8.4 → Pod 4.0.3 on two embedded PostgreSQL instances (PGlite), ${options.videos} videos, seed ${options.seed}`);
@@ -124,6 +127,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
   } finally {
     for (const server of servers) await server.stop().catch((error: unknown) => note(`warning: stopping an embedded PostgreSQL: ${(error as Error)?.message ?? error}`));
     if (!keep) rmSync(workDir, { recursive: true, force: true });
+    forgetWorkDir();
   }
 
   const ok = summary?.ok === true;

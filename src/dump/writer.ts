@@ -16,9 +16,10 @@
  * Strings are escaped as JSON.stringify does (non-ASCII kept as UTF-8, lone surrogates as \uXXXX): Python's
  * json.load, and so Pod's importer, reads it. `bigint` values are written as JSON numbers, exactly.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PodMigrateError } from '../errors';
+import { onInterrupt } from '../interrupt';
 
 export interface DumpWriter {
   /** Final path (written by commit). */
@@ -78,6 +79,8 @@ class FileDumpWriter implements DumpWriter {
   private rows = 0;
   private bytes = 0;
   private readonly tableRows = new Map<string, number>();
+  // Ctrl-C before commit: the partial file (password hashes, tokens) is removed, not left beside the dump.
+  private readonly forgetPartialFile = onInterrupt(() => rmSync(this.tempPath, { force: true }));
 
   constructor(
     readonly path: string,
@@ -163,6 +166,7 @@ class FileDumpWriter implements DumpWriter {
       this.handle = undefined;
       await handle.close();
       await fsp.rename(this.tempPath, this.path);
+      this.forgetPartialFile();
       await syncDirectory(dirname(this.path));
       this.state = 'committed';
     } catch (error) {
@@ -182,6 +186,7 @@ class FileDumpWriter implements DumpWriter {
     this.handle = undefined;
     if (handle) await handle.close().catch(() => undefined);
     await fsp.rm(this.tempPath, { force: true });
+    this.forgetPartialFile();
   }
 
   /**

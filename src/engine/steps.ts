@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { DatabaseConnection, Row } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
+import { onInterrupt } from '../interrupt';
 import { renderReport } from '../plan';
 import type { CheckStep, CommandStep, ResolvedPlan, SqlStep, Step } from '../plan/types';
 import type { Reporter } from './reporter';
@@ -119,7 +120,12 @@ export async function runCommandStep(step: CommandStep, target: DatabaseConnecti
   }
   context.reporter.emit({ type: 'info', message: `${step.name}: running \`${step.run}\` in ${cwd}` });
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    const child = spawn(step.run, { cwd, shell: true, stdio: ['ignore', 'pipe', 'pipe'], env: commandEnvironment() });
+    // Its own process group (detached), so that an interrupt of pod-migrate stops the whole command (the shell
+    // and what it started: make, python), not just the shell, and no createDB goes on alone after we exit.
+    const child = spawn(step.run, { cwd, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: commandEnvironment() });
+    const forgetChild = onInterrupt(() => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    });
     // Line by line, as the command writes them (a chunk may end in the middle of a line).
     const forwarder = () => {
       let pending = '';
@@ -144,8 +150,12 @@ export async function runCommandStep(step: CommandStep, target: DatabaseConnecti
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', out.data);
     child.stderr.on('data', err.data);
-    child.on('error', reject);
+    child.on('error', (error) => {
+      forgetChild();
+      reject(error);
+    });
     child.on('close', (exitCode, exitSignal) => {
+      forgetChild();
       out.end();
       err.end();
       resolve({ code: exitCode, signal: exitSignal });
