@@ -2,8 +2,9 @@
  * What to undo when the process is stopped by a signal (Ctrl-C, SIGTERM) before a piece of work is done.
  *
  * The databases need nothing here: a transaction still open when its connection drops is rolled back by the
- * server. What the server cannot undo are files: a partial dump (it holds password hashes), the demo's
- * temporary databases. Each owner registers its cleanup while the thing exists and disposes of it after.
+ * server. What the server cannot undo is ours: a partial dump file (it holds password hashes), the demo's
+ * temporary folder, a plan command still running (make createDB). Each owner registers its cleanup while the
+ * thing exists and disposes of it after.
  * Cleanups are synchronous because they run just before the process exits.
  */
 const cleanups = new Set<() => void>();
