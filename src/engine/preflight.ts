@@ -69,7 +69,8 @@ export function planImport(
         );
       }
       const mapping = mapTable(table, target, described.columns);
-      assertMappingComplete(mapping);
+      // A table without rows needs no value: its columns (unknown in a dump) cannot be missing from any row.
+      if (described.rows > 0) assertMappingComplete(mapping);
       if (mapping.unmapped.length > 0) {
         const column = mapping.unmapped[0];
         throw new PodMigrateError(
