@@ -10,6 +10,7 @@ import { readDump, scanDump } from '../dump/reader';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan } from '../plan/types';
 import { describeImport } from './describe';
+import { describeDrift } from './drift';
 import { mapRow, type TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
 import { enforceForeignKeys, type OrphanFinding } from './orphans';
@@ -59,6 +60,9 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   }
   for (const set of importPlan.absentTagSets) {
     reporter.emit({ type: 'warning', message: `the dump has no table ${set.dumpTable}: tag set ${set.name} (${set.tagTable}, ${set.linkTable}) is left as it is in the target` });
+  }
+  for (const mapping of importPlan.mappings.values()) {
+    for (const message of describeDrift(mapping, source.tables.get(mapping.plan.name)?.rows ?? 0)) reporter.emit({ type: 'warning', message });
   }
   for (const table of importPlan.skipped) reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
 

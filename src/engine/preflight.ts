@@ -1,6 +1,7 @@
 /**
  * Everything the import checks before it writes a single row: every dump table is known to the plan and
- * the live target schema, every target NOT NULL column gets a value, no source column is silently lost,
+ * the live target schema, every target NOT NULL column gets a value (source columns the target lacks are
+ * dropped and reported as drift, see drift.ts),
  * the target looks like Pod 4 (its Tagulous tables exist). Pure: works on the dump scan and the introspected
  * schema, so dry runs say exactly the same.
  */
@@ -71,15 +72,6 @@ export function planImport(
       const mapping = mapTable(table, target, described.columns);
       // A table without rows needs no value: its columns (unknown in a dump) cannot be missing from any row.
       if (described.rows > 0) assertMappingComplete(mapping);
-      if (mapping.unmapped.length > 0) {
-        const column = mapping.unmapped[0];
-        throw new PodMigrateError(
-          'SCHEMA_MISMATCH',
-          `source column ${table.name}.${column} has no column in the target table ${table.target}: its values would be lost. ` +
-            `Say what to do in the plan: "${column}: drop" (with a why) or "${column}: { rename: <target column> }"`,
-          { place: { table: table.name, column } },
-        );
-      }
       if (table.strategy === 'merge') {
         for (const key of table.key) {
           if (!target.columns.some((c) => c.name === key)) {
