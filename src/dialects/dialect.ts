@@ -32,6 +32,10 @@ export interface TableInfo {
   columns: ColumnInfo[];
   /** Primary-key column names, in key order (empty when the table has none). */
   primaryKey: string[];
+  /** UNIQUE constraints / indexes on plain columns (the primary key apart), for the import's preflight. */
+  uniqueKeys?: Array<{ name: string; columns: string[] }>;
+  /** CHECK constraints, their expression as the catalog states it (without `CHECK`), for the import's preflight. */
+  checks?: Array<{ name: string; expression: string }>;
 }
 
 export interface ForeignKeyInfo {
@@ -127,6 +131,11 @@ export interface Dialect {
   tableRef(name: string): string;
   /** The placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
   placeholder(index: number): string;
+  /**
+   * The n-th bound parameter holding a value of `column` (canonical form) where SQL must know its type, e.g. in a
+   * SELECT list that a CHECK expression is evaluated on: `CAST($n AS date)` on PostgreSQL, `?` on MySQL.
+   */
+  typedPlaceholder(index: number, column: ColumnInfo): string;
   connect(settings: ConnectionSettings): Promise<DatabaseConnection>;
   /**
    * How the database compares text in a UNIQUE index on the given column's collation, as a folding function:

@@ -6,12 +6,14 @@
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, SchemaInfo, TableInfo } from '../dialects/dialect';
-import { readDump, scanDump } from '../dump/reader';
+import { readDump, scanDump, type DumpEvent } from '../dump/reader';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan } from '../plan/types';
 import { describeImport } from './describe';
 import { describeDrift } from './drift';
-import { mapRow, type TableMapping } from './mapping';
+import { ImportChecks } from './import-checks';
+import type { RepairReport } from './repairs';
+import type { TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
 import { enforceForeignKeys, type OrphanFinding } from './orphans';
 import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
@@ -32,6 +34,8 @@ export interface ImportOptions {
   tagSets?: string[];
   /** Dry run without a dump (plan run --dry): what the source holds, as the export would write it. */
   sourceDescription?: SourceDescription;
+  /** Dry run without a dump: the source's rows, as the export would write them (see row-source.ts). */
+  sourceRows?: () => AsyncIterable<DumpEvent>;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
   force?: boolean;
 }
@@ -43,6 +47,10 @@ export interface ImportResult {
   kept: Record<string, number>;
   /** Orphan rows the plan's policy left out (skip) or cleared (null). */
   orphans: OrphanFinding[];
+  /** What each repair rule of the plan changed (dry run: would change). */
+  repairs: RepairReport[];
+  /** Every key a repair rule changed or left out, per target table (for verify). */
+  repairedKeys: Map<string, Set<string>>;
 }
 
 const STEP = 'import';
@@ -68,14 +76,32 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
 
   if (options.dry) {
     for (const line of describeImport(importPlan, source, target.dialect)) reporter.emit({ type: 'dry', message: line });
+    // The same pass as the live import, on the same rows, writing nothing: what the live run would find, found now.
+    if (options.sourceRows || !options.sourceDescription) return dryImport(options, importPlan, source, schema);
     return {
       tables: [...importPlan.mappings.values()].map((m) => ({ table: m.target.name, read: source.tables.get(m.plan.name)?.rows ?? 0, written: 0, skipped: 0, ms: 0 })),
       tagSets: [],
       kept: {},
       orphans: [],
+      repairs: [],
+      repairedKeys: new Map(),
     };
   }
   return runImport(options, importPlan, source, schema);
+}
+
+async function dryImport(options: ImportOptions, importPlan: ImportPlan, source: SourceDescription, schema: SchemaInfo): Promise<ImportResult> {
+  const { plan, target, reporter } = options;
+  const tagImports = new Map(importPlan.tagSets.map((t) => [t.set.dumpTable, new TagSetImport(t.set, t.tagTable, t.linkTable)]));
+  const tallies = new Map<string, TableTally>();
+  const checks = new ImportChecks(plan, schema, target, importPlan, true);
+  await streamDumpInto(null, options, importPlan, source, [], tagImports, tallies, checks);
+  for (const { set } of importPlan.tagSets) {
+    const objects = tagImports.get(set.dumpTable)!.objectCount;
+    tallies.set(set.dumpTable, { table: set.dumpTable, read: objects, written: 0, skipped: 0, ms: 0 });
+  }
+  checks.finish(reporter);
+  return { tables: [...tallies.values()], tagSets: [], kept: {}, orphans: [], repairs: checks.repairs.reports(), repairedKeys: checks.repairs.changedKeys() };
 }
 
 async function runImport(options: ImportOptions, importPlan: ImportPlan, source: SourceDescription, schema: SchemaInfo): Promise<ImportResult> {
@@ -91,6 +117,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
   const kept: Record<string, number> = {};
   const written = new Set<string>();
   let orphans: OrphanFinding[] = [];
+  const checks = new ImportChecks(plan, schema, target, importPlan, false);
 
   await target.transaction(async (tx) => {
     await tx.relaxForeignKeys();
@@ -103,7 +130,11 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       written.add(mapping.target.name);
     }
 
-    await streamDumpInto(tx, options, importPlan, source, merges, tagImports, tallies);
+    checks.useTransaction(tx);
+    await streamDumpInto(tx, options, importPlan, source, merges, tagImports, tallies, checks);
+    // Every row the target would refuse, found before COMMIT: the transaction is rolled back, nothing written.
+    checks.finish(reporter);
+    await checks.runSqlRepairs(tx, reporter);
 
     for (const merge of merges) {
       kept[merge.table] = await merge.writeKept(tx, schema, merges);
@@ -153,7 +184,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       tally.skipped += finding.keys.length;
     }
   }
-  return { tables: [...tallies.values()], tagSets: tagResults, kept, orphans };
+  return { tables: [...tallies.values()], tagSets: tagResults, kept, orphans, repairs: checks.repairs.reports(), repairedKeys: checks.repairs.changedKeys() };
 }
 
 /** What a rebuilt tag set says to the administrator: left-out objects, merged spellings, slug collisions, losses. */
@@ -178,41 +209,53 @@ function reportTagSet(name: string, objectTable: string, result: TagSetResult, r
   }
 }
 
-/** One pass over the dump: each table's rows mapped, converted and written in bulk batches. */
+/**
+ * One pass over the dump (or, in a dry run, the source's rows): each table's rows mapped, converted, repaired,
+ * checked and written in bulk batches (`tx` null: nothing written).
+ */
 async function streamDumpInto(
-  tx: ImportTransaction,
+  tx: ImportTransaction | null,
   options: ImportOptions,
   importPlan: ImportPlan,
   source: SourceDescription,
   merges: MergeTable[],
   tagImports: Map<string, TagSetImport>,
   tallies: Map<string, TableTally>,
+  checks: ImportChecks,
 ): Promise<void> {
   const { reporter } = options;
-  let current: { mapping: TableMapping; merge: MergeTable | undefined; batch: CanonicalValue[][]; bytes: number; rows: number; started: number } | null = null;
+  let current: { mapping: TableMapping; merge: MergeTable | undefined; batch: CanonicalValue[][]; bytes: number; rows: number; written: number; started: number } | null = null;
 
   const flush = async () => {
     if (!current || current.batch.length === 0) return;
-    await tx.insertRows(current.mapping.target, current.mapping.columns.map((c) => c.target), current.batch);
+    const batch = await checks.filterBatch(current.mapping, current.batch);
+    if (tx && batch.length > 0) await tx.insertRows(current.mapping.target, current.mapping.columns.map((c) => c.target), batch);
+    if (tx) current.written += batch.length;
     current.batch = [];
     current.bytes = 0;
   };
+  const accept = async (values: CanonicalValue[], rowNumber: number) => {
+    if (!current || !checks.check(current.mapping, values, rowNumber)) return;
+    current.merge?.observeSourceRow(values);
+    current.batch.push(values);
+    current.bytes += approximateBytes(values);
+    if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) await flush();
+  };
 
-  for await (const event of readDump(options.dumpPath)) {
+  for await (const event of options.sourceRows?.() ?? readDump(options.dumpPath)) {
     if (event.type === 'table') {
       const mapping = importPlan.mappings.get(event.name);
       if (mapping) {
-        current = { mapping, merge: merges.find((m) => m.mapping === mapping), batch: [], bytes: 0, rows: 0, started: Date.now() };
+        current = { mapping, merge: merges.find((m) => m.mapping === mapping), batch: [], bytes: 0, rows: 0, written: 0, started: Date.now() };
+        checks.beginTable(mapping);
         reporter.emit({ type: 'table-start', step: STEP, table: mapping.target.name, totalRows: source.tables.get(event.name)?.rows ?? null });
       }
     } else if (event.type === 'row') {
       if (current && event.table === current.mapping.plan.name) {
-        const values = mapRow(current.mapping, event.row, event.index);
-        current.merge?.observeSourceRow(values);
-        current.batch.push(values);
-        current.bytes += approximateBytes(values);
         current.rows += 1;
-        if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) await flush();
+        const values = checks.mapRow(current.mapping, event.row, event.index);
+        const repaired = values && checks.repair(current.mapping, values);
+        if (repaired) await accept(repaired, event.index);
         if (current.rows % PROGRESS_EVERY === 0) {
           reporter.emit({ type: 'table-progress', step: STEP, table: current.mapping.target.name, rows: current.rows, totalRows: source.tables.get(event.table)?.rows ?? null });
         }
@@ -221,9 +264,11 @@ async function streamDumpInto(
       }
     } else if (event.type === 'tableEnd') {
       if (current && event.table === current.mapping.plan.name) {
+        for (const held of checks.endTable(current.mapping)) await accept(held, 0);
         await flush();
         const ms = Date.now() - current.started;
-        tallies.set(current.mapping.target.name, { table: current.mapping.target.name, read: current.rows, written: current.rows, skipped: 0, ms });
+        const note = checks.noteFor(current.mapping);
+        tallies.set(current.mapping.target.name, { table: current.mapping.target.name, read: current.rows, written: current.written, skipped: tx ? current.rows - current.written : 0, ms, ...(note ? { note } : {}) });
         reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
         current = null;
       }

@@ -9,6 +9,8 @@ import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, Step } from '../plan/types';
 import { databasesUsed, runCheckStep, runCommandStep, runSqlStep } from './steps';
 import { exportDump } from './export';
+import type { DumpEvent } from '../dump/reader';
+import { sourceRowEvents } from './row-source';
 import { importDump } from './import';
 import type { SourceDescription } from './preflight';
 import { describeSourceTables } from './sql';
@@ -92,6 +94,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const orphanKeys = new Map<string, { policy: string; keys: Set<string> }>();
   // In a dry run the export writes no dump: the import describes what the source holds instead.
   let sourceDescription: SourceDescription | undefined;
+  let sourceRows: (() => AsyncIterable<DumpEvent>) | undefined;
   // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
   let targetToBeCreated = false;
   const selected = plan.steps.filter((step) => stepSelected(step, options));
@@ -120,7 +123,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             const result = await exportDump({ plan, source, dumpPath: options.dumpPath, dry, reporter: collectWarnings, force: options.force });
             tally.tables = result.tables;
             tally.detail = dry ? `would write ${options.dumpPath}` : `wrote ${options.dumpPath}`;
-            if (dry) sourceDescription = await describeForDryImport(source, plan);
+            if (dry) {
+              sourceDescription = await describeForDryImport(source, plan);
+              // The dry import runs the live import's pass on the source's rows: same checks, same counts.
+              const schema = await source.introspect();
+              sourceRows = () => sourceRowEvents(plan, source, schema);
+            }
             break;
           }
           case 'import':
@@ -140,6 +148,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               onlyTags: step.type === 'tags',
               tagSets: step.type === 'tags' ? step.sets : undefined,
               sourceDescription: dry ? sourceDescription : undefined,
+              sourceRows: dry ? sourceRows : undefined,
               force: options.force,
             });
             tally.tables = result.tables;
@@ -147,6 +156,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               const entry = orphanKeys.get(finding.fk.table) ?? { policy: finding.policy, keys: new Set<string>() };
               finding.keys.forEach((k) => entry.keys.add(k));
               orphanKeys.set(finding.fk.table, entry);
+            }
+            // Rows the plan's repair rules changed: verify names them as repaired, not as differences.
+            for (const [table, keys] of result.repairedKeys) {
+              const entry = orphanKeys.get(table) ?? { policy: 'repaired', keys: new Set<string>() };
+              keys.forEach((k) => entry.keys.add(k));
+              orphanKeys.set(table, entry);
             }
             const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
             tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);

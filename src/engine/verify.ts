@@ -203,7 +203,8 @@ function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string
     const keys = differingKeys(c.source.exact, c.target.exact, false);
     if (keys.length > 0 && keys.every((k) => orphans.keys.has(k))) {
       const what = orphans.policy === 'skip' ? 'left out' : 'with their dangling reference cleared';
-      return { table, status: 'ok', sourceRows: c.source.exact.count, targetRows: c.target.exact.count, detail: `${keys.length} orphan row(s) ${what} by the plan's orphan policy`, keys: keys.slice(0, SHOW_KEYS) };
+      const detail = orphans.policy === 'repaired' ? `${keys.length} row(s) repaired by the plan's repair rules` : `${keys.length} orphan row(s) ${what} by the plan's orphan policy`;
+      return { table, status: 'ok', sourceRows: c.source.exact.count, targetRows: c.target.exact.count, detail, keys: keys.slice(0, SHOW_KEYS) };
     }
   }
   const sourceRows = c.source.exact.count;

@@ -2,6 +2,7 @@
  * `plan explain`: the resolved plan as text an administrator can read before running it — every table and
  * its rules with their reasons, the SQL each template becomes for one dialect, and the steps in order.
  */
+import { describeRepairRule } from './repair-rules';
 import { displayPath } from './validate';
 import { renderTemplateForDisplay } from './render';
 import type { SqlFlavor } from './sql-flavor';
@@ -45,6 +46,7 @@ function tablesSection(plan: ResolvedPlan): string {
     if (table.why) lines.push(`${detail}why: ${table.why}`);
     if (table.orderBy) lines.push(`${detail}read ordered by ${table.orderBy.join(', ')}`);
     for (const [column, rule] of Object.entries(table.columns)) lines.push(`${detail}column ${column}: ${columnRuleText(rule)}`);
+    for (const rule of table.repairs) lines.push(`${detail}repair ${rule.name}: ${describeRepairRule(rule)}${rule.why ? ` — ${rule.why}` : ''}`);
   });
   return lines.join('\n');
 }

@@ -43,6 +43,8 @@ export interface TableOrigins {
   fields: Partial<Record<keyof TableEntry, Origin>>;
   /** Where each column rule was last set (path to the rule). */
   columns: Record<string, Origin>;
+  /** Where each repair rule was last changed (path to the rule), by rule name. */
+  repairs?: Record<string, Origin>;
 }
 
 export interface PlanResolution {
@@ -135,7 +137,7 @@ function mergeTable(state: MergeState, resolution: Omit<PlanResolution, 'plan'>,
     }
     return;
   }
-  const { remove: _remove, columns, ...fields } = entry;
+  const { remove: _remove, columns, repairs, ...fields } = entry;
   let origins = resolution.tables.get(entry.name);
   if (index < 0 || origins === undefined) {
     state.tables.push({ ...fields, columns: {} });
@@ -151,6 +153,14 @@ function mergeTable(state: MergeState, resolution: Omit<PlanResolution, 'plan'>,
   // Column rules merge by column: the overlay's rule for a column replaces the base's.
   table.columns = { ...table.columns, ...(columns ?? {}) };
   for (const column of Object.keys(columns ?? {})) origins.columns[column] = { source, path: ['tables', i, 'columns', column] };
+  // Repair rules merge by name: the overlay's fields replace the base rule's (`enabled: false` switches it off).
+  (repairs ?? []).forEach((rule, j) => {
+    (origins.repairs ??= {})[rule.name] = { source, path: ['tables', i, 'repairs', j] };
+    const list = (table.repairs ??= []);
+    const at = list.findIndex((r) => r.name === rule.name);
+    if (at >= 0) list[at] = { ...list[at], ...rule };
+    else list.push(rule);
+  });
 }
 
 function mergeStep(state: MergeState, resolution: Omit<PlanResolution, 'plan'>, source: PlanSource, input: Step, i: number): void {
@@ -199,6 +209,7 @@ function resolveTable(entry: TableEntry, defaults: MergeState['defaults']): Reso
     orphans: entry.orphans ?? defaults.orphans ?? 'fail',
     orderBy: entry.orderBy ?? null,
     columns,
+    repairs: entry.repairs ?? [],
     why: entry.why ?? null,
   };
 }

@@ -54,6 +54,37 @@ export interface ColumnRule {
   why?: string;
 }
 
+/** Comparisons of a repair rule's condition, on canonical values (NULL compares false, as in SQL). */
+export type RepairOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'is-null' | 'not-null';
+
+/** `column op value` or `column op otherColumn` (target column names; a date compared with a datetime: its UTC date). */
+export interface RepairCondition {
+  column: string;
+  op: RepairOp;
+  value?: ScalarValue;
+  otherColumn?: string;
+}
+
+/**
+ * A repair of the source rows, applied before they reach the target (see src/engine/repairs.ts). Exactly one action:
+ * `set` a column (to a value, NULL or another column's value), `drop` the row, `mergeDuplicates` on a key, or run
+ * the `sql` template on the target once the table is loaded. `where` (all conditions hold) selects the rows of
+ * `set` and `drop`. In an overlay, an entry naming a base rule changes it (`enabled: false` switches it off).
+ */
+export interface RepairRule {
+  name: string;
+  why?: string;
+  /** Default true. */
+  enabled?: boolean;
+  where?: RepairCondition[];
+  set?: { column: string; value?: ScalarValue; fromColumn?: string };
+  drop?: boolean;
+  /** Rows sharing `key`: the lowest id kept, the others dropped; `references` re-pointed to it (and de-duplicated on `unique`). */
+  mergeDuplicates?: { key: string[]; references?: Array<{ table: string; column: string; unique?: string[] }> };
+  /** A template run on the target in the import transaction, after the table's rows are written. */
+  sql?: string;
+}
+
 /** A table entry as written in YAML: a bare name, or an object. */
 export type TableEntryInput = string | TableEntry;
 
@@ -69,6 +100,8 @@ export interface TableEntry {
   /** Rows are read ordered by these columns (default: the primary key). */
   orderBy?: string[];
   columns?: Record<string, ColumnRule | 'drop'>;
+  /** Repairs of the source rows (in order); an overlay's rule of the same name changes the base's. */
+  repairs?: RepairRule[];
   why?: string;
   /** In an overlay plan: remove this table from the base plan. */
   remove?: boolean;
@@ -205,6 +238,8 @@ export interface ResolvedTable {
   orderBy: string[] | null;
   /** Keyed by source column name. */
   columns: Record<string, ColumnRule>;
+  /** Every repair rule, switched off ones included (`enabled: false`), in plan order. */
+  repairs: RepairRule[];
   why: string | null;
 }
 

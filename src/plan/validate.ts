@@ -10,6 +10,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { PodMigrateError } from '../errors';
 import { checkTemplate, requiredParams, type TemplateIssue } from './render';
+import { repairProblems } from './repair-rules';
 import type { PlanResolution } from './resolve';
 import type { PlanInput, Step, TableEntry, TemplateInput } from './types';
 
@@ -485,5 +486,5 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
 
 /** What the plan, once its files are merged, gets wrong: strategies, collisions, references by name. */
 export function planProblems(resolution: PlanResolution): PlanProblem[] {
-  return [...tableProblems(resolution), ...referenceProblems(resolution)];
+  return [...tableProblems(resolution), ...referenceProblems(resolution), ...repairProblems(resolution)];
 }

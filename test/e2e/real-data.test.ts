@@ -34,7 +34,7 @@ describe.each(PAIRS)('whole apps empty: %s → %s', (source, target) => {
     for (const outcome of [dry, live]) {
       expect(outcome.reporter.messages('warning')).toEqual(expect.arrayContaining([expect.stringMatching(/no table ai_enhancement_aienhancement/)]));
     }
-    for (const step of ['export']) {
+    for (const step of ['export', 'import']) {
       const counts = (outcome: typeof dry) => outcome.summary.steps.find((s) => s.name === step)!.tables.map((t) => [t.table, t.read]);
       expect(counts(dry)).toEqual(counts(live));
     }

@@ -22,7 +22,7 @@ const target: TableInfo = {
 };
 
 function table(columns: ResolvedTable['columns'] = {}): ResolvedTable {
-  return { name: 'video_video', target: 'video_video', strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns, why: null };
+  return { name: 'video_video', target: 'video_video', strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns, repairs: [], why: null };
 }
 
 describe('mapTable', () => {

@@ -20,7 +20,7 @@ describe('the real plan (plans/v3-to-v4.yaml)', () => {
     expect(plan.files).toEqual([REAL_PLAN]);
     expect(plan.dump.file).toBe('data_from_v3_to_v4/v3_exported_tables.json');
     for (const table of plan.tables) {
-      expect(Object.keys(table).sort()).toEqual(['columns', 'key', 'name', 'orderBy', 'orphans', 'strategy', 'target', 'why']);
+      expect(Object.keys(table).sort()).toEqual(['columns', 'key', 'name', 'orderBy', 'orphans', 'repairs', 'strategy', 'target', 'why']);
     }
     expect(plan.tables.find((t) => t.name === 'auth_user')).toEqual({
       name: 'auth_user',
@@ -30,6 +30,7 @@ describe('the real plan (plans/v3-to-v4.yaml)', () => {
       orphans: 'fail',
       orderBy: null,
       columns: {},
+      repairs: [],
       why: null,
     });
     const contentType = plan.tables.find((t) => t.name === 'django_content_type');

@@ -12,6 +12,8 @@ export const mysqlDialect: Dialect = {
   // One database per connection: no schema to name.
   tableRef: quoteIdent,
   placeholder,
+  // MySQL converts a bound string or number by the expression it meets.
+  typedPlaceholder: (index: number) => placeholder(index),
   async connect(settings: ConnectionSettings): Promise<DatabaseConnection> {
     if (settings.dialect !== 'mysql') {
       throw new PodMigrateError('USAGE', `${settings.displayName} is not a MySQL / MariaDB connection`);

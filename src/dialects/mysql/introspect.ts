@@ -22,20 +22,20 @@ export function jsonValidColumn(checkClause: string): string | undefined {
   return m[1] !== undefined ? m[1].replace(/``/g, '`') : m[2];
 }
 
-async function jsonValidChecks(db: Queryable): Promise<Set<string>> {
-  const found = new Set<string>();
+/** Every CHECK constraint of the database: table, name, clause (none on servers without CHECKs). */
+async function checkConstraints(db: Queryable): Promise<Array<Record<string, unknown>>> {
   let rows: Array<Record<string, unknown>>;
   try {
     // MariaDB (≥ 10.2.22) has TABLE_NAME in CHECK_CONSTRAINTS.
     rows = await db.query(
-      `SELECT TABLE_NAME AS table_name, CHECK_CLAUSE AS check_clause
+      `SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name, CHECK_CLAUSE AS check_clause
          FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()`,
     );
   } catch {
     try {
       // MySQL ≥ 8.0.16: the table is in TABLE_CONSTRAINTS.
       rows = await db.query(
-        `SELECT tc.TABLE_NAME AS table_name, cc.CHECK_CLAUSE AS check_clause
+        `SELECT tc.TABLE_NAME AS table_name, cc.CONSTRAINT_NAME AS constraint_name, cc.CHECK_CLAUSE AS check_clause
            FROM information_schema.CHECK_CONSTRAINTS cc
            JOIN information_schema.TABLE_CONSTRAINTS tc
              ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
@@ -43,9 +43,14 @@ async function jsonValidChecks(db: Queryable): Promise<Set<string>> {
           WHERE cc.CONSTRAINT_SCHEMA = DATABASE()`,
       );
     } catch {
-      return found; // servers without CHECK constraints: no MariaDB JSONField either
+      return []; // servers without CHECK constraints: no MariaDB JSONField either
     }
   }
+  return rows;
+}
+
+function jsonValidChecks(rows: Array<Record<string, unknown>>): Set<string> {
+  const found = new Set<string>();
   for (const row of rows) {
     const column = jsonValidColumn(String(row.check_clause ?? ''));
     if (column !== undefined) found.add(`${String(row.table_name)}\u0000${column}`);
@@ -83,7 +88,14 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
       WHERE TABLE_SCHEMA = DATABASE() AND (CONSTRAINT_NAME = 'PRIMARY' OR REFERENCED_TABLE_NAME IS NOT NULL)
       ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
   );
-  const jsonChecks = await jsonValidChecks(db);
+  const checkRows = await checkConstraints(db);
+  const jsonChecks = jsonValidChecks(checkRows);
+  const uniqueRows = await db.query(
+    `SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, COLUMN_NAME AS column_name
+       FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' AND COLUMN_NAME IS NOT NULL
+      ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+  );
 
   const tables = new Map<string, TableInfo>();
   for (const row of tableRows) {
@@ -128,6 +140,20 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
         refColumn: String(row.ref_column),
       });
     }
+  }
+  for (const row of uniqueRows) {
+    const table = tables.get(String(row.table_name));
+    if (!table) continue;
+    const keys = (table.uniqueKeys ??= []);
+    const name = String(row.index_name);
+    const key = keys.find((k) => k.name === name) ?? keys[keys.push({ name, columns: [] }) - 1];
+    key.columns.push(String(row.column_name));
+  }
+  for (const row of checkRows) {
+    const table = tables.get(String(row.table_name));
+    // A JSONField's json_valid() is the column's type, not a rule on the data (its values are checked as JSON).
+    if (!table || jsonValidColumn(String(row.check_clause ?? '')) !== undefined) continue;
+    (table.checks ??= []).push({ name: String(row.constraint_name), expression: String(row.check_clause) });
   }
   return { tables, foreignKeys, serverVersion: String(versionRow?.version ?? '') };
 }

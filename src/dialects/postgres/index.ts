@@ -1,5 +1,5 @@
 /** The PostgreSQL dialect (slonik + pg driver). */
-import type { Dialect } from '../dialect';
+import type { ColumnInfo, Dialect } from '../dialect';
 import type { ConnectionSettings } from '../url';
 import { PostgresConnection } from './connection';
 import { placeholder, qualifiedTable, quoteIdent } from './quote';
@@ -9,6 +9,8 @@ export const postgresDialect: Dialect = {
   quoteIdent,
   tableRef: qualifiedTable,
   placeholder,
+  // A bound parameter in a SELECT list is text to PostgreSQL: the column's own type says what it is.
+  typedPlaceholder: (index: number, column: ColumnInfo) => `CAST(${placeholder(index)} AS ${column.nativeType})`,
   connect(settings: ConnectionSettings) {
     return PostgresConnection.open(postgresDialect, settings);
   },

@@ -48,6 +48,26 @@ SELECT c.relname AS table_name, a.attname AS column_name, rc.relname AS ref_tabl
  WHERE con.contype = 'f' AND n.nspname = 'public' AND rn.nspname = 'public' AND cardinality(con.conkey) = 1
  ORDER BY c.relname, a.attname, con.conname`;
 
+/** UNIQUE indexes on plain columns (not the primary key, no expression, not partial). */
+const UNIQUE_KEYS_SQL = `
+SELECT c.relname AS table_name, ic.relname AS index_name, a.attname AS column_name
+  FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+ WHERE n.nspname = 'public' AND i.indisunique AND NOT i.indisprimary AND i.indexprs IS NULL AND i.indpred IS NULL
+ ORDER BY c.relname, ic.relname, k.ord`;
+
+const CHECKS_SQL = `
+SELECT c.relname AS table_name, con.conname AS constraint_name, pg_get_constraintdef(con.oid) AS definition
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE con.contype = 'c' AND n.nspname = 'public'
+ ORDER BY c.relname, con.conname`;
+
 interface ColumnRow {
   table_name: string;
   column_name: string;
@@ -76,6 +96,8 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
     (await db.query(FOREIGN_KEYS_SQL)) as Array<{ table_name: string; column_name: string; ref_table: string; ref_column: string }>,
     (await db.query('SELECT version() AS version')) as Array<{ version: string }>,
   ];
+  const uniqueRows = (await db.query(UNIQUE_KEYS_SQL)) as Array<{ table_name: string; index_name: string; column_name: string }>;
+  const checkRows = (await db.query(CHECKS_SQL)) as Array<{ table_name: string; constraint_name: string; definition: string }>;
   const tables = new Map<string, TableInfo>();
   for (const row of columnRows) {
     let table = tables.get(row.table_name);
@@ -106,5 +128,17 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
     refTable: row.ref_table,
     refColumn: row.ref_column,
   }));
+  for (const row of uniqueRows) {
+    const table = tables.get(row.table_name);
+    if (!table) continue;
+    const keys = (table.uniqueKeys ??= []);
+    const key = keys.find((k) => k.name === row.index_name) ?? keys[keys.push({ name: row.index_name, columns: [] }) - 1];
+    key.columns.push(row.column_name);
+  }
+  for (const row of checkRows) {
+    const table = tables.get(row.table_name);
+    const expression = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(row.definition)?.[1];
+    if (table && expression !== undefined) (table.checks ??= []).push({ name: row.constraint_name, expression });
+  }
   return { tables, foreignKeys, serverVersion: versionRows[0]?.version ?? 'PostgreSQL (unknown version)' };
 }

@@ -1,0 +1,181 @@
+/**
+ * The preflight checks made in TypeScript on each row, after the repairs, before it reaches the target (live) or
+ * instead of it (dry run): values that do not convert, NOT NULL, text longer than its column, UNIQUE keys and the
+ * primary key as the target's collation compares them (MariaDB utf8mb4_general_ci: 'Élodie.M' = 'elodie.m'), and
+ * foreign keys between the imported tables. A row with a finding is not written: the run reports every such row
+ * and stops before COMMIT. CHECK constraints are evaluated by the target itself (check-constraints.ts).
+ *
+ * Memory: findings are counted (first 20 keys each); the UNIQUE and foreign-key checks keep the keys they compare
+ * (one string per row per key), like the database's own indexes would.
+ */
+import type { CanonicalValue } from '../convert/logical-types';
+import { canonicalKey } from '../convert/verify-key';
+import type { Dialect, ForeignKeyInfo, SchemaInfo } from '../dialects/dialect';
+import { PodMigrateError } from '../errors';
+import type { OrphanPolicy } from '../plan/types';
+import { Findings } from './findings';
+import type { TableMapping } from './mapping';
+import { disabledRuleMatching } from './repairs';
+
+type Row = CanonicalValue[];
+
+interface UniqueCheck {
+  constraint: string;
+  columns: number[];
+  folds: Array<(value: CanonicalValue) => string>;
+  seen: Set<string>;
+  /** A switched-off merge rule on these very columns would fix a duplicate. */
+  fixableBy?: string;
+}
+
+interface TableChecks {
+  notNull: number[];
+  lengths: Array<{ index: number; max: number }>;
+  uniques: UniqueCheck[];
+  keyIndexes: number[];
+  /** Foreign keys leaving this table that are checked here: column index, referenced table. */
+  references: Array<{ fk: ForeignKeyInfo; index: number }>;
+  /** Columns other tables reference: their values are recorded. */
+  referenced: Array<{ column: string; index: number }>;
+}
+
+/** A foreign key's values not (yet) found among the referenced rows: value → first row key and count. */
+type Pending = Map<string, { key: string; count: number }>;
+
+export class RowChecks {
+  readonly findings = new Findings();
+  private readonly tables = new Map<string, TableChecks>();
+  /** Values of referenced columns, by `table.column`. */
+  private readonly present = new Map<string, Set<string>>();
+  private readonly complete = new Set<string>();
+  private readonly pending = new Map<ForeignKeyInfo, Pending>();
+  private readonly imported: Set<string>;
+
+  constructor(
+    private readonly schema: SchemaInfo,
+    private readonly dialect: Dialect,
+    mappings: Iterable<TableMapping>,
+    private readonly policyFor: (table: string) => OrphanPolicy,
+  ) {
+    this.imported = new Set([...mappings].filter((m) => m.plan.strategy !== 'skip').map((m) => m.target.name));
+  }
+
+  private foldOf(mapping: TableMapping, index: number): (value: CanonicalValue) => string {
+    const column = mapping.columns[index].target;
+    const fold = this.dialect.uniqueFold(column.collation);
+    return (value) => (typeof value === 'string' && column.type === 'text' ? fold(value) : canonicalKey(value, column.type));
+  }
+
+  beginTable(mapping: TableMapping): void {
+    const table = mapping.target;
+    const indexOf = (name: string) => mapping.columns.findIndex((c) => c.target.name === name);
+    const uniques: UniqueCheck[] = [];
+    // A merge table keeps target rows of its own (re-keyed): its keys are the merge's business.
+    if (mapping.plan.strategy !== 'merge') {
+      const keys = [...(table.primaryKey.length > 0 ? [{ name: 'PRIMARY KEY', columns: table.primaryKey }] : []), ...(table.uniqueKeys ?? [])];
+      for (const key of keys) {
+        const columns = key.columns.map(indexOf);
+        if (columns.some((i) => i < 0)) continue; // a column the rows do not write: the database default decides
+        const merge = mapping.plan.repairs.find((r) => r.enabled === false && r.mergeDuplicates?.key.join() === key.columns.join());
+        uniques.push({
+          constraint: key.name === 'PRIMARY KEY' ? `PRIMARY KEY (${key.columns.join(', ')})` : `UNIQUE ${key.name} (${key.columns.join(', ')})`,
+          columns,
+          folds: columns.map((i) => this.foldOf(mapping, i)),
+          seen: new Set(),
+          fixableBy: merge?.name,
+        });
+      }
+    }
+    const references = this.schema.foreignKeys
+      .filter((fk) => fk.table === table.name && this.imported.has(fk.refTable) && this.policyFor(fk.table) === 'fail')
+      .map((fk) => ({ fk, index: indexOf(fk.column) }))
+      .filter((r) => r.index >= 0);
+    const referenced = [...new Set(this.schema.foreignKeys.filter((fk) => fk.refTable === table.name).map((fk) => fk.refColumn))]
+      .map((column) => ({ column, index: indexOf(column) }))
+      .filter((r) => r.index >= 0);
+    for (const r of referenced) this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new Set());
+    this.tables.set(table.name, {
+      notNull: mapping.columns.flatMap((c, i) => (!c.target.nullable && !c.target.autoIncrement ? [i] : [])),
+      lengths: mapping.columns.flatMap((c, i) => (c.target.type === 'text' && c.target.maxLength !== null ? [{ index: i, max: c.target.maxLength }] : [])),
+      uniques,
+      keyIndexes: table.primaryKey.map(indexOf).filter((i) => i >= 0),
+      references,
+      referenced,
+    });
+  }
+
+  /** The row's key for reports: its primary key, or its row number. */
+  keyOf(mapping: TableMapping, row: Row, rowNumber: number): string {
+    const checks = this.tables.get(mapping.target.name);
+    if (!checks || checks.keyIndexes.length === 0) return `row ${rowNumber}`;
+    return checks.keyIndexes.map((i) => canonicalKey(row[i], mapping.columns[i].target.type)).join(',');
+  }
+
+  /** A value that does not convert to its column (mapRow refused it). */
+  conversionFailed(mapping: TableMapping, error: PodMigrateError, rowNumber: number): void {
+    this.findings.add(mapping.target.name, `value that does not convert${error.place.column ? ` (${error.place.column})` : ''}: ${error.message}`, `row ${rowNumber}`);
+  }
+
+  /** Checks one row; false when the target would reject it (it is then not written). */
+  check(mapping: TableMapping, row: Row, rowNumber: number): boolean {
+    const table = mapping.target.name;
+    const checks = this.tables.get(table)!;
+    const before = this.findings.total;
+    const key = () => this.keyOf(mapping, row, rowNumber);
+    for (const i of checks.notNull) {
+      if (row[i] === null) this.findings.add(table, `NOT NULL ${mapping.columns[i].target.name}`, key(), disabledRuleMatching(mapping, row));
+    }
+    for (const { index, max } of checks.lengths) {
+      const value = row[index];
+      if (typeof value === 'string' && value.length > max && Array.from(value).length > max) {
+        this.findings.add(table, `length of ${mapping.columns[index].target.name} (${mapping.columns[index].target.nativeType}, at most ${max})`, key(), disabledRuleMatching(mapping, row));
+      }
+    }
+    for (const unique of checks.uniques) {
+      if (unique.columns.some((i) => row[i] === null)) continue; // NULLs never collide
+      const folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
+      if (unique.seen.has(folded)) this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
+      else unique.seen.add(folded);
+    }
+    for (const { column, index } of checks.referenced) {
+      if (row[index] !== null) this.present.get(`${table}.${column}`)!.add(canonicalKey(row[index], mapping.columns[index].target.type));
+    }
+    for (const { fk, index } of checks.references) {
+      if (row[index] === null) continue;
+      const value = canonicalKey(row[index], mapping.columns[index].target.type);
+      // The referenced table read already (or this one): decide now; otherwise when everything is read.
+      if (this.complete.has(fk.refTable) && fk.refTable !== table) {
+        if (!this.present.get(`${fk.refTable}.${fk.refColumn}`)?.has(value)) this.orphan(fk, key());
+        continue;
+      }
+      const pending = this.pending.get(fk) ?? new Map();
+      this.pending.set(fk, pending);
+      const entry = pending.get(value);
+      if (entry) entry.count += 1;
+      else pending.set(value, { key: key(), count: 1 });
+    }
+    return this.findings.total === before;
+  }
+
+  private orphan(fk: ForeignKeyInfo, key: string, count = 1): void {
+    this.findings.add(fk.table, `FOREIGN KEY ${fk.column} → ${fk.refTable}.${fk.refColumn} (orphan rows; or "orphans: skip|null" on ${fk.table} in the plan)`, key, undefined, count);
+  }
+
+  endTable(mapping: TableMapping): void {
+    this.complete.add(mapping.target.name);
+    // Values kept only for the keys of this table: a table's own rows are checked once.
+    for (const unique of this.tables.get(mapping.target.name)?.uniques ?? []) unique.seen.clear();
+  }
+
+  /** Foreign keys whose referenced rows came later in the stream (or never): decided once everything is read. */
+  finish(): void {
+    for (const [fk, pending] of this.pending) {
+      const present = this.present.get(`${fk.refTable}.${fk.refColumn}`);
+      for (const [value, { key, count }] of pending) {
+        if (present?.has(value)) continue;
+        this.orphan(fk, key, count);
+      }
+    }
+    this.pending.clear();
+  }
+}
