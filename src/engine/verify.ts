@@ -307,7 +307,8 @@ async function verifyTagSet(
 
 /** The verdict table; `onlyProblems` keeps the rows that are not "ok" (for the end of a plan run). */
 export function formatVerify(result: VerifyResult, options: { onlyProblems?: boolean } = {}): string {
-  const shown = options.onlyProblems ? result.tables.filter((t) => t.status !== 'ok') : result.tables;
+  // Rows the plan changed on purpose (orphan policy, repair rules) are named too: an administrator sees them.
+  const shown = options.onlyProblems ? result.tables.filter((t) => t.status !== 'ok' || t.keys?.length) : result.tables;
   const width = Math.max(5, ...shown.map((t) => t.table.length));
   const lines = shown.length > 0 ? [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`] : [];
   for (const t of shown) {
