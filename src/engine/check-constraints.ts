@@ -4,6 +4,8 @@
  * (`SELECT (expr) FROM (SELECT $1 AS col … UNION ALL …) t`). No table is created or written — nothing to commit
  * implicitly on MariaDB, nothing to clean up — and the same query serves the dry run on the target's connection.
  * Only tables with CHECKs pay for it; a CHECK that names a column the import does not write is left to the database.
+ * The commonest CHECK, a bound on a number (Django's PositiveIntegerField on PostgreSQL: `(count >= 0)`), is read
+ * and evaluated here without a query: most tables then cost nothing.
  */
 import { isJsonText, type CanonicalValue } from '../convert/logical-types';
 import type { ColumnInfo, Dialect, Queryable } from '../dialects/dialect';
@@ -16,7 +18,33 @@ type Row = CanonicalValue[];
 /** Rows per SELECT: few enough parameters for any server. */
 const ROWS_PER_QUERY = 500;
 
+/** `col >= 0`, `(col > 1)`, `` `col` <= 10 ``: a number column against a number, evaluated without a query. */
+const NUMBER_BOUND = /^\(*\s*[`"]?([A-Za-z_][A-Za-z0-9_]*)[`"]?\s*(>=|<=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*\)*$/;
+
+interface NumberBound {
+  name: string;
+  index: number;
+  test: (value: number) => boolean;
+}
+
+function numberBound(mapping: TableMapping, name: string, expression: string): NumberBound | null {
+  const m = NUMBER_BOUND.exec(expression.trim());
+  if (!m) return null;
+  const index = mapping.columns.findIndex((c) => c.target.name === m[1]);
+  if (index < 0 || mapping.columns[index].target.type !== 'integer') return null;
+  const bound = Number(m[3]);
+  const test = {
+    '>=': (v: number) => v >= bound,
+    '<=': (v: number) => v <= bound,
+    '>': (v: number) => v > bound,
+    '<': (v: number) => v < bound,
+    '=': (v: number) => v === bound,
+  }[m[2] as '>=' | '<=' | '>' | '<' | '='];
+  return { name, index, test };
+}
+
 interface CompiledChecks {
+  bounds: NumberBound[];
   names: string[];
   expressions: string[];
   /** Mapped columns the expressions read, by index in the row. */
@@ -39,11 +67,16 @@ export class CheckConstraints {
 
   private compile(mapping: TableMapping): CompiledChecks | null {
     if (this.compiled.has(mapping)) return this.compiled.get(mapping)!;
-    const checks = (mapping.target.checks ?? []).filter((check) =>
+    const written = (mapping.target.checks ?? []).filter((check) =>
       mapping.target.columns.every((c) => !mentions(check.expression, c.name) || mapping.columns.some((m) => m.target.name === c.name)),
     );
+    const bounds = written.flatMap((c) => numberBound(mapping, c.name, c.expression) ?? []);
+    const checks = written.filter((c) => !bounds.some((b) => b.name === c.name));
     const columns = mapping.columns.flatMap((m, index) => (checks.some((c) => mentions(c.expression, m.target.name)) ? [{ index, column: m.target }] : []));
-    const compiled = checks.length > 0 && columns.length > 0 ? { names: checks.map((c) => c.name), expressions: checks.map((c) => c.expression), columns } : null;
+    const compiled =
+      bounds.length > 0 || (checks.length > 0 && columns.length > 0)
+        ? { bounds, names: columns.length > 0 ? checks.map((c) => c.name) : [], expressions: columns.length > 0 ? checks.map((c) => c.expression) : [], columns }
+        : null;
     this.compiled.set(mapping, compiled);
     return compiled;
   }
@@ -58,7 +91,18 @@ export class CheckConstraints {
     const compiled = this.compile(mapping);
     if (!compiled || rows.length === 0) return rows;
     const rejected = new Set<number>();
-    for (let start = 0; start < rows.length; start += ROWS_PER_QUERY) {
+    const reject = (i: number, name: string) => {
+      rejected.add(i);
+      this.findings.add(mapping.target.name, `CHECK ${name}`, keyOf(rows[i]), disabledRuleMatching(mapping, rows[i]));
+    };
+    for (const bound of compiled.bounds) {
+      rows.forEach((row, i) => {
+        const value = row[bound.index];
+        // NULL passes a CHECK; integers beyond 2^53 travel as strings.
+        if (value !== null && !bound.test(Number(value))) reject(i, bound.name);
+      });
+    }
+    for (let start = 0; compiled.expressions.length > 0 && start < rows.length; start += ROWS_PER_QUERY) {
       const chunk = rows.slice(start, start + ROWS_PER_QUERY);
       const params: unknown[] = [];
       const selects = chunk.map((row, n) => {
@@ -75,11 +119,7 @@ export class CheckConstraints {
         compiled.names.forEach((name, k) => {
           const value = r[`pm_check_${k}`];
           // A CHECK fails only when its expression is false (NULL passes, as in the database).
-          if (value === false || value === 0 || value === '0') {
-            const row = rows[Number(r.pm_row)];
-            rejected.add(Number(r.pm_row));
-            this.findings.add(mapping.target.name, `CHECK ${name}`, keyOf(row), disabledRuleMatching(mapping, row));
-          }
+          if (value === false || value === 0 || value === '0') reject(Number(r.pm_row), name);
         });
       }
     }
