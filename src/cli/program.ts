@@ -168,7 +168,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dbOptions(
     program
       .command('import')
-      .description('dump file → v4 database, in one transaction (nothing written on any error); sequences reset after commit')
+      .description('dump file → v4 database, in one transaction (nothing written on any error), sequences moved past max(id) before COMMIT')
       .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
       .option('--dry', 'write nothing: per table, rows, column mapping, conversions and SQL')

@@ -1,8 +1,9 @@
 /**
  * Import: dump file → v4 database, in ONE transaction. Checks everything first (preflight), then deletes the
  * target rows of every table the dump holds, streams the dump into bulk inserts, re-adds the rows that
- * merge tables keep, rebuilds the tag sets, checks foreign-key integrity, and commits. Any error rolls back:
- * the target is left as it was. After commit, sequences / AUTO_INCREMENT move past max(id).
+ * merge tables keep, rebuilds the tag sets, checks foreign-key integrity, moves the sequences past max(id), and
+ * commits. Any error rolls back: the target is left as it was. Nothing is left for after COMMIT, so a kill at any
+ * instant leaves the target as it was or completely migrated.
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, SchemaInfo, TableInfo } from '../dialects/dialect';
@@ -13,6 +14,7 @@ import { describeImport } from './describe';
 import { mapRow, type TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
 import { enforceForeignKeys, type OrphanFinding } from './orphans';
+import { pausePoint } from './pause-points';
 import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import type { TableTally } from './summary';
@@ -97,6 +99,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     for (const mapping of importPlan.mappings.values()) {
       await tx.deleteAll(mapping.target);
       written.add(mapping.target.name);
+      await pausePoint('during-deletes');
     }
 
     await streamDumpInto(tx, options, importPlan, source, merges, tagImports, tallies);
@@ -116,6 +119,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       if (!objectTable) throw new PodMigrateError('SCHEMA_MISMATCH', `the target has no table ${set.objectTable} (tag set ${set.name})`, { place: { table: set.objectTable } });
       const started = Date.now();
       const result = await tagImport.write(tx, target.dialect, objectTable);
+      await pausePoint('tag-rebuild');
       tagResults.push(result);
       tallies.set(set.dumpTable, {
         table: set.dumpTable,
@@ -129,19 +133,10 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     }
 
     orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
+    await tx.advanceSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
+    await pausePoint('before-commit');
   });
-
-  try {
-    await target.resetSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
-  } catch (error) {
-    // After COMMIT: the rows are in; say so, so that nobody restores a backup for a sequence.
-    throw new PodMigrateError(
-      'DATABASE',
-      `the import was committed (every row is in the target), but moving the sequences past max(id) failed: ${error instanceof PodMigrateError ? error.describe() : String(error)}. ` +
-        'Run the import again, or reset the sequences by hand (Django: manage.py sqlsequencereset), before Pod inserts rows',
-      { cause: error },
-    );
-  }
+  await pausePoint('after-commit');
   for (const finding of orphans) {
     const tally = tallies.get(finding.fk.table);
     if (tally && finding.policy === 'skip') {
@@ -208,7 +203,10 @@ async function streamDumpInto(
         current.batch.push(values);
         current.bytes += approximateBytes(values);
         current.rows += 1;
-        if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) await flush();
+        if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) {
+          await flush();
+          await pausePoint('mid-table');
+        }
         if (current.rows % PROGRESS_EVERY === 0) {
           reporter.emit({ type: 'table-progress', step: STEP, table: current.mapping.target.name, rows: current.rows, totalRows: source.tables.get(event.table)?.rows ?? null });
         }

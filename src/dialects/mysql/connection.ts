@@ -400,6 +400,11 @@ export class MysqlConnection implements DatabaseConnection {
         }
         return insertWithValues(bulk, table, columns, rows);
       },
+      async advanceSequences() {
+        // Nothing to do, and nothing to do after COMMIT either: InnoDB moves AUTO_INCREMENT past every id inserted,
+        // explicit or not (never behind max(id); a table refilled with a lower max keeps its higher counter: gaps
+        // only). ALTER TABLE … AUTO_INCREMENT would commit the transaction implicitly.
+      },
     };
 
     try {

@@ -113,6 +113,28 @@ async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonl
   return db.query(toSlonikQuery(sqlText, params));
 }
 
+/** Django's sequence-reset SQL for each serial / identity column: setval to max(column), or 1 (not called) when empty. */
+async function moveSequencesPastMax(db: CommonQueryMethods, tables: TableInfo[], settings: ConnectionSettings): Promise<void> {
+  for (const table of tables) {
+    for (const column of table.columns) {
+      if (!column.autoIncrement) continue;
+      const col = quoteIdent(column.name);
+      const text =
+        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
+        `FROM ${qualifiedTable(table.name)}`;
+      try {
+        await runQuery(db, text, [qualifiedTable(table.name), column.name]);
+      } catch (error) {
+        throw toPodMigrateError(error, {
+          action: `resetting the sequence of ${table.name}.${column.name}`,
+          settings,
+          place: { table: table.name, column: column.name },
+        });
+      }
+    }
+  }
+}
+
 class PostgresImportTransaction implements ImportTransaction {
   constructor(
     private readonly connection: CommonQueryMethods,
@@ -142,6 +164,11 @@ class PostgresImportTransaction implements ImportTransaction {
 
   insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
     return insertRows((text, params) => runQuery(this.connection, text, params), table, columns, rows);
+  }
+
+  advanceSequences(tables: TableInfo[]): Promise<void> {
+    // Inside the transaction: its max() sees the rows just written, and setval stays even if COMMIT never comes.
+    return moveSequencesPastMax(this.connection, tables, this.settings);
   }
 }
 
@@ -308,25 +335,7 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async resetSequences(tables: TableInfo[]): Promise<void> {
-    for (const table of tables) {
-      for (const column of table.columns) {
-        if (!column.autoIncrement) continue;
-        const col = quoteIdent(column.name);
-        // Django's sequence-reset SQL: works for serial and identity columns alike.
-        const text =
-          `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
-          `FROM ${qualifiedTable(table.name)}`;
-        try {
-          await runQuery(this.pool, text, [qualifiedTable(table.name), column.name]);
-        } catch (error) {
-          throw toPodMigrateError(error, {
-            action: `resetting the sequence of ${table.name}.${column.name}`,
-            settings: this.settings,
-            place: { table: table.name, column: column.name },
-          });
-        }
-      }
-    }
+    await moveSequencesPastMax(this.pool, tables, this.settings);
   }
 
   async executeScript(sqlText: string): Promise<void> {
