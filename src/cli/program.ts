@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { connect } from '../dialects';
 import type { DatabaseConnection } from '../dialects/dialect';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, lockTimeoutSeconds } from '../dialects/lock-timeout';
 import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
@@ -39,6 +40,7 @@ interface CommonOptions {
   dry?: boolean;
   verbose?: boolean;
   json?: boolean;
+  lockTimeout?: string;
 }
 
 function examples(lines: string[]): string {
@@ -51,9 +53,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const reporterFor = (options: CommonOptions): Reporter => new TerminalReporter(io.stderr, { verbose: options.verbose });
   const dumpPathOf = (options: CommonOptions, plan: ResolvedPlan) => resolve(io.cwd, options.dump ?? resolve(options.baseDir ?? io.cwd, plan.dump.file));
   const planOf = (path: string | undefined) => loadPlan(path ? resolve(io.cwd, path) : DEFAULT_PLAN);
-  const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean): ConnectionSettings | undefined => {
+  const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean, lockTimeout?: string): ConnectionSettings | undefined => {
     if (!required && given === undefined && !io.env[role === 'source' ? 'POD_MIGRATE_SOURCE' : 'POD_MIGRATE_TARGET']) return undefined;
-    return resolveConnectionUrl(given, role, io.env);
+    const settings = resolveConnectionUrl(given, role, io.env);
+    if (lockTimeout !== undefined) settings.options.lockTimeout = lockTimeout;
+    lockTimeoutSeconds(settings); // a bad value is a usage error now, not a failed connection later
+    return settings;
   };
   const withConnection = async <T>(settings: ConnectionSettings, work: (db: DatabaseConnection) => Promise<T>): Promise<T> => {
     const db = await connect(settings);
@@ -74,6 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const dbOptions = (command: Command) =>
     command
       .option('--dump <file>', 'dump file (default: the plan\'s dump.file under --base-dir)')
+      .option('--lock-timeout <seconds>', `how long a statement waits for a lock another session holds, then fails naming the table (default ${DEFAULT_LOCK_TIMEOUT_SECONDS})`)
       .option('--base-dir <dir>', 'folder the plan\'s dump path is relative to (default: current folder)')
       .option('-v, --verbose', 'one line per table');
 
@@ -133,8 +139,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         dry: Boolean(options.dry),
         createDB: Boolean(options.createDB),
         onlyTags: Boolean(options.onlytags),
-        source: settingsOf(options.source, 'source', false),
-        target: settingsOf(options.target, 'target', false),
+        source: settingsOf(options.source, 'source', false, options.lockTimeout),
+        target: settingsOf(options.target, 'target', false, options.lockTimeout),
         dumpPath: dumpPathOf(options, resolved),
         podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
         force: Boolean(options.force),
@@ -157,7 +163,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addHelpText('after', examples(['pod-migrate export --source mysql://pod@db3/pod --dump /backup/v3_exported_tables.json']))
     .action(async (options: CommonOptions & { force?: boolean }) => {
       const resolved = await planOf(options.plan);
-      const source = settingsOf(options.source, 'source', true)!;
+      const source = settingsOf(options.source, 'source', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
       const result = await withConnection(source, (db) => exportDump({ plan: resolved, source: db, dumpPath, dry: Boolean(options.dry), reporter, force: Boolean(options.force) }));
@@ -178,7 +184,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addHelpText('after', examples(['pod-migrate import --target postgres://pod@db4/pod --dump v3_exported_tables.json --dry']))
     .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean }) => {
       const resolved = await planOf(options.plan);
-      const target = settingsOf(options.target, 'target', true)!;
+      const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
       const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force) }));
@@ -197,8 +203,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addHelpText('after', examples(['pod-migrate verify --target postgres://pod@db4/pod --dump v3_exported_tables.json', 'pod-migrate verify --target … --source mysql://pod@db3/pod']))
     .action(async (options: CommonOptions) => {
       const resolved = await planOf(options.plan);
-      const target = settingsOf(options.target, 'target', true)!;
-      const source = settingsOf(options.source, 'source', false);
+      const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
+      const source = settingsOf(options.source, 'source', false, options.lockTimeout);
       const reporter = reporterFor(options);
       const result = await withConnection(target, async (db) =>
         source

@@ -14,6 +14,7 @@ import type { SourceDescription } from './preflight';
 import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
 import type { RunSummary, StepTally } from './summary';
+import { checkPodDir } from './pod-dir';
 import { formatVerify, verifyMigration } from './verify';
 import { gateDatabases } from './version-gate';
 
@@ -97,6 +98,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const selected = plan.steps.filter((step) => stepSelected(step, options));
 
   try {
+    checkPodDir(selected, options.podDir);
     // Before any step writes anything, on either side: are these the Pod versions the plan is for?
     const used = databasesUsed(selected, connections.has('source'));
     const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);

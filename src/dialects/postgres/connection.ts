@@ -12,6 +12,8 @@ import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
+import { connectFailure } from '../connect-failure';
+import { lockTimeoutSeconds } from '../lock-timeout';
 import { insertRows } from './bulk-insert';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
 import { findServerError, toPodMigrateError } from './errors';
@@ -23,10 +25,10 @@ import { cursorBatches } from './stream';
 /** Rows per FETCH when streaming. */
 export const FETCH_SIZE = 2000;
 
-/** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD …` for the startup packet's `options`. */
-function startupOptions(extra: string | undefined): string {
+/** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD … -c lock_timeout=60s` for the startup packet's `options`. */
+function startupOptions(connection: ConnectionSettings): string {
   const settings = Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value.replace(/([\\ ])/g, '\\$1')}`);
-  return [extra, ...settings].filter(Boolean).join(' ');
+  return [connection.options.options, ...settings, `-c lock_timeout=${lockTimeoutSeconds(connection)}s`].filter(Boolean).join(' ');
 }
 
 /** A Unix-socket directory: the URL's host when it is a path, or `?socketPath=` / `?host=` holding a path. */
@@ -61,7 +63,7 @@ function connectionUri(settings: ConnectionSettings): string {
   const socket = socketDirectory(settings);
   const query = new URLSearchParams();
   query.set('application_name', settings.options.application_name ?? 'pod-migrate');
-  query.set('options', startupOptions(settings.options.options));
+  query.set('options', startupOptions(settings));
   // A socket directory goes percent-encoded into the host part (slonik's parser decodes the host).
   const host = socket
     ? encodeURIComponent(socket)
@@ -81,7 +83,7 @@ function pgClientConfig(settings: ConnectionSettings): pg.ClientConfig {
     database: settings.database,
     ssl: tlsOptions(settings.options) ?? false,
     application_name: settings.options.application_name ?? 'pod-migrate',
-    options: startupOptions(settings.options.options),
+    options: startupOptions(settings),
   };
 }
 
@@ -192,7 +194,7 @@ export class PostgresConnection implements DatabaseConnection {
       await pool.query(sql.unsafe`SELECT 1`);
     } catch (error) {
       await pool?.end().catch(() => undefined);
-      throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+      throw connectFailure(error, settings, findServerError(error) !== undefined) ?? toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
     }
     return new PostgresConnection(dialect, pool, settings);
   }
