@@ -124,6 +124,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--onlytags', 'rebuild only the Tagulous tag tables, from the existing dump')
       .option('--pod-dir <dir>', 'the Pod 4 folder where command steps run (make createDB)')
       .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
+      .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)')
       .option('--json', 'print the end summary as JSON on stdout'),
   )
     .addHelpText('after', examples([
@@ -131,7 +132,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'POD_MIGRATE_SOURCE=mysql://… POD_MIGRATE_TARGET=mysql://… pod-migrate plan run plans/v3-to-v4.yaml',
       'pod-migrate plan run plans/v3-to-v4.yaml --target mysql://pod@db4/pod --onlytags',
     ]))
-    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean }) => {
+    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean; overwrite?: boolean }) => {
       const resolved = await planOf(file);
       const reporter = reporterFor(options);
       const { summary, error } = await runPlan({
@@ -144,6 +145,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         dumpPath: dumpPathOf(options, resolved),
         podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
         force: Boolean(options.force),
+        overwrite: Boolean(options.overwrite),
         reporter,
       });
       if (options.json) print(JSON.stringify(summary, null, 2));
@@ -174,20 +176,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dbOptions(
     program
       .command('import')
-      .description('dump file → v4 database, in one transaction (nothing written on any error), sequences moved past max(id) before COMMIT')
+      .description('dump file → v4 database, in one transaction (nothing written on any error), sequences moved past max(id) before COMMIT; a target in use is refused (--overwrite)')
       .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
       .option('--dry', 'write nothing: per table, rows, column mapping, conversions and SQL')
       .option('--onlytags', 'rebuild only the Tagulous tag tables')
-      .option('--force', 'go on (with a warning) when the target is not the Pod version the plan expects'),
+      .option('--force', 'go on (with a warning) when the target is not the Pod version the plan expects')
+      .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)'),
   )
     .addHelpText('after', examples(['pod-migrate import --target postgres://pod@db4/pod --dump v3_exported_tables.json --dry']))
-    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean }) => {
+    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean; overwrite?: boolean }) => {
       const resolved = await planOf(options.plan);
       const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
-      const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force) }));
+      const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) }));
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
       print(options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`);
     });

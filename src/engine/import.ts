@@ -3,7 +3,7 @@
  * target rows of every table the dump holds, streams the dump into bulk inserts, re-adds the rows that
  * merge tables keep, rebuilds the tag sets, checks foreign-key integrity, moves the sequences past max(id), and
  * commits. Any error rolls back: the target is left as it was. Nothing is left for after COMMIT, so a kill at any
- * instant leaves the target as it was or completely migrated.
+ * instant leaves the target as it was or completely migrated. A target in use is refused first (target-guard.ts).
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, SchemaInfo, TableInfo } from '../dialects/dialect';
@@ -20,6 +20,7 @@ import type { Reporter } from './reporter';
 import type { TableTally } from './summary';
 import { checkVersion } from './version-gate';
 import { TagSetImport, type TagSetResult } from './tag-import';
+import { refuseUsedTarget } from './target-guard';
 
 export interface ImportOptions {
   plan: ResolvedPlan;
@@ -35,6 +36,8 @@ export interface ImportOptions {
   sourceDescription?: SourceDescription;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
   force?: boolean;
+  /** Replace what a target in use holds (`--overwrite`); otherwise such a target is refused. */
+  overwrite?: boolean;
 }
 
 export interface ImportResult {
@@ -54,6 +57,8 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   const { plan, target, reporter } = options;
   const schema = await target.introspect();
   checkVersion('target', schema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter });
+  // A target in use is refused first, whatever the dump holds (--onlytags: below, against the dump's tags).
+  if (!options.onlyTags) await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite });
   const source = options.sourceDescription ?? (await scanDump(options.dumpPath));
   const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
@@ -63,6 +68,9 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
     reporter.emit({ type: 'warning', message: `the dump has no table ${set.dumpTable}: tag set ${set.name} (${set.tagTable}, ${set.linkTable}) is left as it is in the target` });
   }
   for (const table of importPlan.skipped) reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
+  if (options.onlyTags) {
+    await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite, onlyTags: { sets: importPlan.tagSets.map((t) => t.set), dumpPath: options.dumpPath } });
+  }
 
   if (options.dry) {
     for (const line of describeImport(importPlan, source, target.dialect)) reporter.emit({ type: 'dry', message: line });

@@ -15,6 +15,7 @@ import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
 import type { RunSummary, StepTally } from './summary';
 import { checkPodDir } from './pod-dir';
+import { refuseUsedTarget } from './target-guard';
 import { formatVerify, verifyMigration } from './verify';
 import { gateDatabases } from './version-gate';
 
@@ -30,6 +31,8 @@ export interface RunOptions {
   podDir?: string;
   /** Go on when a database is not the Pod version the plan expects (with a warning). */
   force?: boolean;
+  /** Replace what a target in use holds (`--overwrite`); otherwise such a target is refused (target-guard.ts). */
+  overwrite?: boolean;
   reporter: Reporter;
 }
 
@@ -102,14 +105,21 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     // Before any step writes anything, on either side: are these the Pod versions the plan is for?
     const used = databasesUsed(selected, connections.has('source'));
     const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);
+    const createsTarget = selected.some((s) => s.type === 'command' && s.requires === 'empty-target');
     await gateDatabases({
       plan,
       source: await gated('source'),
       target: await gated('target'),
-      targetMayBeEmpty: selected.some((s) => s.type === 'command' && s.requires === 'empty-target'),
+      targetMayBeEmpty: createsTarget,
       force: options.force,
       reporter: collectWarnings,
     });
+    // A target in use is refused before any step writes anything (the import checks again, for --onlytags too);
+    // with createDB, the command step refuses any target that is not empty.
+    if (selected.some((s) => s.type === 'import') && !createsTarget && !options.overwrite && connections.has('target')) {
+      const target = await connections.get('target', 'import');
+      await refuseUsedTarget({ plan, target, schema: await target.introspect(), overwrite: options.overwrite });
+    }
     for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
       summary.steps.push(tally);
@@ -143,6 +153,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               tagSets: step.type === 'tags' ? step.sets : undefined,
               sourceDescription: dry ? sourceDescription : undefined,
               force: options.force,
+              overwrite: options.overwrite,
             });
             tally.tables = result.tables;
             for (const finding of result.orphans) {
