@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'VERIFY_FAILED' // verify found differences
   | 'COMMAND_FAILED' // a plan command step exited non-zero
   | 'TARGET_IN_USE' // the target holds rows a run would overwrite (v4 in use): refused unless --overwrite
+  | 'TARGET_BUSY' // another run holds the target's run lock
   | 'DATABASE'; // anything the database itself reported
 
 export class PodMigrateError extends Error {

@@ -12,6 +12,7 @@ import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
 import type { Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
+import { withRunLock } from '../engine/run-lock';
 import { runCheckStep } from '../engine/steps';
 import { checkVersion } from '../engine/version-gate';
 import { formatSummary } from '../engine/summary';
@@ -190,7 +191,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
-      const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) }));
+      const dry = Boolean(options.dry);
+      const result = await withConnection(target, (db) => {
+        const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
+        return dry ? work() : withRunLock(db, work);
+      });
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
       print(options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`);
     });

@@ -79,6 +79,9 @@ export interface ImportTransaction extends Queryable {
   advanceSequences(tables: TableInfo[]): Promise<void>;
 }
 
+/** `tryRunLock`'s answer: the lock, held on a session of its own until released, or who holds it. */
+export type RunLockAttempt = { acquired: true; release(): Promise<void> } | { acquired: false; holder: string };
+
 /**
  * The reads of one `DatabaseConnection.snapshot`: every stream sees the same read-only, consistent snapshot of the
  * database (rows committed by others after the snapshot began are not seen). Same contracts as the connection's
@@ -119,6 +122,11 @@ export interface DatabaseConnection extends Queryable {
    * (the seed); the import advances its sequences inside its transaction (`ImportTransaction.advanceSequences`).
    */
   resetSequences(tables: TableInfo[]): Promise<void>;
+  /**
+   * Tries, without waiting, to take this database's run lock (PostgreSQL advisory lock, MySQL GET_LOCK named after
+   * the database) on a session of its own: the server releases it when that session ends, even on a crash.
+   */
+  tryRunLock(): Promise<RunLockAttempt>;
   /** Runs a multi-statement SQL script (schema fixtures, createdb data). No parameters. */
   executeScript(sqlText: string): Promise<void>;
   close(): Promise<void>;

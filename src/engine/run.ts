@@ -15,6 +15,7 @@ import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
 import type { RunSummary, StepTally } from './summary';
 import { checkPodDir } from './pod-dir';
+import { takeRunLock } from './run-lock';
 import { refuseUsedTarget } from './target-guard';
 import { formatVerify, verifyMigration } from './verify';
 import { gateDatabases } from './version-gate';
@@ -99,12 +100,15 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
   let targetToBeCreated = false;
   const selected = plan.steps.filter((step) => stepSelected(step, options));
+  let releaseRunLock: (() => Promise<void>) | undefined;
 
   try {
     checkPodDir(selected, options.podDir);
     // Before any step writes anything, on either side: are these the Pod versions the plan is for?
     const used = databasesUsed(selected, connections.has('source'));
     const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);
+    // One run at a time on the target, from its first step to its end (a dry run writes nothing: no lock).
+    if (!dry && used.has('target') && connections.has('target')) releaseRunLock = await takeRunLock(await connections.get('target', 'run lock'));
     const createsTarget = selected.some((s) => s.type === 'command' && s.requires === 'empty-target');
     await gateDatabases({
       plan,
@@ -217,6 +221,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     summary.error = redactSecrets(redactSecrets(message, options.source), options.target);
     return { summary, error };
   } finally {
+    await releaseRunLock?.();
     await connections.closeAll();
   }
   return { summary };

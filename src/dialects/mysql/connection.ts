@@ -12,6 +12,7 @@ import type {
   Dialect,
   ImportTransaction,
   Row,
+  RunLockAttempt,
   SchemaInfo,
   SnapshotReader,
   TableInfo,
@@ -26,6 +27,7 @@ import { mapMysqlError } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
+import { tryNamedRunLock } from './run-lock';
 
 /**
  * Strict, and explicit rather than appended to the server's own mode: STRICT_ALL_TABLES makes a bad value an
@@ -486,6 +488,10 @@ export class MysqlConnection implements DatabaseConnection {
     } finally {
       MysqlConnection.giveBack(conn, healthy);
     }
+  }
+
+  tryRunLock(): Promise<RunLockAttempt> {
+    return tryNamedRunLock(mysql.createConnection(driverOptions(this.settings)), this.settings);
   }
 
   /**

@@ -9,7 +9,7 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, RunLockAttempt, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
@@ -19,6 +19,7 @@ import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './c
 import { findServerError, toPodMigrateError } from './errors';
 import { introspect } from './introspect';
 import { toSlonikQuery } from './query';
+import { tryAdvisoryRunLock } from './run-lock';
 import { qualifiedTable, quoteIdent } from './quote';
 import { cursorBatches } from './stream';
 
@@ -338,6 +339,10 @@ export class PostgresConnection implements DatabaseConnection {
 
   async resetSequences(tables: TableInfo[]): Promise<void> {
     await moveSequencesPastMax(this.pool, tables, this.settings);
+  }
+
+  tryRunLock(): Promise<RunLockAttempt> {
+    return tryAdvisoryRunLock(pgClientConfig(this.settings), this.settings);
   }
 
   async executeScript(sqlText: string): Promise<void> {
