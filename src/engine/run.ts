@@ -122,7 +122,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     // with createDB, the command step refuses any target that is not empty.
     if (selected.some((s) => s.type === 'import') && !createsTarget && !options.overwrite && connections.has('target')) {
       const target = await connections.get('target', 'import');
-      await refuseUsedTarget({ plan, target, schema: await target.introspect(), overwrite: options.overwrite });
+      await refuseUsedTarget({ plan, target, schema: await target.introspect() });
     }
     for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };

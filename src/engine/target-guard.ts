@@ -120,6 +120,5 @@ export async function refuseUsedTarget(options: GuardOptions): Promise<void> {
       (onlyTags
         ? 'Give --overwrite to replace them with the dump\'s tags, or export again first (plan run without --onlytags)'
         : 'If nothing there needs keeping (e.g. a previous migration to redo), give --overwrite'),
-    { place: { table: found[0].table } },
   );
 }

@@ -12,7 +12,7 @@ import { mapMysqlError } from './errors';
 import { bindParams } from './query';
 
 /** At most 64 characters (the servers' limit): a long database name is replaced by its hash. */
-export function runLockName(database: string): string {
+function runLockName(database: string): string {
   const name = `pod-migrate:${database}`;
   return name.length <= 64 ? name : `pod-migrate:${createHash('sha256').update(database).digest('hex').slice(0, 48)}`;
 }

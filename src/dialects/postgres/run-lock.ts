@@ -14,7 +14,7 @@ import { toPodMigrateError } from './errors';
 const POD_MIGRATE_LOCK_CLASS = 0x706f64; // 'pod'
 
 /** The second key: 31 bits of a hash of the database name (pg_locks.objid; non-negative so that it reads as is). */
-export function runLockKey(database: string): number {
+function runLockKey(database: string): number {
   return createHash('sha256').update(`pod-migrate:${database}`).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
