@@ -40,7 +40,10 @@ export async function rowsBeyondCreateDB(target: DatabaseConnection, schema: Sch
     const ids = CREATEDB_ROW_IDS[name] ?? [];
     const key = table.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
     const where = ids.length > 0 && key ? ` WHERE ${dialect.quoteIdent(key)} NOT IN (${ids.map((_, i) => dialect.placeholder(i + 1)).join(', ')})` : '';
-    const rows = await target.query(`SELECT count(*) AS n FROM ${dialect.tableRef(name)}${where}`, where ? ids : []);
+    const rows = await target.query(`SELECT count(*) AS n FROM ${dialect.tableRef(name)}${where}`, where ? ids : []).catch((error: unknown) => {
+      // A lock another session holds on the table (lock timeout), or any failure: the message names the table.
+      throw error instanceof PodMigrateError && error.place.table === undefined ? new PodMigrateError(error.code, error.message, { cause: error, place: { table: name } }) : error;
+    });
     const n = Number(rows[0]?.n ?? 0);
     if (n > 0) found.push({ table: name, rows: n, what: 'rows' });
   }
