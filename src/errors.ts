@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'VERSION_GATE' // the database is not the Pod version the plan expects
   | 'VERIFY_FAILED' // verify found differences
   | 'COMMAND_FAILED' // a plan command step exited non-zero
+  | 'TARGET_IN_USE' // the target holds rows a run would overwrite (v4 in use): refused unless --overwrite
+  | 'TARGET_BUSY' // another run holds the target's run lock
   | 'DATABASE'; // anything the database itself reported
 
 export class PodMigrateError extends Error {
@@ -43,8 +45,8 @@ export class PodMigrateError extends Error {
   }
 }
 
-/** Exit codes of the CLI: 0 success, 1 the migration (or verification) failed, 2 bad usage or invalid plan. */
+/** Exit codes of the CLI: 0 success, 1 the migration (or verification) failed, 2 bad usage, invalid plan, or a used target. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof PodMigrateError && (error.code === 'USAGE' || error.code === 'PLAN_INVALID')) return 2;
+  if (error instanceof PodMigrateError && (error.code === 'USAGE' || error.code === 'PLAN_INVALID' || error.code === 'TARGET_IN_USE')) return 2;
   return 1;
 }

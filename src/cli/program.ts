@@ -6,11 +6,13 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { connect } from '../dialects';
 import type { DatabaseConnection } from '../dialects/dialect';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, lockTimeoutSeconds } from '../dialects/lock-timeout';
 import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
 import type { Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
+import { withRunLock } from '../engine/run-lock';
 import { runCheckStep } from '../engine/steps';
 import { checkVersion } from '../engine/version-gate';
 import { formatSummary } from '../engine/summary';
@@ -39,6 +41,7 @@ interface CommonOptions {
   dry?: boolean;
   verbose?: boolean;
   json?: boolean;
+  lockTimeout?: string;
 }
 
 function examples(lines: string[]): string {
@@ -51,9 +54,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const reporterFor = (options: CommonOptions): Reporter => new TerminalReporter(io.stderr, { verbose: options.verbose });
   const dumpPathOf = (options: CommonOptions, plan: ResolvedPlan) => resolve(io.cwd, options.dump ?? resolve(options.baseDir ?? io.cwd, plan.dump.file));
   const planOf = (path: string | undefined) => loadPlan(path ? resolve(io.cwd, path) : DEFAULT_PLAN);
-  const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean): ConnectionSettings | undefined => {
+  const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean, lockTimeout?: string): ConnectionSettings | undefined => {
     if (!required && given === undefined && !io.env[role === 'source' ? 'POD_MIGRATE_SOURCE' : 'POD_MIGRATE_TARGET']) return undefined;
-    return resolveConnectionUrl(given, role, io.env);
+    const settings = resolveConnectionUrl(given, role, io.env);
+    if (lockTimeout !== undefined) settings.options.lockTimeout = lockTimeout;
+    lockTimeoutSeconds(settings); // a bad value is a usage error now, not a failed connection later
+    return settings;
   };
   const withConnection = async <T>(settings: ConnectionSettings, work: (db: DatabaseConnection) => Promise<T>): Promise<T> => {
     const db = await connect(settings);
@@ -74,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const dbOptions = (command: Command) =>
     command
       .option('--dump <file>', 'dump file (default: the plan\'s dump.file under --base-dir)')
+      .option('--lock-timeout <seconds>', `how long a statement waits for a lock another session holds, then fails naming the table (default ${DEFAULT_LOCK_TIMEOUT_SECONDS})`)
       .option('--base-dir <dir>', 'folder the plan\'s dump path is relative to (default: current folder)')
       .option('-v, --verbose', 'one line per table');
 
@@ -118,6 +125,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--onlytags', 'rebuild only the Tagulous tag tables, from the existing dump')
       .option('--pod-dir <dir>', 'the Pod 4 folder where command steps run (make createDB)')
       .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
+      .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)')
       .option('--json', 'print the end summary as JSON on stdout'),
   )
     .addHelpText('after', examples([
@@ -125,7 +133,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'POD_MIGRATE_SOURCE=mysql://… POD_MIGRATE_TARGET=mysql://… pod-migrate plan run plans/v3-to-v4.yaml',
       'pod-migrate plan run plans/v3-to-v4.yaml --target mysql://pod@db4/pod --onlytags',
     ]))
-    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean }) => {
+    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean; overwrite?: boolean }) => {
       const resolved = await planOf(file);
       const reporter = reporterFor(options);
       const { summary, error } = await runPlan({
@@ -133,11 +141,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         dry: Boolean(options.dry),
         createDB: Boolean(options.createDB),
         onlyTags: Boolean(options.onlytags),
-        source: settingsOf(options.source, 'source', false),
-        target: settingsOf(options.target, 'target', false),
+        source: settingsOf(options.source, 'source', false, options.lockTimeout),
+        target: settingsOf(options.target, 'target', false, options.lockTimeout),
         dumpPath: dumpPathOf(options, resolved),
         podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
         force: Boolean(options.force),
+        overwrite: Boolean(options.overwrite),
         reporter,
       });
       if (options.json) print(JSON.stringify(summary, null, 2));
@@ -157,7 +166,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addHelpText('after', examples(['pod-migrate export --source mysql://pod@db3/pod --dump /backup/v3_exported_tables.json']))
     .action(async (options: CommonOptions & { force?: boolean }) => {
       const resolved = await planOf(options.plan);
-      const source = settingsOf(options.source, 'source', true)!;
+      const source = settingsOf(options.source, 'source', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
       const result = await withConnection(source, (db) => exportDump({ plan: resolved, source: db, dumpPath, dry: Boolean(options.dry), reporter, force: Boolean(options.force) }));
@@ -168,20 +177,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   dbOptions(
     program
       .command('import')
-      .description('dump file → v4 database, in one transaction (nothing written on any error); sequences reset after commit')
+      .description('dump file → v4 database, in one transaction (nothing written on any error), sequences moved past max(id) before COMMIT; a target in use is refused (--overwrite)')
       .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
       .option('--dry', 'write nothing: per table, rows, column mapping, conversions and SQL')
       .option('--onlytags', 'rebuild only the Tagulous tag tables')
-      .option('--force', 'go on (with a warning) when the target is not the Pod version the plan expects'),
+      .option('--force', 'go on (with a warning) when the target is not the Pod version the plan expects')
+      .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)'),
   )
     .addHelpText('after', examples(['pod-migrate import --target postgres://pod@db4/pod --dump v3_exported_tables.json --dry']))
-    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean }) => {
+    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean; overwrite?: boolean }) => {
       const resolved = await planOf(options.plan);
-      const target = settingsOf(options.target, 'target', true)!;
+      const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
       const reporter = reporterFor(options);
       const dumpPath = dumpPathOf(options, resolved);
-      const result = await withConnection(target, (db) => importDump({ plan: resolved, target: db, dumpPath, dry: Boolean(options.dry), reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force) }));
+      const dry = Boolean(options.dry);
+      const result = await withConnection(target, (db) => {
+        const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
+        return dry ? work() : withRunLock(db, work);
+      });
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
       print(options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`);
     });
@@ -197,8 +211,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addHelpText('after', examples(['pod-migrate verify --target postgres://pod@db4/pod --dump v3_exported_tables.json', 'pod-migrate verify --target … --source mysql://pod@db3/pod']))
     .action(async (options: CommonOptions) => {
       const resolved = await planOf(options.plan);
-      const target = settingsOf(options.target, 'target', true)!;
-      const source = settingsOf(options.source, 'source', false);
+      const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
+      const source = settingsOf(options.source, 'source', false, options.lockTimeout);
       const reporter = reporterFor(options);
       const result = await withConnection(target, async (db) =>
         source

@@ -74,7 +74,17 @@ export interface ImportTransaction extends Queryable {
    * PodMigrateError naming table (and row/column when the database says) on failure.
    */
   insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number>;
+  /**
+   * Moves the sequence / AUTO_INCREMENT of each auto-increment column past max(column), inside the transaction,
+   * before COMMIT: so that at no instant are the committed rows there with a sequence behind them. PostgreSQL:
+   * setval (not transactional: after a rollback the sequence is only ahead, which is harmless). MySQL: nothing
+   * to do (InnoDB moves AUTO_INCREMENT past every id inserted; ALTER TABLE would commit the transaction).
+   */
+  advanceSequences(tables: TableInfo[]): Promise<void>;
 }
+
+/** `tryRunLock`'s answer: the lock, held on a session of its own until released, or who holds it. */
+export type RunLockAttempt = { acquired: true; release(): Promise<void> } | { acquired: false; holder: string };
 
 /**
  * The reads of one `DatabaseConnection.snapshot`: every stream sees the same read-only, consistent snapshot of the
@@ -112,9 +122,15 @@ export interface DatabaseConnection extends Queryable {
   transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T>;
   /**
    * Moves the sequence / AUTO_INCREMENT of each auto-increment column past max(column), so that the
-   * application can insert new rows. Run after commit (on MySQL it is DDL).
+   * application can insert new rows. Run after commit (on MySQL it is DDL). For rows loaded outside an import
+   * (the seed); the import advances its sequences inside its transaction (`ImportTransaction.advanceSequences`).
    */
   resetSequences(tables: TableInfo[]): Promise<void>;
+  /**
+   * Tries, without waiting, to take this database's run lock (PostgreSQL advisory lock, MySQL GET_LOCK named after
+   * the database) on a session of its own: the server releases it when that session ends, even on a crash.
+   */
+  tryRunLock(): Promise<RunLockAttempt>;
   /** Runs a multi-statement SQL script (schema fixtures, createdb data). No parameters. */
   executeScript(sqlText: string): Promise<void>;
   close(): Promise<void>;

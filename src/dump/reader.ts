@@ -147,6 +147,13 @@ export async function openDumpSource(path: string, chunkSize = 256 * 1024): Prom
       await fh.close();
     }
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new PodMigrateError(
+        'USAGE',
+        `there is no dump file ${path}: an export writes it first (pod-migrate export, or plan run without --onlytags), or give the dump's path with --dump FILE`,
+        { cause: error },
+      );
+    }
     throw new PodMigrateError('DUMP_INVALID', `cannot read the dump file ${path}: ${(error as Error).message}`, { cause: error });
   }
   const file = createReadStream(path, { highWaterMark: chunkSize });

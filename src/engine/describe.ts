@@ -44,6 +44,6 @@ export function describeImport(plan: ImportPlan, source: SourceDescription, dial
     lines.push(`tag set ${set.name}: ${rows} tagged objects from ${set.dumpTable} → INSERT INTO ${q(tagTable.name)}, ${q(linkTable.name)} (bulk, Tagulous names/slugs/counts)`);
   }
   lines.push('check every foreign key touching these tables (orphan rows: plan policy)');
-  lines.push('COMMIT; then move every sequence / AUTO_INCREMENT past max(id)');
+  lines.push('move every sequence past max(id) (PostgreSQL; InnoDB moves AUTO_INCREMENT itself), then COMMIT');
   return lines;
 }

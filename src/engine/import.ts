@@ -1,8 +1,9 @@
 /**
  * Import: dump file → v4 database, in ONE transaction. Checks everything first (preflight), then deletes the
  * target rows of every table the dump holds, streams the dump into bulk inserts, re-adds the rows that
- * merge tables keep, rebuilds the tag sets, checks foreign-key integrity, and commits. Any error rolls back:
- * the target is left as it was. After commit, sequences / AUTO_INCREMENT move past max(id).
+ * merge tables keep, rebuilds the tag sets, checks foreign-key integrity, moves the sequences past max(id), and
+ * commits. Any error rolls back: the target is left as it was. Nothing is left for after COMMIT, so a kill at any
+ * instant leaves the target as it was or completely migrated. A target in use is refused first (target-guard.ts).
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, SchemaInfo, TableInfo } from '../dialects/dialect';
@@ -16,11 +17,13 @@ import type { RepairReport } from './repairs';
 import type { TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
 import { enforceForeignKeys, type OrphanFinding } from './orphans';
+import { pausePoint } from './pause-points';
 import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import type { TableTally } from './summary';
 import { checkVersion } from './version-gate';
 import { TagSetImport, type TagSetResult } from './tag-import';
+import { refuseUsedTarget } from './target-guard';
 
 export interface ImportOptions {
   plan: ResolvedPlan;
@@ -38,6 +41,8 @@ export interface ImportOptions {
   sourceRows?: () => AsyncIterable<DumpEvent>;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
   force?: boolean;
+  /** Replace what a target in use holds (`--overwrite`); otherwise such a target is refused. */
+  overwrite?: boolean;
 }
 
 export interface ImportResult {
@@ -61,6 +66,8 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   const { plan, target, reporter } = options;
   const schema = await target.introspect();
   checkVersion('target', schema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter });
+  // A target in use is refused first, whatever the dump holds (--onlytags: below, against the dump's tags).
+  if (!options.onlyTags) await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite });
   const source = options.sourceDescription ?? (await scanDump(options.dumpPath));
   const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
@@ -73,6 +80,9 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
     for (const message of describeDrift(mapping, source.tables.get(mapping.plan.name)?.rows ?? 0)) reporter.emit({ type: 'warning', message });
   }
   for (const table of importPlan.skipped) reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
+  if (options.onlyTags) {
+    await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite, onlyTags: { sets: importPlan.tagSets.map((t) => t.set), dumpPath: options.dumpPath } });
+  }
 
   if (options.dry) {
     for (const line of describeImport(importPlan, source, target.dialect)) reporter.emit({ type: 'dry', message: line });
@@ -128,6 +138,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     for (const mapping of importPlan.mappings.values()) {
       await tx.deleteAll(mapping.target);
       written.add(mapping.target.name);
+      await pausePoint('during-deletes');
     }
 
     checks.useTransaction(tx);
@@ -151,6 +162,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       if (!objectTable) throw new PodMigrateError('SCHEMA_MISMATCH', `the target has no table ${set.objectTable} (tag set ${set.name})`, { place: { table: set.objectTable } });
       const started = Date.now();
       const result = await tagImport.write(tx, target.dialect, objectTable);
+      await pausePoint('tag-rebuild');
       tagResults.push(result);
       tallies.set(set.dumpTable, {
         table: set.dumpTable,
@@ -164,19 +176,10 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
     }
 
     orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
+    await tx.advanceSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
+    await pausePoint('before-commit');
   });
-
-  try {
-    await target.resetSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
-  } catch (error) {
-    // After COMMIT: the rows are in; say so, so that nobody restores a backup for a sequence.
-    throw new PodMigrateError(
-      'DATABASE',
-      `the import was committed (every row is in the target), but moving the sequences past max(id) failed: ${error instanceof PodMigrateError ? error.describe() : String(error)}. ` +
-        'Run the import again, or reset the sequences by hand (Django: manage.py sqlsequencereset), before Pod inserts rows',
-      { cause: error },
-    );
-  }
+  await pausePoint('after-commit');
   for (const finding of orphans) {
     const tally = tallies.get(finding.fk.table);
     if (tally && finding.policy === 'skip') {
@@ -239,7 +242,10 @@ async function streamDumpInto(
     current.merge?.observeSourceRow(values);
     current.batch.push(values);
     current.bytes += approximateBytes(values);
-    if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) await flush();
+    if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) {
+      await flush();
+      await pausePoint('mid-table');
+    }
   };
 
   for await (const event of options.sourceRows?.() ?? readDump(options.dumpPath)) {

@@ -16,6 +16,9 @@ import type { SourceDescription } from './preflight';
 import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
 import type { RunSummary, StepTally } from './summary';
+import { checkPodDir } from './pod-dir';
+import { takeRunLock } from './run-lock';
+import { refuseUsedTarget } from './target-guard';
 import { formatVerify, verifyMigration } from './verify';
 import { gateDatabases } from './version-gate';
 
@@ -31,6 +34,8 @@ export interface RunOptions {
   podDir?: string;
   /** Go on when a database is not the Pod version the plan expects (with a warning). */
   force?: boolean;
+  /** Replace what a target in use holds (`--overwrite`); otherwise such a target is refused (target-guard.ts). */
+  overwrite?: boolean;
   reporter: Reporter;
 }
 
@@ -98,19 +103,30 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
   let targetToBeCreated = false;
   const selected = plan.steps.filter((step) => stepSelected(step, options));
+  let releaseRunLock: (() => Promise<void>) | undefined;
 
   try {
+    checkPodDir(selected, options.podDir);
     // Before any step writes anything, on either side: are these the Pod versions the plan is for?
     const used = databasesUsed(selected, connections.has('source'));
     const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);
+    // One run at a time on the target, from its first step to its end (a dry run writes nothing: no lock).
+    if (!dry && used.has('target') && connections.has('target')) releaseRunLock = await takeRunLock(await connections.get('target', 'run lock'));
+    const createsTarget = selected.some((s) => s.type === 'command' && s.requires === 'empty-target');
     await gateDatabases({
       plan,
       source: await gated('source'),
       target: await gated('target'),
-      targetMayBeEmpty: selected.some((s) => s.type === 'command' && s.requires === 'empty-target'),
+      targetMayBeEmpty: createsTarget,
       force: options.force,
       reporter: collectWarnings,
     });
+    // A target in use is refused before any step writes anything (the import checks again, for --onlytags too);
+    // with createDB, the command step refuses any target that is not empty.
+    if (selected.some((s) => s.type === 'import') && !createsTarget && !options.overwrite && connections.has('target')) {
+      const target = await connections.get('target', 'import');
+      await refuseUsedTarget({ plan, target, schema: await target.introspect() });
+    }
     for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
       summary.steps.push(tally);
@@ -150,6 +166,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               sourceDescription: dry ? sourceDescription : undefined,
               sourceRows: dry ? sourceRows : undefined,
               force: options.force,
+              overwrite: options.overwrite,
             });
             tally.tables = result.tables;
             for (const finding of result.orphans) {
@@ -219,6 +236,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     summary.error = redactSecrets(redactSecrets(message, options.source), options.target);
     return { summary, error };
   } finally {
+    await releaseRunLock?.();
     await connections.closeAll();
   }
   return { summary };

@@ -65,6 +65,11 @@ export class TagSetImport {
     return this.objects.size;
   }
 
+  /** The tagged objects the dump rows named so far, with their tag names, by ascending id (as the builder wants). */
+  get taggedObjects(): Array<{ objectId: number | string; names: string[] }> {
+    return [...this.objects.values()].sort((a, b) => compareIds(a.objectId, b.objectId));
+  }
+
   /** Deletes the set's rows: through-table rows before tag rows (their foreign key points at the tags). */
   async clear(tx: ImportTransaction): Promise<void> {
     await tx.deleteAll(this.linkTable);
@@ -74,7 +79,7 @@ export class TagSetImport {
   async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
     const idColumn = objectTable.primaryKey[0] ?? 'id';
     const present = new Set((await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
-    const ordered = [...this.objects.values()].sort((a, b) => compareIds(a.objectId, b.objectId));
+    const ordered = this.taggedObjects;
     const kept = ordered.filter((o) => present.has(String(o.objectId)));
     const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');
     const built = buildTagTables(kept, { fold: dialect.uniqueFold(nameColumn?.collation ?? null) });

@@ -115,7 +115,7 @@ describe.each(DIALECTS)('interrupting the CLI on %s', (dialect: DialectName) => 
     let running: Running | undefined;
     let blockedSession: number | undefined;
     try {
-      running = start(['import', '--plan', PLAN_PATH, '--target', pair.v4.url, '--dump', pair.dumpPath]);
+      running = start(['import', '--plan', PLAN_PATH, '--target', pair.v4.url, '--dump', pair.dumpPath, '--overwrite']);
       const run = running;
       const waiter = await waitFor('the import to wait on the locked table', async () => (await lockWaiters(pair.v4))[0], run);
       // Inside its transaction, which has emptied other tables already (children first).
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('interrupting the CLI on %s', (dialect: DialectName) => 
         `  - { name: site-hook, type: command, run: ${JSON.stringify(`sleep 120 & echo $! > ${pidFile}; wait`)}, before: export }`,
       ].join('\n'),
     );
-    const running = start(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(pair.dir, 'hook-dump.json')]);
+    const running = start(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(pair.dir, 'hook-dump.json'), '--overwrite']);
     const pid = await waitFor('the command to start', async () => (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '' ? Number(readFileSync(pidFile, 'utf8')) : undefined), running);
     expect(isAlive(pid)).toBe(true);
     running.interrupt('SIGTERM');

@@ -105,7 +105,8 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     expect(json.err).not.toContain(reminders[0]);
 
     // Text: the same account, "still to do by hand" in plan order, at the very end.
-    const text = await run([]);
+    // The target is migrated now, so in use: the same run again needs --overwrite.
+    const text = await run(['--overwrite']);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^Run of plan pod-3.8-to-4.0: OK$/m);
     expect(text.out).toMatch(/^check-owner-paths +done +\d+\.\d\d s +nothing found$/m);
@@ -136,7 +137,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
       ].join('\n'),
     );
     const before = await snapshot(pair.v4);
-    const failed = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'fork-dump.json')]);
+    const failed = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'fork-dump.json'), '--overwrite']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^site-hook +failed /m);
     expect(failed.stdout).toMatch(/^Error: step site-hook: `echo hook; exit 4` exited with code 4/m);
@@ -158,7 +159,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
       fork,
       ['version: 1', 'name: skipping-fork', `extends: ${JSON.stringify(PLAN_PATH)}`, 'tables:', '  - { name: video_vote, strategy: skip, why: "votes are not kept in v4 here" }'].join('\n'),
     );
-    const { code, stdout } = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'skip-dump.json'), '--dry', '--json']);
+    const { code, stdout } = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'skip-dump.json'), '--dry', '--json', '--overwrite']);
     rmSync(fork);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as RunSummary;

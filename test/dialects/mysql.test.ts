@@ -425,6 +425,26 @@ run('mysql dialect: live server', () => {
     expect(await conn.query('SELECT id FROM empty_one')).toEqual([{ id: 1 }]);
   });
 
+  test('advanceSequences has nothing to do: inside a transaction InnoDB moves AUTO_INCREMENT past explicit ids, a refill with a lower max keeps it ahead', async () => {
+    const { db, conn } = await fresh('advance');
+    await db.exec("CREATE TABLE seqa (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(20)); INSERT INTO seqa (id, name) VALUES (90, 'old')");
+    const seqa = (await conn.introspect()).tables.get('seqa')!;
+    // What an import does: empty, refill with lower ids, commit; nothing after COMMIT.
+    await conn.transaction(async (tx) => {
+      await tx.deleteAll(seqa);
+      await tx.insertRows(seqa, seqa.columns, [[1, 'a'], [40, 'b']]);
+      await tx.advanceSequences([seqa]);
+    });
+    await conn.query("INSERT INTO seqa (name) VALUES ('new')");
+    expect(await conn.query("SELECT id FROM seqa WHERE name = 'new'")).toEqual([{ id: 91 }]);
+    // A fresh table refilled above its counter: the counter follows the rows, already before COMMIT.
+    await db.exec('CREATE TABLE seqb (id int AUTO_INCREMENT PRIMARY KEY, name varchar(20))');
+    const seqb = (await conn.introspect()).tables.get('seqb')!;
+    await conn.transaction((tx) => tx.insertRows(seqb, seqb.columns, [[500, 'x']]));
+    await conn.query("INSERT INTO seqb (name) VALUES ('y')");
+    expect(await conn.query("SELECT id FROM seqb WHERE name = 'y'")).toEqual([{ id: 501 }]);
+  });
+
   test('values MariaDB would alter are refused, server errors name table, column and row', async () => {
     const { db, conn } = await fresh('refuse');
     await db.exec(`

@@ -346,6 +346,25 @@ describeIfPostgres('postgres dialect: live server', () => {
     expect(next).toEqual({ id: 1 });
   });
 
+  test('advanceSequences moves the sequences inside the transaction; after a rollback they are only ahead', async () => {
+    const db = await createPodDatabase('postgres', '4.0.3', { data: 'none' });
+    const conn = await open(db);
+    const group = table((await conn.introspect()).tables, 'auth_group');
+    await conn.transaction(async (tx) => {
+      await tx.insertRows(group, group.columns, [[1, 'a'], [7, 'b']]);
+      await tx.advanceSequences([group]);
+    });
+    expect(await conn.query('INSERT INTO auth_group (name) VALUES ($1) RETURNING id', ['c'])).toEqual([{ id: 8 }]);
+    const rolledBack = conn.transaction(async (tx) => {
+      await tx.insertRows(group, group.columns, [[50, 'z']]);
+      await tx.advanceSequences([group]);
+      throw new Error('stop here');
+    });
+    await expect(rolledBack).rejects.toThrow('stop here');
+    // setval is not transactional: the sequence stays at 50, ahead of max(id) = 8, which is harmless.
+    expect(await conn.query('INSERT INTO auth_group (name) VALUES ($1) RETURNING id', ['d'])).toEqual([{ id: 51 }]);
+  });
+
   test('streams 50k rows with bounded memory, stops early cleanly, streams raw queries', async () => {
     const db = await createTestDatabase('postgres', 'stream');
     await db.exec('CREATE TABLE big (id integer PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)');

@@ -299,9 +299,10 @@ describe('readDump / scanDump on files', () => {
     expect((await scanDump(join(dir, 'cols.json'))).tables.get('t')).toEqual({ rows: 3, columns: new Set(['a', 'b', 'c']) });
   });
 
-  it('reports a missing file, a truncated gzip and a truncated document as DUMP_INVALID', async () => {
-    await expect(collect(join(dir, 'nope.json'))).rejects.toMatchObject({ code: 'DUMP_INVALID' });
-    await expect(scanDump(join(dir, 'nope.json'))).rejects.toMatchObject({ code: 'DUMP_INVALID' });
+  it('reports a missing file as a usage error (an export writes it first), a truncated gzip and a truncated document as DUMP_INVALID', async () => {
+    const missing = { code: 'USAGE', message: expect.stringMatching(/^there is no dump file .*nope\.json: an export writes it first/) };
+    await expect(collect(join(dir, 'nope.json'))).rejects.toMatchObject(missing);
+    await expect(scanDump(join(dir, 'nope.json'))).rejects.toMatchObject(missing);
     const zipped = gzipSync(Buffer.from('{"a": [' + '{"x": 1},'.repeat(10000) + '{"x": 2}]}'));
     writeFileSync(join(dir, 'cut.json.gz'), zipped.subarray(0, zipped.length - 40));
     await expect(collect(join(dir, 'cut.json.gz'))).rejects.toMatchObject({ code: 'DUMP_INVALID' });

@@ -7,6 +7,7 @@ import { connect, getDialect } from '../../src/dialects';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
 import { verifyMigration } from '../../src/engine/verify';
+import { PodMigrateError } from '../../src/errors';
 import { DIALECT_PAIRS } from '../helpers/databases';
 import { createPair, realPlan, runRealPlan, snapshot, type MigrationPair } from '../helpers/migration';
 
@@ -81,7 +82,11 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     await pair.v4.exec("DELETE FROM video_tagulous_video_tags WHERE slug = 'brand-new-tag'");
 
     const once = await snapshot(pair.v4);
-    const second = await runRealPlan(pair);
+    // A migrated target is in use: a second run is refused, nothing written; --overwrite redoes it.
+    const refused = await runRealPlan(pair);
+    expect((refused.error as PodMigrateError | undefined)?.code).toBe('TARGET_IN_USE');
+    expect(await snapshot(pair.v4)).toEqual(once);
+    const second = await runRealPlan(pair, { overwrite: true });
     if (second.error) throw second.error;
     const twice = await snapshot(pair.v4);
     for (const table of Object.keys(once)) expect({ table, rows: twice[table] }).toEqual({ table, rows: once[table] });
@@ -113,8 +118,9 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     const broken = `${pair.dumpPath}.broken.json`;
     writeFileSync(broken, JSON.stringify(dump));
     const before = await snapshot(pair.v4);
-    const outcome = await runRealPlan({ v4: pair.v4, dumpPath: broken }, { plan: await importOnlyPlan() });
+    const outcome = await runRealPlan({ v4: pair.v4, dumpPath: broken }, { plan: await importOnlyPlan(), overwrite: true });
     expect(outcome.summary.ok).toBe(false);
+    expect((outcome.error as PodMigrateError).code).toBe('INTEGRITY');
     expect(outcome.summary.error).toMatch(/video_video/);
     const after = await snapshot(pair.v4);
     for (const table of Object.keys(before)) expect({ table, rows: after[table] }).toEqual({ table, rows: before[table] });

@@ -64,7 +64,8 @@ describe.each(DIALECTS)('orphan rows → %s', (dialect) => {
   async function run(plan: ResolvedPlan) {
     const conn = await connect(parseConnectionUrl(v4.url));
     try {
-      return await importDump({ plan, target: conn, dumpPath, dry: false, reporter: new CollectingReporter() });
+      // One v4 database for every policy: each import replaces the last one's rows.
+      return await importDump({ plan, target: conn, dumpPath, dry: false, reporter: new CollectingReporter(), overwrite: true });
     } finally {
       await conn.close();
     }

@@ -56,7 +56,7 @@ export async function createPair(
 
 export async function runRealPlan(
   pair: { v3?: TestDatabase; v4: TestDatabase; dumpPath: string },
-  options: { dry?: boolean; onlyTags?: boolean; plan?: ResolvedPlan; force?: boolean; createDB?: boolean; podDir?: string } = {},
+  options: { dry?: boolean; onlyTags?: boolean; plan?: ResolvedPlan; force?: boolean; createDB?: boolean; podDir?: string; overwrite?: boolean } = {},
 ): Promise<RunOutcome & { reporter: CollectingReporter }> {
   const reporter = new CollectingReporter();
   const outcome = await runPlan({
@@ -69,6 +69,7 @@ export async function runRealPlan(
     dumpPath: pair.dumpPath,
     podDir: options.podDir,
     force: options.force,
+    overwrite: options.overwrite,
     reporter,
   });
   return { ...outcome, reporter };

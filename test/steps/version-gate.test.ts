@@ -97,7 +97,7 @@ describe.each(DIALECTS)('version gates on %s', (dialect) => {
 
   it('a source before 3.8.4 (no video_video.order) imports with the plan\'s default for order', async () => {
     await pair.v3.exec(`ALTER TABLE video_video DROP COLUMN ${q(dialect, 'order')}`);
-    const outcome = await runRealPlan(pair);
+    const outcome = await runRealPlan(pair, { overwrite: true });
     if (outcome.error) throw outcome.error;
     expect(outcome.summary.ok).toBe(true);
     expect(outcome.reporter.messages('info')).toEqual(expect.arrayContaining([expect.stringMatching(/version gate: source .*: Pod 3\.8\.2 \(.*video_video without order/)]));

@@ -12,6 +12,7 @@ import type {
   Dialect,
   ImportTransaction,
   Row,
+  RunLockAttempt,
   SchemaInfo,
   SnapshotReader,
   TableInfo,
@@ -20,10 +21,13 @@ import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertWithLoadData, insertWithValues, type BulkContext } from './bulk-insert';
 import { decoderFor, encodeQueryParam } from './codec';
+import { connectFailure } from '../connect-failure';
+import { lockTimeoutSeconds } from '../lock-timeout';
 import { mapMysqlError } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
+import { tryNamedRunLock } from './run-lock';
 
 /**
  * Strict, and explicit rather than appended to the server's own mode: STRICT_ALL_TABLES makes a bad value an
@@ -56,12 +60,18 @@ interface SessionFacts {
   maxAllowedPacket: number;
 }
 
-const SESSION_SETUP =
-  `SET SESSION time_zone = '+00:00', SESSION sql_mode = '${SESSION_SQL_MODE}', ` +
-  // A streamed read whose consumer is slow (the target is busy inserting) must not be cut by the server after
-  // the default 60 s; a LOAD DATA LOCAL stream alike.
-  'SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, 3600), ' +
-  'SESSION net_read_timeout = GREATEST(@@SESSION.net_read_timeout, 3600)';
+function sessionSetup(settings: ConnectionSettings): string {
+  const lockWait = lockTimeoutSeconds(settings);
+  return (
+    `SET SESSION time_zone = '+00:00', SESSION sql_mode = '${SESSION_SQL_MODE}', ` +
+    // A streamed read whose consumer is slow (the target is busy inserting) must not be cut by the server after
+    // the default 60 s; a LOAD DATA LOCAL stream alike.
+    'SESSION net_write_timeout = GREATEST(@@SESSION.net_write_timeout, 3600), ' +
+    'SESSION net_read_timeout = GREATEST(@@SESSION.net_read_timeout, 3600), ' +
+    // A lock held by another session (metadata lock, row lock) is waited for this long, not a year (the default).
+    `SESSION lock_wait_timeout = ${lockWait}, SESSION innodb_lock_wait_timeout = ${lockWait}`
+  );
+}
 
 /**
  * SQL text with its parameters bound (literal-aware, see query.ts): the driver then gets no values, and never
@@ -173,11 +183,12 @@ export class MysqlConnection implements DatabaseConnection {
         this.pool.getConnection((error, c) => (error ? reject(error) : resolve(c))),
       );
     } catch (error) {
-      throw this.fail(error, `cannot connect to ${this.displayName}`);
+      const serverAnswered = typeof (error as { sqlState?: unknown }).sqlState === 'string';
+      throw connectFailure(error, this.settings, serverAnswered) ?? this.fail(error, `cannot connect to ${this.displayName}`);
     }
     if (!this.sessions.has(conn)) {
       try {
-        await run(conn, { sql: SESSION_SETUP });
+        await run(conn, { sql: sessionSetup(this.settings) });
         const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p' })) as Array<{ p: number | string }>;
         this.sessions.set(conn, { maxAllowedPacket: Number(rows[0]?.p) || 4 * 1024 * 1024 });
       } catch (error) {
@@ -400,6 +411,11 @@ export class MysqlConnection implements DatabaseConnection {
         }
         return insertWithValues(bulk, table, columns, rows);
       },
+      async advanceSequences() {
+        // Nothing to do, and nothing to do after COMMIT either: InnoDB moves AUTO_INCREMENT past every id inserted,
+        // explicit or not (never behind max(id); a table refilled with a lower max keeps its higher counter: gaps
+        // only). ALTER TABLE … AUTO_INCREMENT would commit the transaction implicitly.
+      },
     };
 
     try {
@@ -474,6 +490,10 @@ export class MysqlConnection implements DatabaseConnection {
     }
   }
 
+  tryRunLock(): Promise<RunLockAttempt> {
+    return tryNamedRunLock(mysql.createConnection(driverOptions(this.settings)), this.settings);
+  }
+
   /**
    * A separate connection with multipleStatements (never a pool connection: a dump script changes session
    * variables — sql_mode, foreign_key_checks, time_zone — that must not leak into later work).
@@ -483,7 +503,7 @@ export class MysqlConnection implements DatabaseConnection {
     try {
       conn = mysql.createConnection(driverOptions(this.settings, { multipleStatements: true }));
       conn.on('error', () => undefined);
-      await run(conn, { sql: SESSION_SETUP });
+      await run(conn, { sql: sessionSetup(this.settings) });
       await run(conn, { sql: sqlText });
     } catch (error) {
       throw this.fail(error, 'running an SQL script');

@@ -3,6 +3,7 @@
  * message names them, the original error as `cause`, and never a password.
  */
 import { PodMigrateError, type ErrorCode, type ErrorPlace } from '../../errors';
+import { lockTimeoutHint } from '../lock-timeout';
 import { redactSecrets, type ConnectionSettings } from '../url';
 
 /** What mysql2 puts on its errors (QueryError), all optional: network errors carry only `code`. */
@@ -35,6 +36,9 @@ const INTEGRITY = new Set([
   3819, // MySQL 8: ER_CHECK_CONSTRAINT_VIOLATED
   4025, // MariaDB: ER_CONSTRAINT_FAILED (CHECK)
 ]);
+
+/** innodb_lock_wait_timeout or lock_wait_timeout (metadata lock) ran out: another session holds the lock. */
+const ER_LOCK_WAIT_TIMEOUT = 1205;
 
 /** A value the column cannot hold as given. */
 const VALUE_INVALID = new Set([
@@ -147,5 +151,6 @@ export function mapMysqlError(error: unknown, context: MapContext = {}): PodMigr
       // a frozen error: left as it is
     }
   }
-  return new PodMigrateError(code, `${prefix}${message}${tag}${where}`, { cause: error, place });
+  const waited = driver.errno === ER_LOCK_WAIT_TIMEOUT ? lockTimeoutHint(context.settings, context.table) : '';
+  return new PodMigrateError(code, `${prefix}${message}${waited}${tag}${where}`, { cause: error, place });
 }

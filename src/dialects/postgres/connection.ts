@@ -9,24 +9,27 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, RunLockAttempt, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
+import { connectFailure } from '../connect-failure';
+import { lockTimeoutSeconds } from '../lock-timeout';
 import { insertRows } from './bulk-insert';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
 import { findServerError, toPodMigrateError } from './errors';
 import { introspect } from './introspect';
 import { toSlonikQuery } from './query';
+import { tryAdvisoryRunLock } from './run-lock';
 import { qualifiedTable, quoteIdent } from './quote';
 import { cursorBatches } from './stream';
 
 /** Rows per FETCH when streaming. */
 export const FETCH_SIZE = 2000;
 
-/** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD …` for the startup packet's `options`. */
-function startupOptions(extra: string | undefined): string {
+/** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD … -c lock_timeout=60s` for the startup packet's `options`. */
+function startupOptions(connection: ConnectionSettings): string {
   const settings = Object.entries(SESSION_SETTINGS).map(([name, value]) => `-c ${name}=${value.replace(/([\\ ])/g, '\\$1')}`);
-  return [extra, ...settings].filter(Boolean).join(' ');
+  return [connection.options.options, ...settings, `-c lock_timeout=${lockTimeoutSeconds(connection)}s`].filter(Boolean).join(' ');
 }
 
 /** A Unix-socket directory: the URL's host when it is a path, or `?socketPath=` / `?host=` holding a path. */
@@ -61,7 +64,7 @@ function connectionUri(settings: ConnectionSettings): string {
   const socket = socketDirectory(settings);
   const query = new URLSearchParams();
   query.set('application_name', settings.options.application_name ?? 'pod-migrate');
-  query.set('options', startupOptions(settings.options.options));
+  query.set('options', startupOptions(settings));
   // A socket directory goes percent-encoded into the host part (slonik's parser decodes the host).
   const host = socket
     ? encodeURIComponent(socket)
@@ -81,7 +84,7 @@ function pgClientConfig(settings: ConnectionSettings): pg.ClientConfig {
     database: settings.database,
     ssl: tlsOptions(settings.options) ?? false,
     application_name: settings.options.application_name ?? 'pod-migrate',
-    options: startupOptions(settings.options.options),
+    options: startupOptions(settings),
   };
 }
 
@@ -111,6 +114,28 @@ function clientConfiguration(settings: ConnectionSettings): ClientConfigurationI
 
 async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonly unknown[] = []) {
   return db.query(toSlonikQuery(sqlText, params));
+}
+
+/** Django's sequence-reset SQL for each serial / identity column: setval to max(column), or 1 (not called) when empty. */
+async function moveSequencesPastMax(db: CommonQueryMethods, tables: TableInfo[], settings: ConnectionSettings): Promise<void> {
+  for (const table of tables) {
+    for (const column of table.columns) {
+      if (!column.autoIncrement) continue;
+      const col = quoteIdent(column.name);
+      const text =
+        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
+        `FROM ${qualifiedTable(table.name)}`;
+      try {
+        await runQuery(db, text, [qualifiedTable(table.name), column.name]);
+      } catch (error) {
+        throw toPodMigrateError(error, {
+          action: `resetting the sequence of ${table.name}.${column.name}`,
+          settings,
+          place: { table: table.name, column: column.name },
+        });
+      }
+    }
+  }
 }
 
 class PostgresImportTransaction implements ImportTransaction {
@@ -143,6 +168,11 @@ class PostgresImportTransaction implements ImportTransaction {
   insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
     return insertRows((text, params) => runQuery(this.connection, text, params), table, columns, rows);
   }
+
+  advanceSequences(tables: TableInfo[]): Promise<void> {
+    // Inside the transaction: its max() sees the rows just written, and setval stays even if COMMIT never comes.
+    return moveSequencesPastMax(this.connection, tables, this.settings);
+  }
 }
 
 export class PostgresConnection implements DatabaseConnection {
@@ -165,7 +195,7 @@ export class PostgresConnection implements DatabaseConnection {
       await pool.query(sql.unsafe`SELECT 1`);
     } catch (error) {
       await pool?.end().catch(() => undefined);
-      throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+      throw connectFailure(error, settings, findServerError(error) !== undefined) ?? toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
     }
     return new PostgresConnection(dialect, pool, settings);
   }
@@ -308,25 +338,11 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async resetSequences(tables: TableInfo[]): Promise<void> {
-    for (const table of tables) {
-      for (const column of table.columns) {
-        if (!column.autoIncrement) continue;
-        const col = quoteIdent(column.name);
-        // Django's sequence-reset SQL: works for serial and identity columns alike.
-        const text =
-          `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
-          `FROM ${qualifiedTable(table.name)}`;
-        try {
-          await runQuery(this.pool, text, [qualifiedTable(table.name), column.name]);
-        } catch (error) {
-          throw toPodMigrateError(error, {
-            action: `resetting the sequence of ${table.name}.${column.name}`,
-            settings: this.settings,
-            place: { table: table.name, column: column.name },
-          });
-        }
-      }
-    }
+    await moveSequencesPastMax(this.pool, tables, this.settings);
+  }
+
+  tryRunLock(): Promise<RunLockAttempt> {
+    return tryAdvisoryRunLock(pgClientConfig(this.settings), this.settings);
   }
 
   async executeScript(sqlText: string): Promise<void> {

@@ -5,6 +5,7 @@
  * as `cause`. Messages go through redactSecrets: no password ever reaches them.
  */
 import { PodMigrateError, type ErrorPlace } from '../../errors';
+import { lockTimeoutHint } from '../lock-timeout';
 import { redactSecrets, type ConnectionSettings } from '../url';
 
 /** The fields node-postgres copies from the server's ErrorResponse. */
@@ -44,6 +45,9 @@ export function findServerError(error: unknown): PgServerError | undefined {
 
 const MAX_DETAIL = 500;
 
+/** lock_timeout ran out (or NOWAIT): another session holds the lock. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 function clip(text: string): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text;
 }
@@ -72,10 +76,11 @@ export function toPodMigrateError(error: unknown, context: ErrorContext): PodMig
     let message = parts.join(' ');
     if (server.detail) message += `; ${clip(server.detail)}`;
     if (server.hint) message += `; hint: ${clip(server.hint)}`;
-    message += ` [SQLSTATE ${server.code}]`;
     const place: ErrorPlace = { ...context.place };
     if (server.table) place.table = server.table;
     if (server.column) place.column = server.column;
+    if (server.code === LOCK_NOT_AVAILABLE) message += lockTimeoutHint(context.settings, place.table);
+    message += ` [SQLSTATE ${server.code}]`;
     return new PodMigrateError(integrity ? 'INTEGRITY' : 'DATABASE', redact(message), { cause: error, place });
   }
   const text = error instanceof Error ? error.message : String(error);
