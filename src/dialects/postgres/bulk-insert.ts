@@ -27,7 +27,7 @@ export interface InsertOptions {
 }
 
 /** Names a row in errors: its primary-key value when the key is one column among those inserted, else its 1-based index. */
-function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[], index: number): number | string {
+export function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[], index: number): number | string {
   if (table.primaryKey.length === 1) {
     const at = columns.findIndex((c) => c.name === table.primaryKey[0]);
     const value = at >= 0 ? row[at] : undefined;

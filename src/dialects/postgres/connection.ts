@@ -1,7 +1,7 @@
 /**
  * A PostgreSQL database behind a slonik pool (pg driver). Every statement goes through `toSlonikQuery` (SQL text with
  * `$n` placeholders → slonik token); multi-statement scripts go through a short-lived plain node-postgres client,
- * because slonik's driver uses the extended protocol (one statement per query).
+ * because slonik's driver uses the extended protocol (one statement per query); the import transaction too, for COPY.
  */
 import pg from 'pg';
 import { createPool, SlonikError, sql, type ClientConfigurationInput, type CommonQueryMethods, type DatabasePool } from 'slonik';
@@ -13,6 +13,7 @@ import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, S
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertRows } from './bulk-insert';
+import { clientTransaction } from './import-transaction';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
 import { findServerError, toPodMigrateError } from './errors';
 import { introspect } from './introspect';
@@ -113,6 +114,7 @@ async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonl
   return db.query(toSlonikQuery(sqlText, params));
 }
 
+/** The json_to_recordset path on slonik's pooled connection: for a server of one shared session (PGlite), which takes no COPY. */
 class PostgresImportTransaction implements ImportTransaction {
   constructor(
     private readonly connection: CommonQueryMethods,
@@ -295,7 +297,12 @@ export class PostgresConnection implements DatabaseConnection {
     }
   }
 
+  /**
+   * On a node-postgres client of its own, for COPY (import-transaction.ts); with `?maximumPoolSize=1` (a server whose
+   * connections share one session, the demo's PGlite, whose socket server takes no COPY FROM STDIN) on the pool.
+   */
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+    if (!this.settings.options.maximumPoolSize) return clientTransaction(pgClientConfig(this.settings), this.settings, work);
     try {
       return await this.pool.transaction((connection) => work(new PostgresImportTransaction(connection, this.settings)));
     } catch (error) {
