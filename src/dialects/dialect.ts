@@ -111,9 +111,19 @@ export interface DatabaseConnection extends Queryable {
    * application can insert new rows. Run after commit (on MySQL it is DDL).
    */
   resetSequences(tables: TableInfo[]): Promise<void>;
+  /** The sequence / AUTO_INCREMENT counters whose next value is not past max(column) (verify: Pod's next INSERT would fail). */
+  sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]>;
   /** Runs a multi-statement SQL script (schema fixtures, createdb data). No parameters. */
   executeScript(sqlText: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SequenceBehind {
+  table: string;
+  column: string;
+  /** The value the next INSERT would get, and max(column), as decimal text. */
+  next: string;
+  max: string;
 }
 
 export interface Dialect {

@@ -7,7 +7,8 @@
 import { toDumpValue } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, TableChecksum } from '../convert/verify-key';
-import type { DatabaseConnection, Dialect, SchemaInfo } from '../dialects/dialect';
+import type { DatabaseConnection, Dialect, SchemaInfo, TableInfo } from '../dialects/dialect';
+import { dumpOrigin } from '../dump/origin';
 import { readDump, scanDump } from '../dump/reader';
 import type { ResolvedPlan, TagSet } from '../plan/types';
 import { aggregateTagPairs, splitPodTagName } from '../tags';
@@ -38,7 +39,10 @@ export interface VerifyOptions {
   target: DatabaseConnection;
   /** Compare with the dump file … */
   dumpPath?: string;
-  /** … or with the v3 database. */
+  /**
+   * … or with the v3 database; `dumpPath` beside it names the dump that was imported: only when Pod's own exporter
+   * wrote it are its known losses (microseconds, comma-joined tag names) accepted as "lossy".
+   */
   source?: DatabaseConnection;
   reporter: Reporter;
   /** Tables up to this many rows keep per-row digests in the first pass (default 20,000). */
@@ -56,17 +60,20 @@ const KEEP_ROWS_FIRST_PASS = 20_000;
 const KEYS_UP_TO = 2_000_000;
 const SHOW_KEYS = 10;
 
-/** Two checksums per side: exact, and with microseconds zeroed (tells Pod's exporter's loss from corruption). */
+/**
+ * The exact checksum of one side; beside it, when Pod's exporter's loss is possible, one with microseconds zeroed
+ * (tells that loss from corruption).
+ */
 class Side {
   readonly exact: TableChecksum;
-  readonly seconds: TableChecksum;
-  constructor(keepRows: boolean) {
+  readonly seconds: TableChecksum | undefined;
+  constructor(keepRows: boolean, lossyAllowed: boolean) {
     this.exact = new TableChecksum({ keepRows });
-    this.seconds = new TableChecksum({ keepRows: false, dropMicroseconds: true });
+    this.seconds = lossyAllowed ? new TableChecksum({ keepRows: false, dropMicroseconds: true }) : undefined;
   }
   add(values: CanonicalValue[], types: LogicalType[], key: string): void {
     this.exact.add(values, types, key);
-    this.seconds.add(values, types, key);
+    this.seconds?.add(values, types, key);
   }
 }
 
@@ -83,6 +90,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   const { plan, target, reporter } = options;
   const targetSchema = await target.introspect();
   const description = options.source ? await describeSourceDb(options.source, plan) : await scanDump(options.dumpPath!);
+  const lossyAllowed = Boolean(options.source && options.dumpPath) && (await dumpOrigin(options.dumpPath!)) === 'pod-exporter';
   const verdicts: TableVerdict[] = [];
   const compared = new Map<string, Compared>();
 
@@ -103,36 +111,45 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       mapping,
       types: mapping.columns.map((c) => c.target.type),
       keyIndex: pk ? mapping.columns.findIndex((c) => c.target.name === pk) : -1,
-      source: new Side(keepRows),
-      target: new Side(keepRows),
+      source: new Side(keepRows, lossyAllowed),
+      target: new Side(keepRows, lossyAllowed),
       merge: table.strategy === 'merge',
     });
   }
 
   const tagRows = new Map(plan.tags.map((set) => [set.dumpTable, [] as Array<Record<string, unknown>>]));
-  await readSourceSide(options, compared, tagRows);
+  const totalRows = (name: string) => description.tables.get(name)?.rows ?? null;
+  await readBothSides(options, compared, totalRows, tagRows);
   const secondPass = new Map<string, Compared>();
   for (const [name, c] of compared) {
-    reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
-    await readTargetSide(target, c);
-    const verdict = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
+    const verdict = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     verdicts.push(verdict);
     if (verdict.status === 'differs' && !c.source.exact.rows && c.source.exact.count <= KEYS_UP_TO && c.keyIndex >= 0) {
-      secondPass.set(name, { ...c, source: new Side(true), target: new Side(true) });
+      secondPass.set(name, { ...c, source: new Side(true, lossyAllowed), target: new Side(true, lossyAllowed) });
     }
   }
   if (secondPass.size > 0) {
     // The differing keys of the large tables that differ: read them once more, keeping per-row digests.
-    await readSourceSide(options, secondPass);
+    await readBothSides(options, secondPass, totalRows);
     for (const c of secondPass.values()) {
-      await readTargetSide(target, c);
       const index = verdicts.findIndex((v) => v.table === c.mapping.target.name);
-      verdicts[index] = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
+      verdicts[index] = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     }
   }
   for (const set of plan.tags) {
-    const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect, tagRows.get(set.dumpTable) ?? []);
+    const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect, tagRows.get(set.dumpTable) ?? [], lossyAllowed);
     if (verdict) verdicts.push(verdict);
+  }
+  // A sequence behind max(id) holds no wrong row, but Pod's next INSERT into that table would fail.
+  for (const s of await target.sequencesBehind([...compared.values()].map((c) => c.mapping.target))) {
+    verdicts.push({
+      table: `${s.table} (sequence)`,
+      status: 'differs',
+      sourceRows: 0,
+      targetRows: 0,
+      detail: `the sequence of ${s.column} is behind max(${s.column}): next value ${s.next}, max ${s.max}`,
+      keys: [s.max],
+    });
   }
   const ok = verdicts.every((v) => v.status === 'ok' || v.status === 'lossy');
   return { ok, tables: verdicts };
@@ -153,27 +170,48 @@ async function describeSourceDb(source: DatabaseConnection, plan: ResolvedPlan):
 }
 
 /**
- * Reads the source side of the compared tables; from a dump, the same pass also keeps the rows of the tag
- * pseudo-tables named in `tagRows` (one read of the dump for everything).
+ * Reads both sides of the compared tables at the same time, on separate connections (the source database's or the
+ * dump file, and the target's): each side's database works while this process hashes the other side's rows.
  */
-async function readSourceSide(options: VerifyOptions, compared: Map<string, Compared>, tagRows?: Map<string, Array<Record<string, unknown>>>): Promise<void> {
+async function readBothSides(
+  options: VerifyOptions,
+  compared: Map<string, Compared>,
+  totalRows: (name: string) => number | null,
+  tagRows?: Map<string, Array<Record<string, unknown>>>,
+): Promise<void> {
+  const startTable = (name: string, c: Compared) => options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
   if (options.source) {
     const schema = await options.source.introspect();
     for (const [name, c] of compared) {
-      const info = schema.tables.get(name)!;
-      let index = 0;
-      for await (const values of options.source.streamRows(info, info.columns)) {
-        index += 1;
-        // Through the dump's spelling, so that source and target values pass the same conversion as the import.
-        const row: Record<string, unknown> = {};
-        info.columns.forEach((col, i) => (row[col.name] = toDumpValue(values[i], col)));
-        const mapped = mapRow(c.mapping, row, index);
-        c.source.add(mapped, c.types, keyOf(mapped, c));
-      }
+      startTable(name, c);
+      await Promise.all([readSourceTable(options.source, schema.tables.get(name)!, c), readTargetSide(options.target, c)]);
     }
     return;
   }
-  for await (const event of readDump(options.dumpPath!)) {
+  const targetSide = async () => {
+    for (const [name, c] of compared) {
+      startTable(name, c);
+      await readTargetSide(options.target, c);
+    }
+  };
+  await Promise.all([readDumpSide(options.dumpPath!, compared, tagRows), targetSide()]);
+}
+
+async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
+  let index = 0;
+  for await (const values of source.streamRows(info, info.columns)) {
+    index += 1;
+    // Through the dump's spelling, so that source and target values pass the same conversion as the import.
+    const row: Record<string, unknown> = {};
+    info.columns.forEach((col, i) => (row[col.name] = toDumpValue(values[i], col)));
+    const mapped = mapRow(c.mapping, row, index);
+    c.source.add(mapped, c.types, keyOf(mapped, c));
+  }
+}
+
+/** The dump side of the compared tables; the same pass keeps the rows of the tag pseudo-tables named in `tagRows`. */
+async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagRows?: Map<string, Array<Record<string, unknown>>>): Promise<void> {
+  for await (const event of readDump(dumpPath)) {
     if (event.type !== 'row') continue;
     tagRows?.get(event.table)?.push(event.row);
     const c = compared.get(event.table);
@@ -194,10 +232,10 @@ function differingKeys(source: TableChecksum, target: TableChecksum, sourceOnly:
 }
 
 /**
- * `againstSourceDb`: only when comparing with the v3 database can a difference be Pod's exporter's loss (a dump it
- * wrote was imported); against a dump, or after our own export, every difference is a difference.
+ * `lossyAllowed`: only when comparing with the v3 database after importing a dump Pod's exporter wrote can a
+ * difference be that exporter's loss; against a dump, or after our own export, every difference is a difference.
  */
-function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
+function judge(c: Compared, lossyAllowed: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
   const table = c.mapping.target.name;
   if (orphans) {
     const keys = differingKeys(c.source.exact, c.target.exact, false);
@@ -218,14 +256,18 @@ function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string
   if (sourceRows === targetRows && c.source.exact.digest === c.target.exact.digest) return { table, status: 'ok', sourceRows, targetRows };
   const keys = differingKeys(c.source.exact, c.target.exact, false).slice(0, SHOW_KEYS);
   // Lossy only if the target holds exactly the source truncated to the second (no sub-second value of its own).
-  if (againstSourceDb && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
+  if (lossyAllowed && c.source.seconds && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
     return { table, status: 'lossy', sourceRows, targetRows, detail: 'microseconds lost (datetimes/times equal to the second: the dump came from Pod\'s exporter)', keys };
   }
   const detail = sourceRows !== targetRows ? `row counts differ (${sourceRows} vs ${targetRows})` : 'same row count, different values';
   return { table, status: 'differs', sourceRows, targetRows, detail, keys };
 }
 
-/** v3 (object, name) pairs against v4's through table joined to its tags; counts checked too. */
+/**
+ * v3 (object, name) pairs against v4's through table joined to its tags; counts checked too. Pairs compare names as
+ * Tagulous and the target's collation merge them (case, and accents on MariaDB); each v4 tag name must besides be one
+ * of the v3 spellings of its merged name, exactly (a tag renamed in case only is a difference).
+ */
 async function verifyTagSet(
   plan: ResolvedPlan,
   set: TagSet,
@@ -233,6 +275,7 @@ async function verifyTagSet(
   schema: SchemaInfo,
   dialect: Dialect,
   dumpRows: Array<Record<string, unknown>>,
+  lossyAllowed: boolean,
 ): Promise<TableVerdict | null> {
   const { target } = options;
   const tagTable = schema.tables.get(set.tagTable);
@@ -245,11 +288,23 @@ async function verifyTagSet(
 
   const present = new Set((await target.query(`SELECT ${q(objectTable.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
   const sourcePairs = new Map<string, Set<string>>();
+  /** Merged name → its v3 spellings (the pieces of comma-joined names too, when Pod's exporter's split is accepted). */
+  const spellings = new Map<string, Set<string>>();
+  const addSpelling = (name: string) => {
+    const key = keyOfName(name);
+    const known = spellings.get(key);
+    if (known) known.add(name);
+    else spellings.set(key, new Set([name]));
+  };
   let joined = false;
   const addSource = (objectId: unknown, names: string[]) => {
     if (!present.has(String(objectId))) return;
     const set = sourcePairs.get(String(objectId)) ?? new Set<string>();
-    names.forEach((n) => set.add(keyOfName(n)));
+    for (const n of names) {
+      set.add(keyOfName(n));
+      addSpelling(n);
+      if (lossyAllowed) splitPodTagName(n).forEach(addSpelling);
+    }
     sourcePairs.set(String(objectId), set);
   };
   if (options.source) {
@@ -269,10 +324,17 @@ async function verifyTagSet(
   const rows = target.streamQuery(
     `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${dialect.tableRef(linkTable.name)} l JOIN ${dialect.tableRef(tagTable.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
   );
+  const misspelled = new Map<string, string[]>();
   for await (const row of rows) {
+    const name = String(row.name);
     const set = targetPairs.get(String(row.object_id)) ?? new Set<string>();
-    set.add(keyOfName(String(row.name)));
+    set.add(keyOfName(name));
     targetPairs.set(String(row.object_id), set);
+    if (spellings.get(keyOfName(name))?.has(name) === false) {
+      const objects = misspelled.get(name) ?? [];
+      objects.push(String(row.object_id));
+      misspelled.set(name, objects);
+    }
   }
   const [badCounts] = await target.query(
     `SELECT COUNT(*) AS n FROM ${dialect.tableRef(tagTable.name)} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${dialect.tableRef(linkTable.name)} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
@@ -289,6 +351,17 @@ async function verifyTagSet(
   }
   const table = `${set.linkTable} (tags)`;
   if (Number(badCounts.n) > 0) return { table, status: 'differs', sourceRows, targetRows, detail: `${badCounts.n} tag(s) whose count is not their number of objects` };
+  if (misspelled.size > 0) {
+    const names = [...misspelled.keys()];
+    return {
+      table,
+      status: 'differs',
+      sourceRows,
+      targetRows,
+      detail: `${names.length} tag name(s) spelled as in no v3 tag: ${names.slice(0, SHOW_KEYS).map((n) => JSON.stringify(n)).join(', ')}`,
+      keys: [...misspelled.values()].flat().slice(0, SHOW_KEYS),
+    };
+  }
   if (differing.length === 0) {
     return { table, status: joined ? 'lossy' : 'ok', sourceRows, targetRows, detail: joined ? 'compared with comma-joined names (Pod exporter dump): a tag containing a comma cannot be told from two tags' : undefined };
   }
@@ -298,7 +371,7 @@ async function verifyTagSet(
     const a = new Set([...(sourcePairs.get(id) ?? [])].flatMap((k) => splitPodTagName(k).map((n) => keyOfName(n))));
     return a.size === b.size && [...a].every((k) => b.has(k));
   });
-  if (splitMatches) {
+  if (lossyAllowed && splitMatches) {
     return { table, status: 'lossy', sourceRows, targetRows, detail: `${differing.length} object(s) whose tag names contained commas were split (comma-joined tag names in Pod's exporter dump)`, keys: differing.slice(0, SHOW_KEYS) };
   }
   return { table, status: 'differs', sourceRows, targetRows, detail: `${differing.length} object(s) with different tags`, keys: differing.slice(0, SHOW_KEYS) };

@@ -9,7 +9,7 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, SchemaInfo, SequenceBehind, SnapshotReader, TableInfo } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertRows } from './bulk-insert';
@@ -334,6 +334,23 @@ export class PostgresConnection implements DatabaseConnection {
         }
       }
     }
+  }
+
+  async sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]> {
+    const behind: SequenceBehind[] = [];
+    for (const table of tables) {
+      for (const column of table.columns.filter((c) => c.autoIncrement)) {
+        const [{ seq }] = await this.query('SELECT pg_get_serial_sequence($1, $2) AS seq', [qualifiedTable(table.name), column.name]);
+        if (typeof seq !== 'string') continue;
+        // pg_get_serial_sequence's answer is the sequence's name already quoted (and qualified) by the server.
+        const [state] = await this.query(`SELECT last_value::text AS last, is_called AS called FROM ${seq}`);
+        const [{ max }] = await this.query(`SELECT max(${quoteIdent(column.name)})::text AS max FROM ${qualifiedTable(table.name)}`);
+        if (max === null) continue;
+        const next = BigInt(String(state.last)) + (state.called ? 1n : 0n);
+        if (next <= BigInt(String(max))) behind.push({ table: table.name, column: column.name, next: next.toString(), max: String(max) });
+      }
+    }
+    return behind;
   }
 
   async executeScript(sqlText: string): Promise<void> {
