@@ -200,6 +200,34 @@ export function rowDigest(values: readonly (CanonicalValue | unknown)[], types: 
 export interface TableChecksumOptions extends KeyOptions {
   /** Keep each row's digest keyed by its primary-key text (`rows`), to name the rows that differ. */
   keepRows?: boolean;
+  /** With `keepRows`: only the rows whose key falls in one of these buckets (see `buckets`). */
+  keepBuckets?: ReadonlySet<number>;
+  /**
+   * Also a checksum per bucket of rows (KEY_BUCKETS buckets, by a hash of the row's key): comparing them
+   * (`differingBuckets`) tells which few buckets hold the rows that differ, so that a second pass keeps only
+   * those rows' digests — memory bounded however large the table.
+   */
+  buckets?: boolean;
+}
+
+export const KEY_BUCKETS = 1024;
+
+/** cyrb53: a fast 53-bit string hash (no allocation), for buckets and name sets (not a digest). */
+export function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 2097152 * (h2 >>> 0) + (h1 >>> 0);
+}
+
+export function keyBucket(key: string): number {
+  return hash53(key) % KEY_BUCKETS;
 }
 
 /**
@@ -213,10 +241,15 @@ export class TableChecksum {
   /** Row key → digest (32 hex; rows sharing a key: their lane-wise sum), when `keepRows`. */
   readonly rows: Map<string, string> | undefined;
   private readonly options: KeyOptions;
+  private readonly keepBuckets: ReadonlySet<number> | undefined;
+  /** Per bucket: row count and four lane sums (mod 2^32 once read), when `buckets`. */
+  private readonly bucketSums: Float64Array | undefined;
 
   constructor(options: TableChecksumOptions = {}) {
     this.options = { dropMicroseconds: options.dropMicroseconds };
     this.rows = options.keepRows ? new Map() : undefined;
+    this.keepBuckets = options.keepBuckets;
+    this.bucketSums = options.buckets ? new Float64Array(KEY_BUCKETS * 5) : undefined;
   }
 
   /** Adds one row (values and their logical types, in the same column order on both sides). */
@@ -229,7 +262,17 @@ export class TableChecksum {
     lanes[3] += digest.readUInt32BE(12);
     this.n++;
     if (this.n % FOLD_EVERY === 0) this.fold();
-    if (this.rows && key !== undefined) {
+    const bucket = key !== undefined && (this.bucketSums || this.keepBuckets) ? keyBucket(key) : -1;
+    if (this.bucketSums && bucket >= 0) {
+      const at = bucket * 5;
+      const sums = this.bucketSums;
+      sums[at] += 1;
+      sums[at + 1] = (sums[at + 1] + digest.readUInt32BE(0)) % LANE;
+      sums[at + 2] = (sums[at + 2] + digest.readUInt32BE(4)) % LANE;
+      sums[at + 3] = (sums[at + 3] + digest.readUInt32BE(8)) % LANE;
+      sums[at + 4] = (sums[at + 4] + digest.readUInt32BE(12)) % LANE;
+    }
+    if (this.rows && key !== undefined && (!this.keepBuckets || this.keepBuckets.has(bucket))) {
       const hex = digest.toString('hex', 0, 16);
       const before = this.rows.get(key);
       this.rows.set(key, before === undefined ? hex : addHex(before, hex));
@@ -258,6 +301,23 @@ export class TableChecksum {
 
   equals(other: TableChecksum): boolean {
     return this.n === other.n && this.digest === other.digest;
+  }
+
+  /** The buckets whose rows differ between two checksums built with `buckets`. */
+  differingBuckets(other: TableChecksum): Set<number> {
+    const differing = new Set<number>();
+    const a = this.bucketSums;
+    const b = other.bucketSums;
+    if (!a || !b) return differing;
+    for (let bucket = 0; bucket < KEY_BUCKETS; bucket++) {
+      for (let i = bucket * 5; i < bucket * 5 + 5; i++) {
+        if (a[i] !== b[i]) {
+          differing.add(bucket);
+          break;
+        }
+      }
+    }
+    return differing;
   }
 
   /** Adds another checksum's rows (e.g. one computed in parallel over part of the table). */
