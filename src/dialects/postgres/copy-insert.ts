@@ -1,11 +1,10 @@
 /**
  * Bulk insert through `COPY … FROM STDIN` (text format) on the import transaction's own node-postgres client: the
- * database's own bulk-load path, about twice as fast as a json_to_recordset batch and streamed, so memory stays one
- * chunk whatever the number of rows. Values pass the same checks as the JSON path (codec.ts: NUL bytes, ranges,
+ * database's own bulk-load path, one COPY per table kept open across the engine's batches, streamed, so memory
+ * stays one chunk whatever the number of rows. Values pass the same checks as the JSON path (codec.ts: NUL bytes, ranges,
  * lengths, canonical spellings); a refused value names table, row and column, and the transaction rolls back.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalValue } from '../../convert/logical-types';
@@ -65,21 +64,78 @@ function* copyChunks(table: TableInfo, columns: ColumnInfo[], rows: CanonicalVal
   if (chunk.length > 0) yield chunk;
 }
 
-/** Streams the rows into the table with COPY on `client` (inside its open transaction); every row must be written. */
-export async function copyRows(client: pg.Client, table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
-  if (rows.length === 0) return 0;
-  if (columns.length === 0) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot insert rows without any column', { place: { table: table.name } });
+/**
+ * One COPY statement kept open across the engine's batches of one table: each `write` encodes its rows and hands
+ * them to the socket (waiting only while the socket is full), so that the server loads one batch while this process
+ * parses and encodes the next. `end` finishes the COPY and checks that every row sent was written; a server error
+ * surfaces from the next `write` or from `end`.
+ */
+export class CopyWriter {
+  private readonly copy: ReturnType<typeof copyFrom>;
+  private failure: unknown;
+  private sent = 0;
+
+  constructor(
+    client: pg.Client,
+    readonly table: TableInfo,
+    readonly columns: ColumnInfo[],
+  ) {
+    if (columns.length === 0) {
+      throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot insert rows without any column', { place: { table: table.name } });
+    }
+    this.copy = client.query(copyFrom(copyStatement(table, columns)));
+    this.copy.on('error', (error) => (this.failure ??= error));
   }
-  const copy = client.query(copyFrom(copyStatement(table, columns)));
-  try {
-    await pipeline(Readable.from(copyChunks(table, columns, rows), { objectMode: false }), copy);
-  } catch (error) {
-    throw toPodMigrateError(error, { action: `copying ${rows.length} row(s) into ${table.name}`, place: { table: table.name } });
+
+  /** Same table and columns: the batch can go into this COPY. */
+  accepts(table: TableInfo, columns: ColumnInfo[]): boolean {
+    return table === this.table && columns.length === this.columns.length && columns.every((c, i) => c === this.columns[i]);
   }
-  // A trigger (in a fork) could drop rows silently: every row sent must be written.
-  if (copy.rowCount !== rows.length) {
-    throw new PodMigrateError('DATABASE', `${table.name}: ${copy.rowCount} rows written instead of ${rows.length}`, { place: { table: table.name } });
+
+  /** Encodes and sends the rows; resolves once they are handed to the socket. Returns their number. */
+  async write(rows: CanonicalValue[][]): Promise<number> {
+    for (const chunk of copyChunks(this.table, this.columns, rows)) {
+      this.check();
+      if (!this.copy.write(chunk)) await new Promise<void>((resolve) => {
+        const done = () => {
+          this.copy.off('drain', done);
+          this.copy.off('error', done);
+          resolve();
+        };
+        this.copy.on('drain', done);
+        this.copy.on('error', done);
+      });
+    }
+    this.check();
+    this.sent += rows.length;
+    return rows.length;
   }
-  return copy.rowCount;
+
+  /** Finishes the COPY: every row sent must be written (a trigger in a fork could drop rows silently). */
+  async end(): Promise<void> {
+    try {
+      this.check();
+      this.copy.end();
+      await finished(this.copy);
+    } catch (error) {
+      throw this.mapped(error);
+    }
+    if (this.copy.rowCount !== this.sent) {
+      throw new PodMigrateError('DATABASE', `${this.table.name}: ${this.copy.rowCount} rows written instead of ${this.sent}`, { place: { table: this.table.name } });
+    }
+  }
+
+  /** Abandons the COPY (CopyFail: the server drops it); the transaction is rolled back by the caller. */
+  async abort(): Promise<void> {
+    this.copy.destroy();
+    await finished(this.copy).catch(() => undefined);
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.mapped(this.failure);
+  }
+
+  private mapped(error: unknown): PodMigrateError {
+    return toPodMigrateError(error, { action: `copying rows into ${this.table.name}`, place: { table: this.table.name } });
+  }
 }

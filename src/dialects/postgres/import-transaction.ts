@@ -13,7 +13,7 @@ import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, ImportTransaction, Row, TableInfo } from '../dialect';
 import type { ConnectionSettings } from '../url';
 import { RAW_TEXT_TYPES } from './codec';
-import { copyRows } from './copy-insert';
+import { CopyWriter } from './copy-insert';
 import { findServerError, toPodMigrateError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 import { scalarParam } from './query';
@@ -42,13 +42,30 @@ class ClientImportTransaction implements ImportTransaction {
   /** Foreign keys of the public schema (after relaxForeignKeys), and those dropped so far, to add back before COMMIT. */
   private foreignKeys: ForeignKey[] = [];
   private readonly dropped: ForeignKey[] = [];
+  /** The table being loaded: its COPY stays open until another statement needs the connection. */
+  private copy: CopyWriter | null = null;
 
   constructor(
     private readonly client: pg.Client,
     private readonly settings: ConnectionSettings,
   ) {}
 
+  /** Ends the open COPY (if any): its rows are then written, or its error thrown. */
+  async endCopy(): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    await copy?.end();
+  }
+
+  /** After an error: the open COPY (if any) abandoned, so that ROLLBACK can run. */
+  async abortCopy(): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    await copy?.abort();
+  }
+
   async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    await this.endCopy();
     try {
       return (await this.client.query(sqlText, params.map(pgParam))).rows as Row[];
     } catch (error) {
@@ -84,6 +101,7 @@ class ClientImportTransaction implements ImportTransaction {
 
   /** Adds back every dropped foreign key, as it was (same name, same definition): PostgreSQL validates each. */
   async restoreForeignKeys(): Promise<void> {
+    await this.endCopy();
     while (this.dropped.length > 0) {
       const fk = this.dropped[0];
       try {
@@ -96,6 +114,7 @@ class ClientImportTransaction implements ImportTransaction {
   }
 
   async deleteAll(table: TableInfo): Promise<number> {
+    await this.endCopy();
     await this.dropForeignKeys(table.name);
     try {
       return (await this.client.query(`DELETE FROM ${qualifiedTable(table.name)}`)).rowCount ?? 0;
@@ -104,9 +123,18 @@ class ClientImportTransaction implements ImportTransaction {
     }
   }
 
+  /**
+   * Rows go into the table's open COPY (opened on the first batch): returned as written once handed to the server;
+   * the server's count is checked when the COPY ends (before any other statement, and before COMMIT).
+   */
   async insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
-    await this.dropForeignKeys(table.name);
-    return copyRows(this.client, table, columns, rows);
+    if (rows.length === 0) return 0;
+    if (!this.copy?.accepts(table, columns)) {
+      await this.endCopy();
+      await this.dropForeignKeys(table.name);
+      this.copy = new CopyWriter(this.client, table, columns);
+    }
+    return this.copy.write(rows);
   }
 }
 
@@ -123,14 +151,15 @@ export async function clientTransaction<T>(config: pg.ClientConfig, settings: Co
     await client.end().catch(() => undefined);
     throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
   }
+  const tx = new ClientImportTransaction(client, settings);
   try {
     await client.query('BEGIN');
-    const tx = new ClientImportTransaction(client, settings);
     const result = await work(tx);
     await tx.restoreForeignKeys();
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    await tx.abortCopy().catch(() => undefined);
     await client.query('ROLLBACK').catch(() => undefined);
     // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
     if (!(error instanceof PodMigrateError) && findServerError(error)) {
