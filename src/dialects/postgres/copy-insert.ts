@@ -10,8 +10,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, TableInfo } from '../dialect';
-import { makeTextEncoder, ValueProblem } from './codec';
-import { rowLabel } from './bulk-insert';
+import { encodeRow } from './bulk-insert';
+import { makeTextEncoder } from './codec';
 import { toPodMigrateError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
@@ -35,24 +35,10 @@ function* copyChunks(table: TableInfo, columns: ColumnInfo[], rows: CanonicalVal
   const encoders = columns.map((c) => makeTextEncoder(c));
   let chunk = '';
   for (let r = 0; r < rows.length; r += 1) {
-    const row = rows[r];
-    if (!Array.isArray(row) || row.length !== columns.length) {
-      throw new PodMigrateError('SCHEMA_MISMATCH', `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`, {
-        place: { table: table.name, row: r + 1 },
-      });
-    }
+    const texts = encodeRow(table, columns, encoders, rows[r], r);
     let line = '';
-    for (let c = 0; c < encoders.length; c += 1) {
-      let text: string | null;
-      try {
-        text = encoders[c](row[c]);
-      } catch (error) {
-        if (!(error instanceof ValueProblem)) throw error;
-        throw new PodMigrateError('VALUE_INVALID', `${error.message} (column type ${columns[c].nativeType})`, {
-          cause: error,
-          place: { table: table.name, row: rowLabel(table, columns, row, r), column: columns[c].name },
-        });
-      }
+    for (let c = 0; c < texts.length; c += 1) {
+      const text = texts[c];
       line += (c === 0 ? '' : '\t') + (text === null ? '\\N' : copyEscape(text));
     }
     chunk += `${line}\n`;
