@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --videos N (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--tag-videos N] [--mysql-bulk insert|load-data]`
+ * `npm run bench [-- --videos N (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
  *
  * Figures, not tests: nothing here asserts on time. Prints readable tables and writes the same figures as JSON to
  * .bench/results-<date>.json. Servers: POD_MIGRATE_BENCH_MYSQL / POD_MIGRATE_BENCH_POSTGRES (else the test servers'
@@ -16,6 +16,7 @@ import { loadPlan } from '../plan';
 import { dropAll, serverVersion } from './databases';
 import { int, round, table } from './measure';
 import { benchPair, type PairFigure } from './migration';
+import { pgloaderVersion } from './pgloader';
 import { benchTags, type TagFigure } from './tags';
 
 const DEFAULT_PAIRS = 'mysql:mysql,postgres:postgres,mysql:postgres,postgres:mysql';
@@ -65,6 +66,16 @@ function printPair(out: (text?: string) => void, f: PairFigure): void {
     out(`dump ${f.dumpMb.toFixed(1)} MB; RSS before the run ${f.run.rssBeforeMb.toFixed(1)} MB`);
   }
   if (!f.ok) out(`FAILED: ${f.error}`);
+  const pgl = f.pgloader;
+  if (pgl) {
+    out(
+      pgl.error
+        ? `pgloader (${pgl.version}): ${pgl.error}`
+        : `pgloader (${pgl.version}) plain copy of the same v3 database (no v3→v4 transform, no tags, no verify): ${s(pgl.seconds)}, ` +
+            `${pgl.rows === null ? '?' : int(pgl.rows)} rows, peak RSS ${pgl.peakRssMb.toFixed(1)} MB — pod-migrate's whole run ${s(f.run.seconds)}: ` +
+            `${(f.run.seconds / pgl.seconds).toFixed(2)}× pgloader's time`,
+    );
+  }
   const b = f.importBreakdown;
   if (b) {
     out(
@@ -146,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--tag-dialects <list>', 'targets for the tag step').argParser((v) => v.split(',').map(dialectOf)).default(['mysql', 'postgres'], 'mysql,postgres'))
     .option('--mysql-bulk <mode>', 'MariaDB target bulk path: insert (the default, multi-row INSERT) or load-data', 'insert')
     .option('--seed <n>', 'seed of the generated data', positiveInt, 1)
+    .option('--no-pgloader', 'skip pgloader as a peer (MariaDB → PostgreSQL pairs, run where it is installed)')
     .option('--out <dir>', 'folder of the JSON results', '.bench')
     .exitOverride();
   try {
@@ -163,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
     mysqlBulk: string;
     seed: number;
     out: string;
+    pgloader: boolean;
   }>();
   if (opts.only !== undefined && opts.only !== 'rows' && opts.only !== 'tags') {
     process.stderr.write('bench: --only takes rows or tags\n');
@@ -225,6 +238,7 @@ export async function main(argv: string[]): Promise<number> {
           ratioTables: opts.ratioTables,
           mysqlBulk: opts.mysqlBulk as 'insert' | 'load-data',
           planPath: planPath(),
+          pgloader: opts.pgloader ? pgloaderVersion() : null,
           log,
         });
         figure.loadAverage = os.loadavg()[0];

@@ -14,6 +14,7 @@ import { seedDatabase } from '../seed/write';
 import { cleanups, createPodDatabase, type BenchDatabase } from './databases';
 import { mb, rate, round } from './measure';
 import { measureNativeLoads } from './native-load';
+import { measurePgloader, type PgloaderFigure } from './pgloader';
 import { measuredRunInChild } from './run-child';
 
 export interface StepFigure {
@@ -74,6 +75,8 @@ export interface PairFigure {
   };
   /** The machine's 1-minute load average when the pair ended (other work skews the figures). */
   loadAverage: number;
+  /** pgloader's plain copy of the same v3 database, in the same run (MariaDB → PostgreSQL, where installed). */
+  pgloader?: PgloaderFigure;
 }
 
 export interface PairOptions {
@@ -85,6 +88,8 @@ export interface PairOptions {
   mysqlBulk: 'insert' | 'load-data';
   /** The plan file (the run happens in a child process, which loads it). */
   planPath: string;
+  /** pgloader's version when it runs as a peer (MariaDB → PostgreSQL pairs, where installed), else null. */
+  pgloader: string | null;
   log: (line: string) => void;
 }
 
@@ -135,6 +140,7 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     options.log(`${pair}: plan run (export, import, verify), in a process of its own`);
     const measured = await measuredRunInChild({ planPath: options.planPath, source: v3.settings, target: withBulk(v4.settings, options.mysqlBulk), dumpPath });
     const outcome = { summary: measured.summary };
+    if (source === 'mysql' && target === 'postgres' && options.pgloader) figure.pgloader = await measurePgloader(v3, options.pgloader, options.log);
     figure.run.seconds = round(measured.seconds);
     figure.run.peakRssMb = mb(measured.peakRss);
     figure.run.rssBeforeMb = mb(measured.rssBefore);

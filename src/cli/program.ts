@@ -206,7 +206,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .description('row counts and checksums per table, source side (dump or v3 database) against the v4 database')
       .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
-      .option('--source <url>', 'compare with the v3 database instead of the dump'),
+      .option('--source <url>', "compare with the v3 database instead of the dump (and --dump: the dump that was imported; only for one Pod's exporter wrote are its losses accepted as lossy)"),
   )
     .addHelpText('after', examples(['pod-migrate verify --target postgres://pod@db4/pod --dump v3_exported_tables.json', 'pod-migrate verify --target … --source mysql://pod@db3/pod']))
     .action(async (options: CommonOptions) => {
@@ -216,7 +216,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const reporter = reporterFor(options);
       const result = await withConnection(target, async (db) =>
         source
-          ? withConnection(source, (src) => verifyMigration({ plan: resolved, target: db, source: src, reporter }))
+          ? withConnection(source, (src) => verifyMigration({ plan: resolved, target: db, source: src, dumpPath: options.dump ? dumpPathOf(options, resolved) : undefined, reporter }))
           : verifyMigration({ plan: resolved, target: db, dumpPath: dumpPathOf(options, resolved), reporter }),
       );
       print(formatVerify(result));

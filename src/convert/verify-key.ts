@@ -3,7 +3,7 @@
  * dump file hashes the same (json compared parsed with sorted keys, uuids as 32 hex, datetimes canonical…),
  * and an order-independent checksum of a table's rows built from them.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isJsonText, type CanonicalValue, type LogicalType } from './logical-types';
 import { normalizeDate, normalizeDatetime, normalizeTime, normalizeUuid } from './normalize';
 
@@ -178,50 +178,109 @@ function fallback(value: unknown): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const MOD128 = 1n << 128n;
+/** The four 32-bit lanes of a table checksum are summed in plain numbers, folded mod 2^32 before they could lose bits. */
+const LANE = 2 ** 32;
+const FOLD_EVERY = 1_000_000;
 
-/** sha256 of a row's keys, each length-prefixed (so ['a','bc'] ≠ ['ab','c']). */
+/**
+ * sha256 of a row's keys, each length-prefixed (so ['a','bc'] ≠ ['ab','c']). One-shot `crypto.hash` (no Hash object
+ * per row: verify hashes millions). Well-formed text is hashed as UTF-8; text with a lone surrogate (which UTF-8 would
+ * turn into U+FFFD, colliding) as UTF-16LE, behind another first character.
+ */
 export function rowDigest(values: readonly (CanonicalValue | unknown)[], types: readonly LogicalType[], options: KeyOptions = {}): Buffer {
-  let text = '';
+  let text = '\u0001';
   for (let i = 0; i < values.length; i++) {
     const key = canonicalKey(values[i], types[i] ?? 'text', options);
     text += `${key.length}:${key}`;
   }
-  // utf16le, not utf8: lone surrogates would otherwise all encode as U+FFFD and collide.
-  return createHash('sha256').update(text, 'utf16le').digest();
+  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) return hash('sha256', text, 'buffer');
+  return hash('sha256', Buffer.from(`\u0002${text.slice(1)}`, 'utf16le'), 'buffer');
 }
 
 export interface TableChecksumOptions extends KeyOptions {
   /** Keep each row's digest keyed by its primary-key text (`rows`), to name the rows that differ. */
   keepRows?: boolean;
+  /** With `keepRows`: only the rows whose key falls in one of these buckets (see `buckets`). */
+  keepBuckets?: ReadonlySet<number>;
+  /**
+   * Also a checksum per bucket of rows (KEY_BUCKETS buckets, by a hash of the row's key): comparing them
+   * (`differingBuckets`) tells which few buckets hold the rows that differ, so that a second pass keeps only
+   * those rows' digests — memory bounded however large the table.
+   */
+  buckets?: boolean;
+}
+
+export const KEY_BUCKETS = 1024;
+
+/** cyrb53: a fast 53-bit string hash (no allocation), for buckets and name sets (not a digest). */
+export function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 2097152 * (h2 >>> 0) + (h1 >>> 0);
+}
+
+export function keyBucket(key: string): number {
+  return hash53(key) % KEY_BUCKETS;
 }
 
 /**
- * Order-independent checksum of a multiset of rows: the sum, mod 2^128, of the rows' digests (first 16 bytes
- * of sha256), with the row count beside it. Row order does not change it; a duplicated or missing row does.
+ * Order-independent checksum of a multiset of rows: the lane-wise sum, mod 2^32 per lane, of the rows' digests (first
+ * 16 bytes of sha256 as four 32-bit lanes), with the row count beside it. Row order does not change it; a duplicated
+ * or missing row does.
  */
 export class TableChecksum {
-  private sum = 0n;
+  private readonly lanes = [0, 0, 0, 0];
   private n = 0;
-  /** Row key → digest (32 hex; rows sharing a key: their sum), when `keepRows`. */
+  /** Row key → digest (32 hex; rows sharing a key: their lane-wise sum), when `keepRows`. */
   readonly rows: Map<string, string> | undefined;
   private readonly options: KeyOptions;
+  private readonly keepBuckets: ReadonlySet<number> | undefined;
+  /** Per bucket: row count and four lane sums (mod 2^32 once read), when `buckets`. */
+  private readonly bucketSums: Float64Array | undefined;
 
   constructor(options: TableChecksumOptions = {}) {
     this.options = { dropMicroseconds: options.dropMicroseconds };
     this.rows = options.keepRows ? new Map() : undefined;
+    this.keepBuckets = options.keepBuckets;
+    this.bucketSums = options.buckets ? new Float64Array(KEY_BUCKETS * 5) : undefined;
   }
 
   /** Adds one row (values and their logical types, in the same column order on both sides). */
   add(values: readonly (CanonicalValue | unknown)[], types: readonly LogicalType[], key?: string): void {
     const digest = rowDigest(values, types, this.options);
-    const part = (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8);
-    this.sum = (this.sum + part) % MOD128;
+    const lanes = this.lanes;
+    lanes[0] += digest.readUInt32BE(0);
+    lanes[1] += digest.readUInt32BE(4);
+    lanes[2] += digest.readUInt32BE(8);
+    lanes[3] += digest.readUInt32BE(12);
     this.n++;
-    if (this.rows && key !== undefined) {
-      const before = this.rows.get(key);
-      this.rows.set(key, hex128(before === undefined ? part : (BigInt(`0x${before}`) + part) % MOD128));
+    if (this.n % FOLD_EVERY === 0) this.fold();
+    const bucket = key !== undefined && (this.bucketSums || this.keepBuckets) ? keyBucket(key) : -1;
+    if (this.bucketSums && bucket >= 0) {
+      const at = bucket * 5;
+      const sums = this.bucketSums;
+      sums[at] += 1;
+      sums[at + 1] = (sums[at + 1] + digest.readUInt32BE(0)) % LANE;
+      sums[at + 2] = (sums[at + 2] + digest.readUInt32BE(4)) % LANE;
+      sums[at + 3] = (sums[at + 3] + digest.readUInt32BE(8)) % LANE;
+      sums[at + 4] = (sums[at + 4] + digest.readUInt32BE(12)) % LANE;
     }
+    if (this.rows && key !== undefined && (!this.keepBuckets || this.keepBuckets.has(bucket))) {
+      const hex = digest.toString('hex', 0, 16);
+      const before = this.rows.get(key);
+      this.rows.set(key, before === undefined ? hex : addHex(before, hex));
+    }
+  }
+
+  private fold(): void {
+    for (let i = 0; i < 4; i++) this.lanes[i] %= LANE;
   }
 
   /** Rows added. */
@@ -229,9 +288,10 @@ export class TableChecksum {
     return this.n;
   }
 
-  /** The sum of the row digests, 32 hex digits. Compare `count` too (or use `signature`). */
+  /** The lane sums, 32 hex digits. Compare `count` too (or use `signature`). */
   get digest(): string {
-    return hex128(this.sum);
+    this.fold();
+    return this.lanes.map((lane) => lane.toString(16).padStart(8, '0')).join('');
   }
 
   /** `<count>:<digest>` */
@@ -240,17 +300,37 @@ export class TableChecksum {
   }
 
   equals(other: TableChecksum): boolean {
-    return this.n === other.n && this.sum === other.sum;
+    return this.n === other.n && this.digest === other.digest;
+  }
+
+  /** The buckets whose rows differ between two checksums built with `buckets`. */
+  differingBuckets(other: TableChecksum): Set<number> {
+    const differing = new Set<number>();
+    const a = this.bucketSums;
+    const b = other.bucketSums;
+    if (!a || !b) return differing;
+    for (let bucket = 0; bucket < KEY_BUCKETS; bucket++) {
+      for (let i = bucket * 5; i < bucket * 5 + 5; i++) {
+        if (a[i] !== b[i]) {
+          differing.add(bucket);
+          break;
+        }
+      }
+    }
+    return differing;
   }
 
   /** Adds another checksum's rows (e.g. one computed in parallel over part of the table). */
   merge(other: TableChecksum): void {
-    this.sum = (this.sum + other.sum) % MOD128;
+    this.fold();
+    other.fold();
+    for (let i = 0; i < 4; i++) this.lanes[i] += other.lanes[i];
+    this.fold();
     this.n += other.n;
     if (this.rows && other.rows) {
       for (const [key, digest] of other.rows) {
         const before = this.rows.get(key);
-        this.rows.set(key, before === undefined ? digest : hex128((BigInt(`0x${before}`) + BigInt(`0x${digest}`)) % MOD128));
+        this.rows.set(key, before === undefined ? digest : addHex(before, digest));
       }
     }
   }
@@ -259,6 +339,11 @@ export class TableChecksum {
 /** The same thing, under the name the design notes use. */
 export { TableChecksum as RowHasher };
 
-function hex128(n: bigint): string {
-  return n.toString(16).padStart(32, '0');
+/** Lane-wise sum (mod 2^32) of two 32-hex digests. */
+function addHex(a: string, b: string): string {
+  let out = '';
+  for (let i = 0; i < 32; i += 8) {
+    out += ((parseInt(a.slice(i, i + 8), 16) + parseInt(b.slice(i, i + 8), 16)) % LANE).toString(16).padStart(8, '0');
+  }
+  return out;
 }

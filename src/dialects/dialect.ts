@@ -131,9 +131,19 @@ export interface DatabaseConnection extends Queryable {
    * the database) on a session of its own: the server releases it when that session ends, even on a crash.
    */
   tryRunLock(): Promise<RunLockAttempt>;
+  /** The sequence / AUTO_INCREMENT counters whose next value is not past max(column) (verify: Pod's next INSERT would fail). */
+  sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]>;
   /** Runs a multi-statement SQL script (schema fixtures, createdb data). No parameters. */
   executeScript(sqlText: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SequenceBehind {
+  table: string;
+  column: string;
+  /** The value the next INSERT would get, and max(column), as decimal text. */
+  next: string;
+  max: string;
 }
 
 export interface Dialect {

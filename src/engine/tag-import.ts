@@ -25,6 +25,9 @@ export interface TagSetResult {
   examples: { merged: string[]; slugCollisions: string[] };
 }
 
+/** Through-table rows per insert call. */
+const LINK_SLICE = 20_000;
+
 export class TagSetImport {
   private readonly objects = new Map<string, { objectId: number | string; names: string[] }>();
   private joinedRows = 0;
@@ -102,7 +105,12 @@ export class TagSetImport {
       [this.set.linkObjectColumn]: (l) => l.objectId,
       [this.set.linkTagColumn]: (l) => l.tagId,
     };
-    await tx.insertRows(this.linkTable, this.linkTable.columns, built.links.map((l) => this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name)(l))));
+    // In slices: a row array per link at once would be the tag step's largest allocation (500k links at 100k videos).
+    const linkColumns = this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name));
+    for (let start = 0; start < built.links.length; start += LINK_SLICE) {
+      const slice = built.links.slice(start, start + LINK_SLICE);
+      await tx.insertRows(this.linkTable, this.linkTable.columns, slice.map((l) => linkColumns.map((value) => value(l))));
+    }
     return {
       set: this.set.name,
       objects: kept.length,

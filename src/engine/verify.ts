@@ -6,15 +6,16 @@
  */
 import { toDumpValue } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
-import { canonicalKey, TableChecksum } from '../convert/verify-key';
-import type { DatabaseConnection, Dialect, SchemaInfo } from '../dialects/dialect';
+import { canonicalKey, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
+import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
+import { dumpOrigin } from '../dump/origin';
 import { readDump, scanDump } from '../dump/reader';
-import type { ResolvedPlan, TagSet } from '../plan/types';
-import { aggregateTagPairs, splitPodTagName } from '../tags';
+import type { ResolvedPlan } from '../plan/types';
 import { mapRow, mapTable, type TableMapping } from './mapping';
 import type { SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
-import { describeSourceTables, renderFor } from './sql';
+import { describeSourceTables } from './sql';
+import { TagSetCheck } from './verify-tags';
 
 export type VerdictStatus = 'ok' | 'differs' | 'lossy' | 'missing';
 
@@ -38,35 +39,40 @@ export interface VerifyOptions {
   target: DatabaseConnection;
   /** Compare with the dump file … */
   dumpPath?: string;
-  /** … or with the v3 database. */
+  /**
+   * … or with the v3 database; `dumpPath` beside it names the dump that was imported: only when Pod's own exporter
+   * wrote it are its known losses (microseconds, comma-joined tag names) accepted as "lossy".
+   */
   source?: DatabaseConnection;
   reporter: Reporter;
-  /** Tables up to this many rows keep per-row digests in the first pass (default 20,000). */
+  /** Tables up to this many rows keep per-row digests in the first pass (default 1,000). */
   keepRowsFirstPass?: number;
   /** Rows the import's orphan policy left out or changed, per target table: expected differences, named as such. */
   orphanKeys?: Map<string, { policy: string; keys: Set<string> }>;
 }
 
 /**
- * Per-row digests (to name the keys that differ) are kept from the start for small tables; a larger table
- * that differs is read a second time to find its keys, up to KEYS_UP_TO rows. That keeps verify's memory
- * flat however large the database.
+ * Per-row digests (to name the keys that differ) are kept from the start for small tables; a larger table keeps a
+ * checksum per bucket of keys, and when it differs it is read a second time keeping only the rows of the buckets
+ * that differ. That keeps verify's memory flat however large the database.
  */
-const KEEP_ROWS_FIRST_PASS = 20_000;
-const KEYS_UP_TO = 2_000_000;
+const KEEP_ROWS_FIRST_PASS = 1_000;
 const SHOW_KEYS = 10;
 
-/** Two checksums per side: exact, and with microseconds zeroed (tells Pod's exporter's loss from corruption). */
+/**
+ * The exact checksum of one side; beside it, when Pod's exporter's loss is possible, one with microseconds zeroed
+ * (tells that loss from corruption).
+ */
 class Side {
   readonly exact: TableChecksum;
-  readonly seconds: TableChecksum;
-  constructor(keepRows: boolean) {
-    this.exact = new TableChecksum({ keepRows });
-    this.seconds = new TableChecksum({ keepRows: false, dropMicroseconds: true });
+  readonly seconds: TableChecksum | undefined;
+  constructor(rows: Pick<TableChecksumOptions, 'keepRows' | 'keepBuckets' | 'buckets'>, lossyAllowed: boolean) {
+    this.exact = new TableChecksum(rows);
+    this.seconds = lossyAllowed ? new TableChecksum({ keepRows: false, dropMicroseconds: true }) : undefined;
   }
   add(values: CanonicalValue[], types: LogicalType[], key: string): void {
     this.exact.add(values, types, key);
-    this.seconds.add(values, types, key);
+    this.seconds?.add(values, types, key);
   }
 }
 
@@ -83,6 +89,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   const { plan, target, reporter } = options;
   const targetSchema = await target.introspect();
   const description = options.source ? await describeSourceDb(options.source, plan) : await scanDump(options.dumpPath!);
+  const lossyAllowed = Boolean(options.source && options.dumpPath) && (await dumpOrigin(options.dumpPath!)) === 'pod-exporter';
   const verdicts: TableVerdict[] = [];
   const compared = new Map<string, Compared>();
 
@@ -103,36 +110,47 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       mapping,
       types: mapping.columns.map((c) => c.target.type),
       keyIndex: pk ? mapping.columns.findIndex((c) => c.target.name === pk) : -1,
-      source: new Side(keepRows),
-      target: new Side(keepRows),
+      source: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
+      target: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
       merge: table.strategy === 'merge',
     });
   }
 
-  const tagRows = new Map(plan.tags.map((set) => [set.dumpTable, [] as Array<Record<string, unknown>>]));
-  await readSourceSide(options, compared, tagRows);
+  const tagChecks = (await Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed)))).filter((c): c is TagSetCheck => c !== null);
+  const totalRows = (name: string) => description.tables.get(name)?.rows ?? null;
+  await readBothSides(options, compared, totalRows, new Map(tagChecks.map((c) => [c.set.dumpTable, c])));
   const secondPass = new Map<string, Compared>();
   for (const [name, c] of compared) {
-    reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
-    await readTargetSide(target, c);
-    const verdict = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
+    const verdict = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     verdicts.push(verdict);
-    if (verdict.status === 'differs' && !c.source.exact.rows && c.source.exact.count <= KEYS_UP_TO && c.keyIndex >= 0) {
-      secondPass.set(name, { ...c, source: new Side(true), target: new Side(true) });
+    if (verdict.status === 'differs' && !c.source.exact.rows && c.keyIndex >= 0) {
+      const keepBuckets = c.source.exact.differingBuckets(c.target.exact);
+      secondPass.set(name, { ...c, source: new Side({ keepRows: true, keepBuckets }, lossyAllowed), target: new Side({ keepRows: true, keepBuckets }, lossyAllowed) });
     }
   }
   if (secondPass.size > 0) {
-    // The differing keys of the large tables that differ: read them once more, keeping per-row digests.
-    await readSourceSide(options, secondPass);
+    // The differing keys of the large tables that differ: read them once more, keeping the digests of the rows in the
+    // buckets that differ.
+    await readBothSides(options, secondPass, totalRows);
     for (const c of secondPass.values()) {
-      await readTargetSide(target, c);
       const index = verdicts.findIndex((v) => v.table === c.mapping.target.name);
-      verdicts[index] = judge(c, Boolean(options.source), options.orphanKeys?.get(c.mapping.target.name));
+      verdicts[index] = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     }
   }
-  for (const set of plan.tags) {
-    const verdict = await verifyTagSet(plan, set, options, targetSchema, target.dialect, tagRows.get(set.dumpTable) ?? []);
-    if (verdict) verdicts.push(verdict);
+  for (const check of tagChecks) {
+    if (options.source && !(await check.readSourceDb(plan, options.source))) continue;
+    verdicts.push(await check.finish(target));
+  }
+  // A sequence behind max(id) holds no wrong row, but Pod's next INSERT into that table would fail.
+  for (const s of await target.sequencesBehind([...compared.values()].map((c) => c.mapping.target))) {
+    verdicts.push({
+      table: `${s.table} (sequence)`,
+      status: 'differs',
+      sourceRows: 0,
+      targetRows: 0,
+      detail: `the sequence of ${s.column} is behind max(${s.column}): next value ${s.next}, max ${s.max}`,
+      keys: [s.max],
+    });
   }
   const ok = verdicts.every((v) => v.status === 'ok' || v.status === 'lossy');
   return { ok, tables: verdicts };
@@ -153,29 +171,50 @@ async function describeSourceDb(source: DatabaseConnection, plan: ResolvedPlan):
 }
 
 /**
- * Reads the source side of the compared tables; from a dump, the same pass also keeps the rows of the tag
- * pseudo-tables named in `tagRows` (one read of the dump for everything).
+ * Reads both sides of the compared tables at the same time, on separate connections (the source database's or the
+ * dump file, and the target's): each side's database works while this process hashes the other side's rows.
  */
-async function readSourceSide(options: VerifyOptions, compared: Map<string, Compared>, tagRows?: Map<string, Array<Record<string, unknown>>>): Promise<void> {
+async function readBothSides(
+  options: VerifyOptions,
+  compared: Map<string, Compared>,
+  totalRows: (name: string) => number | null,
+  tagChecks?: Map<string, TagSetCheck>,
+): Promise<void> {
+  const startTable = (name: string, c: Compared) => options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
   if (options.source) {
     const schema = await options.source.introspect();
     for (const [name, c] of compared) {
-      const info = schema.tables.get(name)!;
-      let index = 0;
-      for await (const values of options.source.streamRows(info, info.columns)) {
-        index += 1;
-        // Through the dump's spelling, so that source and target values pass the same conversion as the import.
-        const row: Record<string, unknown> = {};
-        info.columns.forEach((col, i) => (row[col.name] = toDumpValue(values[i], col)));
-        const mapped = mapRow(c.mapping, row, index);
-        c.source.add(mapped, c.types, keyOf(mapped, c));
-      }
+      startTable(name, c);
+      await Promise.all([readSourceTable(options.source, schema.tables.get(name)!, c), readTargetSide(options.target, c)]);
     }
     return;
   }
-  for await (const event of readDump(options.dumpPath!)) {
+  const targetSide = async () => {
+    for (const [name, c] of compared) {
+      startTable(name, c);
+      await readTargetSide(options.target, c);
+    }
+  };
+  await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), targetSide()]);
+}
+
+async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
+  let index = 0;
+  for await (const values of source.streamRows(info, info.columns)) {
+    index += 1;
+    // Through the dump's spelling, so that source and target values pass the same conversion as the import.
+    const row: Record<string, unknown> = {};
+    info.columns.forEach((col, i) => (row[col.name] = toDumpValue(values[i], col)));
+    const mapped = mapRow(c.mapping, row, index);
+    c.source.add(mapped, c.types, keyOf(mapped, c));
+  }
+}
+
+/** The dump side of the compared tables; the same pass feeds the tag pseudo-tables' rows to their tag set checks. */
+async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagChecks?: Map<string, TagSetCheck>): Promise<void> {
+  for await (const event of readDump(dumpPath)) {
     if (event.type !== 'row') continue;
-    tagRows?.get(event.table)?.push(event.row);
+    tagChecks?.get(event.table)?.observeDumpRow(event.row);
     const c = compared.get(event.table);
     if (!c) continue;
     const mapped = mapRow(c.mapping, event.row, event.index);
@@ -194,10 +233,10 @@ function differingKeys(source: TableChecksum, target: TableChecksum, sourceOnly:
 }
 
 /**
- * `againstSourceDb`: only when comparing with the v3 database can a difference be Pod's exporter's loss (a dump it
- * wrote was imported); against a dump, or after our own export, every difference is a difference.
+ * `lossyAllowed`: only when comparing with the v3 database after importing a dump Pod's exporter wrote can a
+ * difference be that exporter's loss; against a dump, or after our own export, every difference is a difference.
  */
-function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
+function judge(c: Compared, lossyAllowed: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
   const table = c.mapping.target.name;
   if (orphans) {
     const keys = differingKeys(c.source.exact, c.target.exact, false);
@@ -219,90 +258,11 @@ function judge(c: Compared, againstSourceDb: boolean, orphans?: { policy: string
   if (sourceRows === targetRows && c.source.exact.digest === c.target.exact.digest) return { table, status: 'ok', sourceRows, targetRows };
   const keys = differingKeys(c.source.exact, c.target.exact, false).slice(0, SHOW_KEYS);
   // Lossy only if the target holds exactly the source truncated to the second (no sub-second value of its own).
-  if (againstSourceDb && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
+  if (lossyAllowed && c.source.seconds && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
     return { table, status: 'lossy', sourceRows, targetRows, detail: 'microseconds lost (datetimes/times equal to the second: the dump came from Pod\'s exporter)', keys };
   }
   const detail = sourceRows !== targetRows ? `row counts differ (${sourceRows} vs ${targetRows})` : 'same row count, different values';
   return { table, status: 'differs', sourceRows, targetRows, detail, keys };
-}
-
-/** v3 (object, name) pairs against v4's through table joined to its tags; counts checked too. */
-async function verifyTagSet(
-  plan: ResolvedPlan,
-  set: TagSet,
-  options: VerifyOptions,
-  schema: SchemaInfo,
-  dialect: Dialect,
-  dumpRows: Array<Record<string, unknown>>,
-): Promise<TableVerdict | null> {
-  const { target } = options;
-  const tagTable = schema.tables.get(set.tagTable);
-  const linkTable = schema.tables.get(set.linkTable);
-  const objectTable = schema.tables.get(set.objectTable);
-  if (!tagTable || !linkTable || !objectTable) return null;
-  const q = (n: string) => dialect.quoteIdent(n);
-  const fold = dialect.uniqueFold(tagTable.columns.find((c) => c.name === 'name')?.collation ?? null);
-  const keyOfName = (name: string) => fold(name.toUpperCase());
-
-  const present = new Set((await target.query(`SELECT ${q(objectTable.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
-  const sourcePairs = new Map<string, Set<string>>();
-  let joined = false;
-  const addSource = (objectId: unknown, names: string[]) => {
-    if (!present.has(String(objectId))) return;
-    const set = sourcePairs.get(String(objectId)) ?? new Set<string>();
-    names.forEach((n) => set.add(keyOfName(n)));
-    sourcePairs.set(String(objectId), set);
-  };
-  if (options.source) {
-    const sourceSchema = await options.source.introspect();
-    if (!sourceSchema.tables.has('tagging_taggeditem')) return null;
-    const { sql, params } = renderFor(plan, set.query, options.source, set.params ?? {});
-    for await (const { objectId, names } of aggregateTagPairs(options.source.streamQuery(sql, params))) addSource(objectId, names);
-  } else {
-    for (const row of dumpRows) {
-      const names = Array.isArray(row.tag_names) ? (row.tag_names as string[]) : splitPodTagName(String(row.tag_name ?? ''));
-      if (!Array.isArray(row.tag_names)) joined = true;
-      addSource(row[set.objectColumn], names);
-    }
-  }
-
-  const targetPairs = new Map<string, Set<string>>();
-  const rows = target.streamQuery(
-    `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${dialect.tableRef(linkTable.name)} l JOIN ${dialect.tableRef(tagTable.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
-  );
-  for await (const row of rows) {
-    const set = targetPairs.get(String(row.object_id)) ?? new Set<string>();
-    set.add(keyOfName(String(row.name)));
-    targetPairs.set(String(row.object_id), set);
-  }
-  const [badCounts] = await target.query(
-    `SELECT COUNT(*) AS n FROM ${dialect.tableRef(tagTable.name)} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${dialect.tableRef(linkTable.name)} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
-  );
-
-  const count = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + s.size, 0);
-  const sourceRows = count(sourcePairs);
-  const targetRows = count(targetPairs);
-  const differing: string[] = [];
-  for (const id of new Set([...sourcePairs.keys(), ...targetPairs.keys()])) {
-    const a = sourcePairs.get(id) ?? new Set();
-    const b = targetPairs.get(id) ?? new Set();
-    if (a.size !== b.size || [...a].some((k) => !b.has(k))) differing.push(id);
-  }
-  const table = `${set.linkTable} (tags)`;
-  if (Number(badCounts.n) > 0) return { table, status: 'differs', sourceRows, targetRows, detail: `${badCounts.n} tag(s) whose count is not their number of objects` };
-  if (differing.length === 0) {
-    return { table, status: joined ? 'lossy' : 'ok', sourceRows, targetRows, detail: joined ? 'compared with comma-joined names (Pod exporter dump): a tag containing a comma cannot be told from two tags' : undefined };
-  }
-  // A v3 name containing a comma becomes several v4 tags when the dump only had Pod's joined string.
-  const splitMatches = differing.every((id) => {
-    const b = targetPairs.get(id) ?? new Set();
-    const a = new Set([...(sourcePairs.get(id) ?? [])].flatMap((k) => splitPodTagName(k).map((n) => keyOfName(n))));
-    return a.size === b.size && [...a].every((k) => b.has(k));
-  });
-  if (splitMatches) {
-    return { table, status: 'lossy', sourceRows, targetRows, detail: `${differing.length} object(s) whose tag names contained commas were split (comma-joined tag names in Pod's exporter dump)`, keys: differing.slice(0, SHOW_KEYS) };
-  }
-  return { table, status: 'differs', sourceRows, targetRows, detail: `${differing.length} object(s) with different tags`, keys: differing.slice(0, SHOW_KEYS) };
 }
 
 /** The verdict table; `onlyProblems` keeps the rows that are not "ok" (for the end of a plan run). */

@@ -68,7 +68,7 @@ describe.each(DIALECTS)('Pod exporter dump → %s', (target) => {
 
     if (!source) return;
     const againstSource = await withConnection(v4, (conn) =>
-      withConnection(source!, (src) => verifyMigration({ plan, target: conn, source: src, reporter })),
+      withConnection(source!, (src) => verifyMigration({ plan, target: conn, source: src, dumpPath: POD_DUMP, reporter })),
     );
     expect(againstSource.tables.filter((t) => t.status === 'differs' || t.status === 'missing')).toEqual([]);
     const lossy = againstSource.tables.filter((t) => t.status === 'lossy');

@@ -14,6 +14,7 @@ import type {
   Row,
   RunLockAttempt,
   SchemaInfo,
+  SequenceBehind,
   SnapshotReader,
   TableInfo,
 } from '../dialect';
@@ -498,6 +499,23 @@ export class MysqlConnection implements DatabaseConnection {
    * A separate connection with multipleStatements (never a pool connection: a dump script changes session
    * variables — sql_mode, foreign_key_checks, time_zone — that must not leak into later work).
    */
+  async sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]> {
+    const counters = await this.query(
+      'SELECT TABLE_NAME AS t, CAST(AUTO_INCREMENT AS CHAR) AS a FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    );
+    const next = new Map(counters.map((r) => [String(r.t), r.a === null ? null : String(r.a)]));
+    const behind: SequenceBehind[] = [];
+    for (const table of tables) {
+      for (const column of table.columns.filter((c) => c.autoIncrement)) {
+        const [{ m }] = await this.query(`SELECT CAST(MAX(${quoteIdent(column.name)}) AS CHAR) AS m FROM ${quoteIdent(table.name)}`);
+        const counter = next.get(table.name);
+        if (m === null || counter === null || counter === undefined) continue;
+        if (BigInt(counter) <= BigInt(String(m))) behind.push({ table: table.name, column: column.name, next: counter, max: String(m) });
+      }
+    }
+    return behind;
+  }
+
   async executeScript(sqlText: string): Promise<void> {
     let conn: CbConnection | undefined;
     try {

@@ -13,7 +13,7 @@
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, TableInfo } from '../dialect';
-import { makeEncoder, ValueProblem } from './codec';
+import { makeEncoder, ValueProblem, type Encoder } from './codec';
 import { toPodMigrateError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
@@ -34,6 +34,31 @@ function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[]
     if (typeof value === 'number' || typeof value === 'string') return value;
   }
   return index + 1;
+}
+
+/**
+ * One row through the columns' encoders (JSON fragments or COPY text), each value checked: a row of the wrong width
+ * or a refused value throws a PodMigrateError naming table, row and column.
+ */
+export function encodeRow(table: TableInfo, columns: ColumnInfo[], encoders: Encoder[], row: CanonicalValue[], index: number): Array<string | null> {
+  if (!Array.isArray(row) || row.length !== columns.length) {
+    throw new PodMigrateError('SCHEMA_MISMATCH', `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`, {
+      place: { table: table.name, row: index + 1 },
+    });
+  }
+  const out: Array<string | null> = new Array(encoders.length);
+  for (let c = 0; c < encoders.length; c += 1) {
+    try {
+      out[c] = encoders[c](row[c]);
+    } catch (error) {
+      if (!(error instanceof ValueProblem)) throw error;
+      throw new PodMigrateError('VALUE_INVALID', `${error.message} (column type ${columns[c].nativeType})`, {
+        cause: error,
+        place: { table: table.name, row: rowLabel(table, columns, row, index), column: columns[c].name },
+      });
+    }
+  }
+  return out;
 }
 
 export function insertStatement(table: TableInfo, columns: ColumnInfo[]): string {
@@ -67,26 +92,11 @@ export async function insertRows(
   let first = 0;
   for (let r = 0; r < rows.length; r += 1) {
     const row = rows[r];
-    if (!Array.isArray(row) || row.length !== columns.length) {
-      throw new PodMigrateError(
-        'SCHEMA_MISMATCH',
-        `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`,
-        { place: { table: table.name, row: r + 1 } },
-      );
-    }
+    const fragments = encodeRow(table, columns, encoders, row, r);
     let text = '{';
     let separator = '';
-    for (let c = 0; c < encoders.length; c += 1) {
-      let fragment: string | null;
-      try {
-        fragment = encoders[c](row[c]);
-      } catch (error) {
-        if (!(error instanceof ValueProblem)) throw error;
-        throw new PodMigrateError('VALUE_INVALID', `${error.message} (column type ${columns[c].nativeType})`, {
-          cause: error,
-          place: { table: table.name, row: rowLabel(table, columns, row, r), column: columns[c].name },
-        });
-      }
+    for (let c = 0; c < fragments.length; c += 1) {
+      const fragment = fragments[c];
       if (fragment === null) continue;
       text += separator + keys[c] + fragment;
       separator = ',';

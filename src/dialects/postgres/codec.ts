@@ -3,8 +3,9 @@
  *
  * Reading: the pool's type parsers hand timestamp/timestamptz/date/time/interval/json/jsonb/int8/numeric over as the
  * server's text (session: TimeZone UTC, DateStyle ISO, IntervalStyle iso_8601); bool, int2/int4, float4/float8 and
- * bytea arrive parsed by node-postgres. Writing: each value becomes one JSON fragment of the batch document that
- * `json_to_recordset` turns into typed records (see bulk-insert.ts).
+ * bytea arrive parsed by node-postgres. Writing: each value becomes the column's input text, sent by COPY
+ * (copy-insert.ts) or as one JSON fragment of the batch document that `json_to_recordset` turns into typed records
+ * (bulk-insert.ts).
  */
 import type { ColumnInfo } from '../dialect';
 import { isJsonText, type CanonicalValue, type LogicalType } from '../../convert/logical-types';
@@ -200,8 +201,9 @@ function decoderFor(type: LogicalType): (raw: unknown) => CanonicalValue {
 // Writing
 
 /**
- * Canonical value → one JSON fragment of the row object sent to json_to_recordset, or `null` for SQL NULL (the key is
- * then left out, which json_to_recordset reads as NULL). The fragment is already valid JSON text.
+ * Canonical value → text for the server, or `null` for SQL NULL. `makeEncoder`: one JSON fragment of the row object
+ * sent to json_to_recordset (a NULL's key is left out, which json_to_recordset reads as NULL), already valid JSON
+ * text. `makeTextEncoder`: the column's input text, as COPY reads it (before COPY's escaping).
  */
 export type Encoder = (value: CanonicalValue) => string | null;
 
@@ -258,11 +260,6 @@ function normalizedText(normalize: (text: string) => string | undefined, what: s
   };
 }
 
-/** The encoded text as a JSON string member of the batch document. */
-function quoted(encode: (value: CanonicalValue) => string): (value: CanonicalValue) => string {
-  return (value) => `"${encode(value)}"`;
-}
-
 /**
  * More code points than `max` (PostgreSQL counts characters). PostgreSQL would silently cut trailing spaces
  * beyond the limit: that is still a changed value, so it is refused too.
@@ -271,9 +268,25 @@ function tooLong(value: string, max: number): boolean {
   return value.length > max && Array.from(value).length > max;
 }
 
-export function makeEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
+/**
+ * Canonical value → the text PostgreSQL reads as the column's input (COPY's text format, unescaped), or `null` for
+ * SQL NULL. The same checks as the JSON path: both are built from `encoderFor`.
+ */
+export function makeTextEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
   const encode = encoderFor(column);
   return (value) => (value === null || value === undefined ? null : encode(value));
+}
+
+export function makeEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
+  const encode = encoderFor(column);
+  // Booleans and finite numbers of integer / float columns go bare; everything else as a JSON string of its text
+  // (json_to_recordset reads both; a json document travels as its text, cast by the statement).
+  const bareNumbers = column.type === 'integer' || column.type === 'float';
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    const text = encode(value);
+    return typeof value === 'boolean' || (bareNumbers && typeof value === 'number' && Number.isFinite(value)) ? text : JSON.stringify(text);
+  };
 }
 
 function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): (value: CanonicalValue) => string {
@@ -292,35 +305,35 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
         }
         if (typeof value === 'string' && INTEGER.test(value)) {
           if (range && (BigInt(value) < range[0] || BigInt(value) > range[1])) throw outOfRange(value);
-          // Quoted: "007" is an integer for PostgreSQL but not a JSON number.
-          return `"${value}"`;
+          // A JSON string on the JSON path: "007" is an integer for PostgreSQL but not a JSON number.
+          return value;
         }
         return wrong(value, 'an integer');
       };
     }
     case 'decimal':
       return (value) => {
-        if (typeof value === 'number' && Number.isFinite(value)) return JSON.stringify(String(value));
-        if (typeof value === 'string' && (DECIMAL.test(value.trim()) || value === 'NaN')) return JSON.stringify(value.trim());
+        if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+        if (typeof value === 'string' && (DECIMAL.test(value.trim()) || value === 'NaN')) return value.trim();
         return wrong(value, 'a decimal number');
       };
     case 'float':
       return (value) => {
-        if (typeof value === 'number') return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
-        if (typeof value === 'string' && (DECIMAL.test(value.trim()) || /^[+-]?(NaN|Infinity)$/.test(value))) return JSON.stringify(value.trim());
+        if (typeof value === 'number') return String(value);
+        if (typeof value === 'string' && (DECIMAL.test(value.trim()) || /^[+-]?(NaN|Infinity)$/.test(value))) return value.trim();
         return wrong(value, 'a float');
       };
     case 'datetime': {
       const zoned = native.includes('with time zone');
       const text = normalizedText(canonicalDatetime, "a 'YYYY-MM-DD HH:MM:SS[.ffffff]' datetime");
-      return (value) => `"${text(value)}${zoned ? '+00' : ''}"`;
+      return (value) => `${text(value)}${zoned ? '+00' : ''}`;
     }
     case 'date':
-      return quoted(normalizedText(normalizeDate, "a 'YYYY-MM-DD' date"));
+      return normalizedText(normalizeDate, "a 'YYYY-MM-DD' date");
     case 'time':
-      return quoted(normalizedText(normalizeTime, "an 'HH:MM:SS[.ffffff]' time"));
+      return normalizedText(normalizeTime, "an 'HH:MM:SS[.ffffff]' time");
     case 'uuid':
-      return quoted(normalizedText(normalizeUuid, 'a uuid'));
+      return normalizedText(normalizeUuid, 'a uuid');
     case 'json': {
       const binary = native === 'jsonb';
       return (value) => {
@@ -335,18 +348,18 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
         if (binary && /(^|[^\\])(\\\\)*\\u0000/.test(text)) {
           throw new ValueProblem('the json document contains \\u0000, which jsonb cannot store');
         }
-        // As a JSON string of the document's text, cast to json/jsonb by the statement (see bulk-insert.ts).
-        return JSON.stringify(text);
+        // On the JSON path: a JSON string of the document's text, cast to json/jsonb by the statement (bulk-insert.ts).
+        return text;
       };
     }
     case 'interval':
       return (value) => {
-        if (typeof value === 'number' && Number.isInteger(value)) return `"${value} microseconds"`;
-        if (typeof value === 'string' && INTEGER.test(value)) return `"${value} microseconds"`;
+        if (typeof value === 'number' && Number.isInteger(value)) return `${value} microseconds`;
+        if (typeof value === 'string' && INTEGER.test(value)) return `${value} microseconds`;
         return wrong(value, 'an interval as integer microseconds');
       };
     case 'binary':
-      return (value) => (Buffer.isBuffer(value) ? `"\\\\x${value.toString('hex')}"` : wrong(value, 'a Buffer'));
+      return (value) => (Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : wrong(value, 'a Buffer'));
     case 'inet':
     case 'text':
     default: {
@@ -357,7 +370,7 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
         if (max !== null && tooLong(value, max)) {
           throw new ValueProblem(`the text is ${Array.from(value).length} characters long, the column ${column.nativeType} allows ${max}`);
         }
-        return JSON.stringify(value);
+        return value;
       };
     }
   }

@@ -1,7 +1,7 @@
 /**
  * A PostgreSQL database behind a slonik pool (pg driver). Every statement goes through `toSlonikQuery` (SQL text with
  * `$n` placeholders → slonik token); multi-statement scripts go through a short-lived plain node-postgres client,
- * because slonik's driver uses the extended protocol (one statement per query).
+ * because slonik's driver uses the extended protocol (one statement per query); the import transaction too, for COPY.
  */
 import pg from 'pg';
 import { createPool, SlonikError, sql, type ClientConfigurationInput, type CommonQueryMethods, type DatabasePool } from 'slonik';
@@ -9,12 +9,14 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, RunLockAttempt, SchemaInfo, SnapshotReader, TableInfo } from '../dialect';
+import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, RunLockAttempt, SchemaInfo, SequenceBehind, SnapshotReader, TableInfo } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
 import { lockTimeoutSeconds } from '../lock-timeout';
 import { insertRows } from './bulk-insert';
+import { clientTransaction } from './import-transaction';
+import { moveSequencesPastMax } from './sequences';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
 import { findServerError, toPodMigrateError } from './errors';
 import { introspect } from './introspect';
@@ -116,28 +118,7 @@ async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonl
   return db.query(toSlonikQuery(sqlText, params));
 }
 
-/** Django's sequence-reset SQL for each serial / identity column: setval to max(column), or 1 (not called) when empty. */
-async function moveSequencesPastMax(db: CommonQueryMethods, tables: TableInfo[], settings: ConnectionSettings): Promise<void> {
-  for (const table of tables) {
-    for (const column of table.columns) {
-      if (!column.autoIncrement) continue;
-      const col = quoteIdent(column.name);
-      const text =
-        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${col}), 1), max(${col}) IS NOT NULL) ` +
-        `FROM ${qualifiedTable(table.name)}`;
-      try {
-        await runQuery(db, text, [qualifiedTable(table.name), column.name]);
-      } catch (error) {
-        throw toPodMigrateError(error, {
-          action: `resetting the sequence of ${table.name}.${column.name}`,
-          settings,
-          place: { table: table.name, column: column.name },
-        });
-      }
-    }
-  }
-}
-
+/** The json_to_recordset path on slonik's pooled connection: for a server of one shared session (PGlite), which takes no COPY. */
 class PostgresImportTransaction implements ImportTransaction {
   constructor(
     private readonly connection: CommonQueryMethods,
@@ -171,7 +152,7 @@ class PostgresImportTransaction implements ImportTransaction {
 
   advanceSequences(tables: TableInfo[]): Promise<void> {
     // Inside the transaction: its max() sees the rows just written, and setval stays even if COMMIT never comes.
-    return moveSequencesPastMax(this.connection, tables, this.settings);
+    return moveSequencesPastMax((text, params) => runQuery(this.connection, text, params), tables, this.settings);
   }
 }
 
@@ -325,7 +306,12 @@ export class PostgresConnection implements DatabaseConnection {
     }
   }
 
+  /**
+   * On a node-postgres client of its own, for COPY (import-transaction.ts); with `?maximumPoolSize=1` (a server whose
+   * connections share one session, the demo's PGlite, whose socket server takes no COPY FROM STDIN) on the pool.
+   */
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+    if (!this.settings.options.maximumPoolSize) return clientTransaction(pgClientConfig(this.settings), this.settings, work);
     try {
       return await this.pool.transaction((connection) => work(new PostgresImportTransaction(connection, this.settings)));
     } catch (error) {
@@ -338,11 +324,28 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async resetSequences(tables: TableInfo[]): Promise<void> {
-    await moveSequencesPastMax(this.pool, tables, this.settings);
+    await moveSequencesPastMax((text, params) => runQuery(this.pool, text, params), tables, this.settings);
   }
 
   tryRunLock(): Promise<RunLockAttempt> {
     return tryAdvisoryRunLock(pgClientConfig(this.settings), this.settings);
+  }
+
+  async sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]> {
+    const behind: SequenceBehind[] = [];
+    for (const table of tables) {
+      for (const column of table.columns.filter((c) => c.autoIncrement)) {
+        const [{ seq }] = await this.query('SELECT pg_get_serial_sequence($1, $2) AS seq', [qualifiedTable(table.name), column.name]);
+        if (typeof seq !== 'string') continue;
+        // pg_get_serial_sequence's answer is the sequence's name already quoted (and qualified) by the server.
+        const [state] = await this.query(`SELECT last_value::text AS last, is_called AS called FROM ${seq}`);
+        const [{ max }] = await this.query(`SELECT max(${quoteIdent(column.name)})::text AS max FROM ${qualifiedTable(table.name)}`);
+        if (max === null) continue;
+        const next = BigInt(String(state.last)) + (state.called ? 1n : 0n);
+        if (next <= BigInt(String(max))) behind.push({ table: table.name, column: column.name, next: next.toString(), max: String(max) });
+      }
+    }
+    return behind;
   }
 
   async executeScript(sqlText: string): Promise<void> {

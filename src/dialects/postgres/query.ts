@@ -92,7 +92,7 @@ function arrayLiteral(values: readonly unknown[]): string {
   return `{${items.join(',')}}`;
 }
 
-function scalarParam(value: unknown): string | number | boolean | bigint | null {
+export function scalarParam(value: unknown): string | number | boolean | bigint | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
   if (value instanceof Date) return value.toISOString();

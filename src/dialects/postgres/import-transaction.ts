@@ -1,0 +1,179 @@
+/**
+ * The import transaction, on a node-postgres client of its own (the sanctioned exception to slonik): COPY FROM STDIN
+ * needs the driver's client, and slonik does not hand it out. One BEGIN … COMMIT on that client carries everything.
+ *
+ * Foreign keys the way PostgreSQL's "Populating a Database" recommends for bulk loads: the constraints touching a
+ * table are dropped (inside the transaction) before its rows are deleted or loaded, and added back before COMMIT,
+ * where each is validated by one set-based query instead of a deferred trigger event per row. The engine has
+ * already checked every foreign key as sets (orphans.ts); re-adding them is PostgreSQL's own proof of it.
+ */
+import pg from 'pg';
+import type { CanonicalValue } from '../../convert/logical-types';
+import { PodMigrateError } from '../../errors';
+import type { ColumnInfo, ImportTransaction, Row, TableInfo } from '../dialect';
+import type { ConnectionSettings } from '../url';
+import { RAW_TEXT_TYPES } from './codec';
+import { CopyWriter } from './copy-insert';
+import { findServerError, toPodMigrateError } from './errors';
+import { qualifiedTable, quoteIdent } from './quote';
+import { scalarParam } from './query';
+import { moveSequencesPastMax } from './sequences';
+
+/** The pool's type parsers (see connection.ts): these types arrive as the server's text. */
+const RAW_OIDS = new Set(RAW_TEXT_TYPES.map((name) => (pg.types.builtins as Record<string, number>)[name.toUpperCase()]));
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    RAW_OIDS.has(oid) ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function pgParam(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map(pgParam);
+  return scalarParam(value);
+}
+
+interface ForeignKey {
+  name: string;
+  child: string;
+  parent: string;
+  definition: string;
+}
+
+class ClientImportTransaction implements ImportTransaction {
+  /** Foreign keys of the public schema (after relaxForeignKeys), and those dropped so far, to add back before COMMIT. */
+  private foreignKeys: ForeignKey[] = [];
+  private readonly dropped: ForeignKey[] = [];
+  /** The table being loaded: its COPY stays open until another statement needs the connection. */
+  private copy: CopyWriter | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly settings: ConnectionSettings,
+  ) {}
+
+  /** Ends the open COPY (if any): its rows are then written, or its error thrown. */
+  async endCopy(): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    await copy?.end();
+  }
+
+  /** After an error: the open COPY (if any) abandoned, so that ROLLBACK can run. */
+  async abortCopy(): Promise<void> {
+    const copy = this.copy;
+    this.copy = null;
+    await copy?.abort();
+  }
+
+  async query(sqlText: string, params: readonly unknown[] = []): Promise<Row[]> {
+    await this.endCopy();
+    try {
+      return (await this.client.query(sqlText, params.map(pgParam))).rows as Row[];
+    } catch (error) {
+      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+    }
+  }
+
+  async relaxForeignKeys(): Promise<void> {
+    // Django declares its foreign keys DEFERRABLE INITIALLY DEFERRED: those not dropped are checked at COMMIT.
+    await this.query('SET CONSTRAINTS ALL DEFERRED');
+    this.foreignKeys = (await this.query(
+      `SELECT c.conname AS name, child.relname AS child, parent.relname AS parent, pg_get_constraintdef(c.oid) AS definition
+         FROM pg_constraint c
+         JOIN pg_class child ON child.oid = c.conrelid
+         JOIN pg_namespace cn ON cn.oid = child.relnamespace
+         JOIN pg_class parent ON parent.oid = c.confrelid
+         JOIN pg_namespace pn ON pn.oid = parent.relnamespace
+        WHERE c.contype = 'f' AND cn.nspname = 'public' AND pn.nspname = 'public'
+        ORDER BY child.relname, c.conname`,
+    )) as unknown as ForeignKey[];
+  }
+
+  /** Drops the foreign keys from or to `table` not dropped yet (only after relaxForeignKeys). */
+  private async dropForeignKeys(table: string): Promise<void> {
+    const touching = this.foreignKeys.filter((fk) => fk.child === table || fk.parent === table);
+    if (touching.length === 0) return;
+    this.foreignKeys = this.foreignKeys.filter((fk) => !touching.includes(fk));
+    for (const fk of touching) {
+      await this.query(`ALTER TABLE ${qualifiedTable(fk.child)} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
+      this.dropped.push(fk);
+    }
+  }
+
+  /** Adds back every dropped foreign key, as it was (same name, same definition): PostgreSQL validates each. */
+  async restoreForeignKeys(): Promise<void> {
+    await this.endCopy();
+    while (this.dropped.length > 0) {
+      const fk = this.dropped[0];
+      try {
+        await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
+      } catch (error) {
+        throw toPodMigrateError(error, { action: `checking the foreign key ${fk.name} of ${fk.child}`, settings: this.settings, place: { table: fk.child } });
+      }
+      this.dropped.shift();
+    }
+  }
+
+  async deleteAll(table: TableInfo): Promise<number> {
+    await this.endCopy();
+    await this.dropForeignKeys(table.name);
+    try {
+      return (await this.client.query(`DELETE FROM ${qualifiedTable(table.name)}`)).rowCount ?? 0;
+    } catch (error) {
+      throw toPodMigrateError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
+    }
+  }
+
+  /**
+   * Rows go into the table's open COPY (opened on the first batch): returned as written once handed to the server;
+   * the server's count is checked when the COPY ends (before any other statement, and before COMMIT).
+   */
+  async insertRows(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (!this.copy?.accepts(table, columns)) {
+      await this.endCopy();
+      await this.dropForeignKeys(table.name);
+      this.copy = new CopyWriter(this.client, table, columns);
+    }
+    return this.copy.write(rows);
+  }
+
+  async advanceSequences(tables: TableInfo[]): Promise<void> {
+    await this.endCopy();
+    // Inside the transaction: its max() sees the rows just written, and setval stays even if COMMIT never comes.
+    await moveSequencesPastMax((text, params) => this.client.query(text, params.map(pgParam)), tables, this.settings);
+  }
+}
+
+/**
+ * Runs `work` in one transaction on a new client: COMMIT (after the foreign keys are back) when it resolves, ROLLBACK
+ * when it throws; the client is closed either way (closing it also rolls back, e.g. on Ctrl-C).
+ */
+export async function clientTransaction<T>(config: pg.ClientConfig, settings: ConnectionSettings, work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...config, types });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+  }
+  const tx = new ClientImportTransaction(client, settings);
+  try {
+    await client.query('BEGIN');
+    const result = await work(tx);
+    await tx.restoreForeignKeys();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await tx.abortCopy().catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined);
+    // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
+    if (!(error instanceof PodMigrateError) && findServerError(error)) {
+      throw toPodMigrateError(error, { action: 'the import transaction failed', settings });
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Verify of one tag set, with memory bounded by the number of objects (one number each per side), never by the
+ * number of links: v3 (object, name) pairs — from the v3 database, or from the dump during verify's one pass over it
+ * — against v4's through table joined to its tags. Names compare as Tagulous and the target's collation merge them
+ * (case, and accents on MariaDB); besides, each v4 tag name must be one of the v3 spellings of its merged name,
+ * exactly (a tag renamed in case only is a difference). Tag counts are checked in SQL.
+ */
+import { hash53 } from '../convert/verify-key';
+import type { DatabaseConnection, Dialect, SchemaInfo, TableInfo } from '../dialects/dialect';
+import type { ResolvedPlan, TagSet } from '../plan/types';
+import { aggregateTagPairs, splitPodTagName } from '../tags';
+import { renderFor } from './sql';
+import type { TableVerdict } from './verify';
+
+const SHOW_KEYS = 10;
+const HASH_SPACE = 2 ** 52;
+
+/** Per object: an order-independent digest of its set of merged names (sum of their hashes), and the pair count. */
+class NameSets {
+  readonly digests = new Map<string, number>();
+  pairs = 0;
+
+  add(objectId: string, keys: Iterable<string>): void {
+    let digest = this.digests.get(objectId) ?? 0;
+    for (const key of new Set(keys)) {
+      // Both terms below 2^52: their sum stays exact (below 2^53).
+      digest = (digest + (hash53(key) % HASH_SPACE)) % HASH_SPACE;
+      this.pairs += 1;
+    }
+    this.digests.set(objectId, digest);
+  }
+}
+
+export class TagSetCheck {
+  private readonly source = new NameSets();
+  /** The source's names split on commas (Pod's exporter's loss), when that loss is accepted. */
+  private readonly split: NameSets | undefined;
+  /** Merged name → its v3 spellings (the pieces of comma-joined names too, when Pod's exporter's split is accepted). */
+  private readonly spellings = new Map<string, Set<string>>();
+  private joined = false;
+
+  private constructor(
+    readonly set: TagSet,
+    private readonly tables: { tag: TableInfo; link: TableInfo },
+    private readonly present: Set<string>,
+    private readonly keyOfName: (name: string) => string,
+    private readonly lossyAllowed: boolean,
+  ) {
+    this.split = lossyAllowed ? new NameSets() : undefined;
+  }
+
+  /** null when the target lacks one of the set's tables. */
+  static async prepare(set: TagSet, target: DatabaseConnection, schema: SchemaInfo, lossyAllowed: boolean): Promise<TagSetCheck | null> {
+    const tag = schema.tables.get(set.tagTable);
+    const link = schema.tables.get(set.linkTable);
+    const object = schema.tables.get(set.objectTable);
+    if (!tag || !link || !object) return null;
+    const dialect = target.dialect;
+    const fold = dialect.uniqueFold(tag.columns.find((c) => c.name === 'name')?.collation ?? null);
+    const present = new Set(
+      (await target.query(`SELECT ${dialect.quoteIdent(object.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(object.name)}`)).map((r) => String(r.id)),
+    );
+    return new TagSetCheck(set, { tag, link }, present, (name) => fold(name.toUpperCase()), lossyAllowed);
+  }
+
+  private addSource(objectId: unknown, names: string[]): void {
+    if (!this.present.has(String(objectId))) return;
+    this.source.add(String(objectId), names.map(this.keyOfName));
+    for (const name of names) this.addSpelling(name);
+    if (this.split) {
+      const pieces = names.flatMap((n) => splitPodTagName(n));
+      pieces.forEach((n) => this.addSpelling(n));
+      this.split.add(String(objectId), pieces.map(this.keyOfName));
+    }
+  }
+
+  private addSpelling(name: string): void {
+    const key = this.keyOfName(name);
+    const known = this.spellings.get(key);
+    if (known) known.add(name);
+    else this.spellings.set(key, new Set([name]));
+  }
+
+  /** A row of the set's dump pseudo-table (exact `tag_names`, or Pod's comma-joined `tag_name`). */
+  observeDumpRow(row: Record<string, unknown>): void {
+    const names = Array.isArray(row.tag_names) ? (row.tag_names as string[]) : splitPodTagName(String(row.tag_name ?? ''));
+    if (!Array.isArray(row.tag_names)) this.joined = true;
+    this.addSource(row[this.set.objectColumn], names);
+  }
+
+  /** With a v3 database: its pairs, through the plan's query (the export's). */
+  async readSourceDb(plan: ResolvedPlan, source: DatabaseConnection): Promise<boolean> {
+    if (!(await source.introspect()).tables.has('tagging_taggeditem')) return false;
+    const { sql, params } = renderFor(plan, this.set.query, source, this.set.params ?? {});
+    for await (const { objectId, names } of aggregateTagPairs(source.streamQuery(sql, params))) this.addSource(objectId, names);
+    return true;
+  }
+
+  /** Reads the target's pairs and judges. */
+  async finish(target: DatabaseConnection): Promise<TableVerdict> {
+    const { set } = this;
+    const dialect: Dialect = target.dialect;
+    const q = (n: string) => dialect.quoteIdent(n);
+    const tagRef = dialect.tableRef(this.tables.tag.name);
+    const linkRef = dialect.tableRef(this.tables.link.name);
+    const targetSets = new NameSets();
+    const misspelled = new Map<string, string[]>();
+    const rows = target.streamQuery(
+      `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${linkRef} l JOIN ${tagRef} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
+    );
+    for await (const row of rows) {
+      const name = String(row.name);
+      const key = this.keyOfName(name);
+      targetSets.add(String(row.object_id), [key]);
+      if (this.spellings.get(key)?.has(name) !== true) {
+        const objects = misspelled.get(name) ?? [];
+        if (objects.length < SHOW_KEYS) objects.push(String(row.object_id));
+        misspelled.set(name, objects);
+      }
+    }
+    const [badCounts] = await target.query(
+      `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
+    );
+
+    const sourceRows = this.source.pairs;
+    const targetRows = targetSets.pairs;
+    const table = `${set.linkTable} (tags)`;
+    const differing = differingObjects(this.source, targetSets);
+    if (Number(badCounts.n) > 0) return { table, status: 'differs', sourceRows, targetRows, detail: `${badCounts.n} tag(s) whose count is not their number of objects` };
+    if (differing.length === 0 && misspelled.size > 0) {
+      const names = [...misspelled.keys()];
+      return {
+        table,
+        status: 'differs',
+        sourceRows,
+        targetRows,
+        detail: `${names.length} tag name(s) spelled as in no v3 tag: ${names.slice(0, SHOW_KEYS).map((n) => JSON.stringify(n)).join(', ')}`,
+        keys: [...misspelled.values()].flat().slice(0, SHOW_KEYS),
+      };
+    }
+    if (differing.length === 0) {
+      return {
+        table,
+        status: this.joined ? 'lossy' : 'ok',
+        sourceRows,
+        targetRows,
+        detail: this.joined ? 'compared with comma-joined names (Pod exporter dump): a tag containing a comma cannot be told from two tags' : undefined,
+      };
+    }
+    // A v3 name containing a comma becomes several v4 tags when the dump only had Pod's joined string.
+    if (this.lossyAllowed && this.split && misspelled.size === 0 && differingObjects(this.split, targetSets).length === 0) {
+      return {
+        table,
+        status: 'lossy',
+        sourceRows,
+        targetRows,
+        detail: `${differing.length} object(s) whose tag names contained commas were split (comma-joined tag names in Pod's exporter dump)`,
+        keys: differing.slice(0, SHOW_KEYS),
+      };
+    }
+    return { table, status: 'differs', sourceRows, targetRows, detail: `${differing.length} object(s) with different tags`, keys: differing.slice(0, SHOW_KEYS) };
+  }
+}
+
+function differingObjects(a: NameSets, b: NameSets): string[] {
+  const ids: string[] = [];
+  for (const [id, digest] of a.digests) if (b.digests.get(id) !== digest) ids.push(id);
+  for (const id of b.digests.keys()) if (!a.digests.has(id)) ids.push(id);
+  return ids;
+}
