@@ -185,6 +185,7 @@ async function streamDumpInto(
   tallies: Map<string, TableTally>,
 ): Promise<void> {
   const { reporter } = options;
+  reporter.emit({ type: 'step-size', step: STEP, tables: importPlan.mappings.size, rows: [...importPlan.mappings.keys()].reduce((n, name) => n + (source.tables.get(name)?.rows ?? 0), 0) });
   let current: { mapping: TableMapping; merge: MergeTable | undefined; batch: CanonicalValue[][]; bytes: number; rows: number; started: number } | null = null;
 
   const flush = async () => {

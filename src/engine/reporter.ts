@@ -7,6 +7,8 @@ import type { GateResult } from './summary';
 export type RunEvent =
   | { type: 'step-start'; step: string; stepType: string; description: string }
   | { type: 'step-end'; step: string; status: StepStatus; ms: number; detail?: string; figures?: { tables: number; rows: number } }
+  /** Before a step's tables, when it knows them all: the N of "table n/N" and the rows for a whole-step ETA. */
+  | { type: 'step-size'; step: string; tables: number; rows: number }
   | { type: 'table-start'; step: string; table: string; totalRows: number | null }
   | { type: 'table-progress'; step: string; table: string; rows: number; totalRows: number | null }
   | { type: 'table-end'; step: string; table: string; rows: number; ms: number }

@@ -112,6 +112,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   const tagRows = new Map(plan.tags.map((set) => [set.dumpTable, [] as Array<Record<string, unknown>>]));
   await readSourceSide(options, compared, tagRows);
   const secondPass = new Map<string, Compared>();
+  reporter.emit({ type: 'step-size', step: 'verify', tables: compared.size, rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0) });
   for (const [name, c] of compared) {
     reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: description.tables.get(name)?.rows ?? null });
     await readTargetSide(target, c);

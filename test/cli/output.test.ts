@@ -160,7 +160,7 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} plan run v3-to-v4.yaml --dry --dump ${JSON.stringify(pair.dumpPath)}`;
     const tty = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env(), NO_COLOR: '' }, cwd: dir, timeout: 60_000 });
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/export: table \d+\/13\d \S+ [\d,]+\/[\d,]+ rows · [\d,]+ rows in \S+ · [\d,]+ rows\/s/);
+    expect(tty.stdout).toMatch(/export: table \d+\/13\d \S+ [\d,]+\/[\d,]+ · [\d,]+ rows · [\d,]+ rows\/s/);
     expect(tty.stdout).toContain('\u001b[32m'); // the ✓ in green
     expect(tty.stdout).toMatch(/DRY RUN OK/);
 
@@ -171,5 +171,16 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
     const noColor = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env(), NO_COLOR: '1' }, cwd: dir, timeout: 60_000 });
     expect(noColor.status).toBe(0);
     expect(noColor.stdout).not.toMatch(/\u001b\[3\dm/);
+
+    // A step run alone (no step-end) on a terminal: its progress, with the step's total, and the process ends.
+    const verify = spawnSync('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} verify --dump ${JSON.stringify(pair.dumpPath)}`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env() },
+      cwd: dir,
+      timeout: 60_000,
+    });
+    expect(verify.error).toBeUndefined();
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toMatch(/verify: table \d+\/13\d \S+ [\d,]+\/[\d,]+ · [\d,]+\/[\d,]+ rows · [\d,]+ rows\/s/);
   }, 120_000);
 });

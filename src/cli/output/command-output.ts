@@ -43,6 +43,7 @@ export class CommandOutput {
   /** With --json: the command's text result, kept for the document; and whether the document was written. */
   private readonly texts: string[] = [];
   private documentWritten = false;
+  private readonly consoles: ConsoleReporter[] = [];
 
   constructor(
     private readonly io: OutputIo,
@@ -60,6 +61,7 @@ export class CommandOutput {
     const tablesPerStep = this.plan ? this.plan.tables.filter((t) => t.strategy !== 'skip').length + this.plan.tags.length : undefined;
     const console = new ConsoleReporter(this.io.stderr, { verbose: this.flags.verbose, quiet: this.flags.quiet || this.flags.json, env: this.io.env, tablesPerStep });
     const log = this.log ? new ConsoleReporter(this.log, { verbose: true, tablesPerStep }) : undefined;
+    this.consoles.push(console);
     return {
       emit: (event) => {
         console.emit(event);
@@ -84,6 +86,7 @@ export class CommandOutput {
 
   /** The end of a run: the console's end and verdict, or the JSON document; the report when asked. */
   finish(summary: RunSummary, error?: unknown, text?: string): void {
+    this.stopProgress();
     const doc = runDocument(this.command, summary, this.plan, error);
     this.writeReport(doc);
     if (this.flags.json) this.writeDocument({ ...doc, ...(text !== undefined ? { text } : {}) });
@@ -98,6 +101,7 @@ export class CommandOutput {
 
   /** An error the end did not already say: once, on stderr, or as the JSON document. */
   fail(error: unknown, message: string): void {
+    this.stopProgress();
     if (error === this.reported) return;
     if (this.flags.json) this.writeDocument(errorDocument(this.command, error, this.plan));
     else this.stderr.write(`error: ${redactSecrets(message)}\n`);
@@ -115,7 +119,12 @@ export class CommandOutput {
   }
 
   close(): void {
+    this.stopProgress();
     this.log?.close();
+  }
+
+  private stopProgress(): void {
+    for (const console of this.consoles) console.close();
   }
 
   private writeReport(doc: RunDocument): void {

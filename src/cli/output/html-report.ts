@@ -125,7 +125,7 @@ function timeChart(steps: StepTally[]): string {
     );
   });
   const height = bars.length * rowHeight;
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="time per step and ten slowest tables" width="${labelWidth + barWidth + 80}" height="${height}" viewBox="0 0 ${labelWidth + barWidth + 80} ${height}">${rows.join('')}</svg>
+  return `<svg role="img" aria-label="time per step and ten slowest tables" width="${labelWidth + barWidth + 80}" height="${height}" viewBox="0 0 ${labelWidth + barWidth + 80} ${height}">${rows.join('')}</svg>
 <p class="muted">Dark bars: steps; light bars: the ten slowest tables.</p>`;
 }
 

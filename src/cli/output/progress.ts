@@ -30,6 +30,8 @@ interface StepState {
   started: number;
   tables: number;
   rows: number;
+  /** From step-size, when the step knows its tables and rows ahead. */
+  size?: { tables: number; rows: number };
 }
 
 interface TableState {
@@ -75,11 +77,18 @@ export class ConsoleReporter implements Reporter {
       case 'step-end':
         this.stepEnd(event);
         break;
-      case 'table-start':
+      case 'step-size':
+        this.stepNamed(event.step).size = { tables: event.tables, rows: event.rows };
+        break;
+      case 'table-start': {
+        const step = this.stepNamed(event.step);
+        // A step that reports no table-end (verify) has finished its previous table when it starts the next.
+        if (this.table) step.rows += this.table.total ?? this.table.rows;
         this.table = { name: event.table, total: event.totalRows, rows: 0 };
-        if (this.step) this.step.tables += 1;
+        step.tables += 1;
         this.progress();
         break;
+      }
       case 'table-progress':
         if (this.table) this.table.rows = event.rows;
         this.progress();
@@ -112,26 +121,37 @@ export class ConsoleReporter implements Reporter {
       return;
     }
     const mark = event.status === 'failed' ? this.paint.bad('✗') : this.paint.ok('✓');
-    const figures = event.figures ?? (step && step.tables > 0 ? { tables: step.tables, rows: step.rows } : undefined);
-    const figure = figures ? `${plural(figures.tables, 'table')}, ${plural(figures.rows, 'row')}` : '';
+    const figure = event.figures ? `${plural(event.figures.tables, 'table')}, ${plural(event.figures.rows, 'row')}` : '';
     const what = event.status === 'failed' ? 'failed' : [figure, event.detail ?? ''].filter((t) => t !== '').join(' · ');
     this.line(`${mark} ${event.step.padEnd(STEP_WIDTH - 2)} ${this.paint.dim(duration(event.ms).padStart(7))}  ${what}`.trimEnd());
   }
 
-  /** Where the current step is: table n/N, rows of the table, rate over the step, time left in the table. */
+  /** The step events name (export, import, verify run alone have no step-start). */
+  private stepNamed(name: string): StepState {
+    if (this.step?.name !== name) this.step = { name, type: name, started: Date.now(), tables: 0, rows: 0 };
+    return this.step;
+  }
+
+  /**
+   * Where the current step is: table n/N and its rows, the step's rows done (of its total when known), the
+   * rate over the step, and the time left — of the step when it said its size, else of the current table.
+   */
   private describe(): { text: string; value: number; total: number } | null {
     const { step, table } = this;
     if (!step || !table) return null;
     const elapsed = Math.max(1, Date.now() - step.started);
     const rows = step.rows + table.rows;
     const rate = (rows * 1000) / elapsed;
-    const n = this.options.tablesPerStep && step.tables <= this.options.tablesPerStep ? `${step.tables}/${this.options.tablesPerStep}` : String(step.tables);
-    const left = table.total !== null && rate > 0 ? ` · table ETA ${duration(((table.total - table.rows) * 1000) / rate)}` : '';
-    const of = table.total !== null ? `/${count(table.total)}` : '';
+    const tables = step.size?.tables ?? this.options.tablesPerStep;
+    const n = tables && step.tables <= tables ? `${step.tables}/${tables}` : String(step.tables);
+    const ofTable = table.total !== null ? `/${count(table.total)}` : '';
+    const total = step.size?.rows ?? null;
+    const remaining = total !== null ? total - rows : table.total !== null ? table.total - table.rows : null;
+    const eta = remaining !== null && rate > 0 ? ` · ETA ${duration(Math.max(0, (remaining * 1000) / rate))}${total === null ? ' (table)' : ''}` : '';
     return {
-      text: `${step.name}: table ${n} ${table.name} ${count(table.rows)}${of} rows · ${count(rows)} rows in ${duration(elapsed)} · ${count(Math.round(rate))} rows/s${left}`,
-      value: table.rows,
-      total: table.total ?? 0,
+      text: `${step.name}: table ${n} ${table.name} ${count(table.rows)}${ofTable} · ${count(rows)}${total !== null ? `/${count(total)}` : ''} rows · ${count(Math.round(rate))} rows/s${eta}`,
+      value: total !== null ? rows : table.rows,
+      total: total ?? table.total ?? 0,
     };
   }
 
@@ -163,6 +183,11 @@ export class ConsoleReporter implements Reporter {
       this.lastPlain = Date.now();
       this.line(`  … ${now.text}`);
     }
+  }
+
+  /** The end of the command: a bar left running (a step alone has no step-end) would keep the process alive. */
+  close(): void {
+    this.stopBar();
   }
 
   private stopBar(): void {
