@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { connect } from '../dialects';
 import type { DatabaseConnection } from '../dialects/dialect';
-import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
+import { resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
 import { CollectingReporter, type Reporter } from '../engine/reporter';

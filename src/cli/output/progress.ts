@@ -6,6 +6,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { redactSecrets } from '../../dialects/url';
+import { onInterrupt } from '../../interrupt';
 import type { Reporter, RunEvent } from '../../engine/reporter';
 import type { Output } from '../terminal-reporter';
 import { count, duration, paintFor, plural, type Paint } from './style';
@@ -45,6 +46,7 @@ export class ConsoleReporter implements Reporter {
   private step: StepState | null = null;
   private table: TableState | null = null;
   private bar: SingleBar | null = null;
+  private forgetBar: () => void = () => undefined;
   private lastPlain = 0;
 
   constructor(
@@ -172,6 +174,8 @@ export class ConsoleReporter implements Reporter {
           Presets.shades_classic,
         );
         this.bar.start(now.total, now.value, { text: now.text });
+        // Ctrl-C during a step: the line cleared and the cursor shown again before the interrupt message.
+        this.forgetBar = onInterrupt(() => this.stopBar());
       } else {
         this.bar.setTotal(now.total);
         this.bar.update(now.value, { text: now.text });
@@ -194,6 +198,7 @@ export class ConsoleReporter implements Reporter {
     if (this.bar) {
       this.bar.stop();
       this.bar = null;
+      this.forgetBar();
     }
   }
 }
