@@ -96,7 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     command
       .option('--dump <file>', 'dump file (default: the plan\'s dump.file under --base-dir)')
       .option('--base-dir <dir>', 'folder the plan\'s dump path is relative to (default: current folder)')
-      .option('-v, --verbose', 'one line per table');
+      .option('-v, --verbose', 'the detail: each step as it starts, each table, the per-table tallies, what a dry step would run');
   const planOptions = (command: Command) =>
     command.argument('[plan]', 'plan file: a path, or the name of a shipped plan (default: plans/v3-to-v4.yaml)').option('--plan <file>', 'the same as the [plan] argument');
 

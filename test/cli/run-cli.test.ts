@@ -43,9 +43,9 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     expect(err.split('\n')[0]).toBe(`plan: ${PLAN_PATH} (pod-3.8-to-4.0)`);
     const stepRows = err.split('\n').filter((l) => /^✓ [a-z-]+ +\d/.test(l));
     expect(stepRows.map((l) => l.split(/\s+/)[1])).toEqual(['check-owner-paths', 'export', 'import', 'verify']);
-    expect(err).toMatch(/^✓ check-owner-paths +\d+\.\d\ds +found \d+, would fix them$/m);
-    expect(err).toMatch(new RegExp(`^✓ export +\\d+\\.\\d\\ds +13\\d tables, [\\d,]+ rows · would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`, 'm'));
-    expect(err).toMatch(/^✓ import +\d+\.\d\ds +13\d tables, [\d,]+ rows · would import 13\d tables in one transaction$/m);
+    expect(err).toMatch(/^✓ check-owner-paths +[\dhm.]+s +found \d+, would fix them$/m);
+    expect(err).toMatch(new RegExp(`^✓ export +[\\dhm.]+s +13\\d tables, [\\d,]+ rows · would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`, 'm'));
+    expect(err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · would import 13\d tables in one transaction$/m);
     expect(err).toMatch(/^✓ verify +.* would compare row counts and checksums/m);
     // The findings are the dry run's answer: always shown, with the rows they name.
     expect(out).toMatch(/^Findings:\n {2}check-owner-paths: check source database \(check-owner-paths\): \d+, would fix\n {6}\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/m);
@@ -53,7 +53,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     reminders.forEach((r, i) => expect(out).toContain(`  ${i + 1}. ${r}`));
     // A screenful: no per-table table, no [dry] detail without -v; the verdict last.
     expect(`${err}${out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
-    expect(out.trimEnd().split('\n').pop()).toMatch(/^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, \d+\.\d\ds$/);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
     expect(err).not.toContain('[dry]');
 
     // -v: the detail: each step starting, the import's description, the tables.
@@ -108,17 +108,17 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     // Text: a screenful — one line per step, the things to do by hand, the verdict as the last line.
     const text = await run([]);
     expect(text.code).toBe(0);
-    expect(text.err).toMatch(/^✓ check-owner-paths +\d+\.\d\ds +nothing found$/m);
-    expect(text.err).toMatch(/^✓ import +\d+\.\d\ds +13\d tables, [\d,]+ rows · video: \d+ tags, \d+ links/m);
+    expect(text.err).toMatch(/^✓ check-owner-paths +[\dhm.]+s +nothing found$/m);
+    expect(text.err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · video: \d+ tags, \d+ links/m);
     expect(`${text.err}${text.out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
     const lines = text.out.trimEnd().split('\n');
-    expect(lines.pop()).toMatch(/^OK — [\d,]+ rows in 13\d tables, verify passed \(0 differ\), (\d+ warnings?, )?4 things to do by hand, \d+\.\d\ds$/);
+    expect(lines.pop()).toMatch(/^OK — [\d,]+ rows in 13\d tables, verify passed \(0 differ\), (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
     const todo = lines.slice(lines.indexOf('To do by hand:'), -1);
     expect(todo.slice(1)).toEqual(reminders.map((r, i) => `  ${i + 1}. ${r}`));
     // -v adds the per-table tallies.
     const verbose = await run(['-v']);
     expect(verbose.out).toMatch(/^import: 13\d tables\n {2}table +read +written +skipped +time$/m);
-    expect(verbose.out).toMatch(/^ {2}video_video +5 +5 +0 +\d+\.\d\ds$/m);
+    expect(verbose.out).toMatch(/^ {2}video_video +5 +5 +0 +[\dhm.]+s$/m);
   });
 
   it('a failed step gives a non-zero exit code, with the summary and the error', async () => {
@@ -144,7 +144,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const before = await snapshot(pair.v4);
     const failed = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'fork-dump.json')]);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^✗ site-hook +\d+\.\d\ds +failed$/m);
+    expect(failed.stderr).toMatch(/^✗ site-hook +[\dhm.]+s +failed$/m);
     expect(failed.stdout).toMatch(/^Not run: export, import, verify, /m);
     expect(failed.stdout.trimEnd().split('\n').pop()).toMatch(/^FAILED — step site-hook: `echo hook; exit 4` exited with code 4/);
     expect(`${failed.stdout}${failed.stderr}`.match(/exited with code 4/g)).toHaveLength(1);
