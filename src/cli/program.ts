@@ -7,19 +7,23 @@ import { Command, CommanderError, Option } from 'commander';
 import { connect } from '../dialects';
 import type { DatabaseConnection } from '../dialects/dialect';
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, lockTimeoutSeconds } from '../dialects/lock-timeout';
-import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
+import { resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
-import type { Reporter } from '../engine/reporter';
+import { CollectingReporter, type Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import { withRunLock } from '../engine/run-lock';
 import { runCheckStep } from '../engine/steps';
 import { checkVersion } from '../engine/version-gate';
-import { formatSummary } from '../engine/summary';
+import { orphanFindings, tagSetTallies } from '../engine/run-report';
+import type { StepTally } from '../engine/summary';
 import { formatVerify, verifyMigration } from '../engine/verify';
 import { exitCodeFor, PodMigrateError } from '../errors';
 import { explainPlan, flavorFor, formatProblem, loadPlan, PlanValidationError, validatePlanFile } from '../plan';
 import type { CheckStep, ResolvedPlan } from '../plan/types';
+import { CommandOutput, stepSummary, type OutputFlags } from './output/command-output';
+import { toolVersion } from './output/document';
+import { findPlanFile, planArgument } from './plan-file';
 import { TerminalReporter, type Output } from './terminal-reporter';
 
 export interface CliIo {
@@ -40,7 +44,7 @@ interface CommonOptions {
   baseDir?: string;
   dry?: boolean;
   verbose?: boolean;
-  json?: boolean;
+  report?: string;
   lockTimeout?: string;
 }
 
@@ -50,10 +54,22 @@ function examples(lines: string[]): string {
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const print = (text: string) => io.stdout.write(`${text}\n`);
-  const reporterFor = (options: CommonOptions): Reporter => new TerminalReporter(io.stderr, { verbose: options.verbose });
+  // The output of the command being run (set by its action), so that its error is said once, its way.
+  let out: CommandOutput | undefined;
+  const outputFor = (command: Command, options: { verbose?: boolean; report?: string } = {}): CommandOutput => {
+    const globals = program.opts<OutputFlags>();
+    const name = command.parent && command.parent !== program ? `${command.parent.name()} ${command.name()}` : command.name();
+    out = new CommandOutput(io, name, { ...globals, verbose: options.verbose, report: options.report });
+    return out;
+  };
+  const print = (text: string) => (out ? out.print(text) : io.stdout.write(`${text}\n`));
   const dumpPathOf = (options: CommonOptions, plan: ResolvedPlan) => resolve(io.cwd, options.dump ?? resolve(options.baseDir ?? io.cwd, plan.dump.file));
-  const planOf = (path: string | undefined) => loadPlan(path ? resolve(io.cwd, path) : DEFAULT_PLAN);
+  /** The plan given as argument or --plan (or the shipped one), loaded; the command says which file it used. */
+  const planOf = async (positional: string | undefined, option?: string): Promise<ResolvedPlan> => {
+    const plan = await loadPlan(findPlanFile(planArgument(positional, option), io.cwd, DEFAULT_PLAN));
+    out?.planUsed(plan);
+    return plan;
+  };
   const settingsOf = (given: string | undefined, role: 'source' | 'target', required: boolean, lockTimeout?: string): ConnectionSettings | undefined => {
     if (!required && given === undefined && !io.env[role === 'source' ? 'POD_MIGRATE_SOURCE' : 'POD_MIGRATE_TARGET']) return undefined;
     const settings = resolveConnectionUrl(given, role, io.env);
@@ -73,51 +89,51 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const program = new Command('pod-migrate')
     .description('Moves the data of an Esup-Pod platform from Pod 3.8.x to Pod 4.0.x, as declared in a YAML plan.')
+    .version(toolVersion(), '-V, --version', 'print the version of pod-migrate')
+    .option('--json', 'print one JSON document on stdout (the run, or {"ok": false, "error": …}), whatever happens')
+    .option('-q, --quiet', 'print only errors and the verdict line')
+    .option('--log-file <file>', 'also write everything, with timestamps, to this file (no colour, no progress redraws)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError();
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError('(add --help for usage)');
 
   const dbOptions = (command: Command) =>
     command
       .option('--dump <file>', 'dump file (default: the plan\'s dump.file under --base-dir)')
       .option('--lock-timeout <seconds>', `how long a statement waits for a lock another session holds, then fails naming the table (default ${DEFAULT_LOCK_TIMEOUT_SECONDS})`)
       .option('--base-dir <dir>', 'folder the plan\'s dump path is relative to (default: current folder)')
-      .option('-v, --verbose', 'one line per table');
+      .option('-v, --verbose', 'the detail: each step as it starts, each table, the per-table tallies, what a dry step would run');
+  const planOptions = (command: Command) =>
+    command.argument('[plan]', 'plan file: a path, or the name of a shipped plan (default: plans/v3-to-v4.yaml)').option('--plan <file>', 'the same as the [plan] argument');
 
   const plan = program.command('plan').description('validate, explain and run migration plans');
 
-  plan
-    .command('validate')
-    .description('check a plan (and the plans it extends) against the schema and the semantic rules')
-    .argument('[plan]', 'plan file', DEFAULT_PLAN)
+  planOptions(plan.command('validate').description('check a plan (and the plans it extends) against the schema and the semantic rules'))
     .addHelpText('after', examples(['pod-migrate plan validate plans/v3-to-v4.yaml', 'pod-migrate plan validate plans/examples/univ-fork.yaml']))
-    .action((file: string) => {
-      const { plan: resolved, problems } = validatePlanFile(resolve(io.cwd, file));
-      if (problems.length > 0) {
-        for (const p of problems) io.stderr.write(`${formatProblem(p)}\n`);
-        io.stderr.write(`${problems.length} problem(s): the plan is not valid\n`);
-        exitCode = 2;
-        return;
-      }
+    .action((given: string | undefined, options: { plan?: string }, command: Command) => {
+      outputFor(command);
+      const file = findPlanFile(planArgument(given, options.plan), io.cwd, DEFAULT_PLAN);
+      const { plan: resolved, problems } = validatePlanFile(file);
+      if (problems.length > 0) throw new PlanValidationError(problems);
       print(`${file}: valid — plan ${resolved!.name}, ${resolved!.tables.length} tables, ${resolved!.tags.length} tag sets, ${resolved!.steps.length} steps`);
     });
 
-  plan
-    .command('explain')
-    .description('print the resolved plan (after extends): tables in order, column rules, templates rendered for a dialect, steps')
-    .argument('[plan]', 'plan file', DEFAULT_PLAN)
+  planOptions(
+    plan
+      .command('explain')
+      .description('print the resolved plan (after extends): tables in order, column rules, templates rendered for a dialect, steps'),
+  )
     .addOption(new Option('--dialect <dialect>', 'dialect to render the SQL templates for').choices(['mysql', 'postgres']).default('postgres'))
     .addHelpText('after', examples(['pod-migrate plan explain plans/v3-to-v4.yaml --dialect mysql']))
-    .action(async (file: string, options: { dialect: 'mysql' | 'postgres' }) => {
-      const resolved = await loadPlan(resolve(io.cwd, file));
+    .action(async (given: string | undefined, options: { dialect: 'mysql' | 'postgres'; plan?: string }, command: Command) => {
+      outputFor(command);
+      const resolved = await planOf(given, options.plan);
       print(explainPlan(resolved, flavorFor(options.dialect)));
     });
 
   dbOptions(
-    plan
-      .command('run')
-      .description('run every step of the plan: export the v3 database, import into v4 (one transaction), rebuild tags, verify, remind')
-      .argument('[plan]', 'plan file', DEFAULT_PLAN)
+    planOptions(plan.command('run').description('run every step of the plan: export the v3 database, import into v4 (one transaction), rebuild tags, verify, remind'))
       .option('--source <url>', 'v3 database (mysql://, mariadb://, postgres://), or POD_MIGRATE_SOURCE')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
       .option('--dry', 'touch nothing: say exactly what each step would do')
@@ -126,16 +142,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--pod-dir <dir>', 'the Pod 4 folder where command steps run (make createDB)')
       .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
       .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)')
-      .option('--json', 'print the end summary as JSON on stdout'),
+      .option('--report <file.html>', 'write the migration report: one self-contained HTML file (steps, tables, chart, findings, to-do checklist)'),
   )
     .addHelpText('after', examples([
       'pod-migrate plan run plans/v3-to-v4.yaml --source mysql://pod:secret@db3/pod --target postgres://pod@db4/pod --dry',
       'POD_MIGRATE_SOURCE=mysql://… POD_MIGRATE_TARGET=mysql://… pod-migrate plan run plans/v3-to-v4.yaml',
       'pod-migrate plan run plans/v3-to-v4.yaml --target mysql://pod@db4/pod --onlytags',
     ]))
-    .action(async (file: string, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean; overwrite?: boolean }) => {
-      const resolved = await planOf(file);
-      const reporter = reporterFor(options);
+    .action(async (given: string | undefined, options: CommonOptions & { createDB?: boolean; onlytags?: boolean; podDir?: string; force?: boolean; overwrite?: boolean }, command: Command) => {
+      const output = outputFor(command, options);
+      const resolved = await planOf(given, options.plan);
+      const reporter = output.reporter();
       const { summary, error } = await runPlan({
         plan: resolved,
         dry: Boolean(options.dry),
@@ -146,39 +163,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         dumpPath: dumpPathOf(options, resolved),
         podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
         force: Boolean(options.force),
-        overwrite: Boolean(options.overwrite),
         reporter,
       });
-      if (options.json) print(JSON.stringify(summary, null, 2));
-      else print(formatSummary(summary));
+      output.finish(summary, error);
       if (error) throw error;
     });
 
   dbOptions(
-    program
-      .command('export')
+    planOptions(program.command('export'))
       .description('v3 database → dump file, in Pod\'s format (streamed; written to a temporary file renamed when complete, mode 0600)')
-      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--source <url>', 'v3 database, or POD_MIGRATE_SOURCE')
       .option('--dry', 'write nothing: count what would be exported')
       .option('--force', 'go on (with a warning) when the source is not the Pod version the plan expects'),
   )
     .addHelpText('after', examples(['pod-migrate export --source mysql://pod@db3/pod --dump /backup/v3_exported_tables.json']))
-    .action(async (options: CommonOptions & { force?: boolean }) => {
-      const resolved = await planOf(options.plan);
+    .action(async (given: string | undefined, options: CommonOptions & { force?: boolean }, command: Command) => {
+      const output = outputFor(command, options);
+      const resolved = await planOf(given, options.plan);
       const source = settingsOf(options.source, 'source', true, options.lockTimeout)!;
-      const reporter = reporterFor(options);
+      const reporter = new CollectingReporter(output.reporter());
       const dumpPath = dumpPathOf(options, resolved);
+      const started = Date.now();
       const result = await withConnection(source, (db) => exportDump({ plan: resolved, source: db, dumpPath, dry: Boolean(options.dry), reporter, force: Boolean(options.force) }));
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
-      print(options.dry ? `dry run: nothing written (${result.tables.length} tables would be exported to ${dumpPath})` : `exported ${result.tables.length} tables, ${rows} rows to ${dumpPath}`);
+      const detail = options.dry ? `dry run: nothing written (${result.tables.length} tables would be exported to ${dumpPath})` : `exported ${result.tables.length} tables, ${rows} rows to ${dumpPath}`;
+      const step: StepTally = { name: 'export', type: 'export', status: options.dry ? 'dry' : 'done', ms: Date.now() - started, detail, tables: result.tables };
+      output.finish(stepSummary(resolved, step, { source: source.displayName, target: dumpPath, warnings: reporter.messages('warning'), ms: step.ms }), undefined, detail);
     });
 
   dbOptions(
-    program
-      .command('import')
+    planOptions(program.command('import'))
       .description('dump file → v4 database, in one transaction (nothing written on any error), sequences moved past max(id) before COMMIT; a target in use is refused (--overwrite)')
-      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
       .option('--dry', 'write nothing: per table, rows, column mapping, conversions and SQL')
       .option('--onlytags', 'rebuild only the Tagulous tag tables')
@@ -186,55 +201,63 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--overwrite', 'replace what the target holds even if it is in use (rows beyond a fresh createDB; with --onlytags, tags the dump lacks)'),
   )
     .addHelpText('after', examples(['pod-migrate import --target postgres://pod@db4/pod --dump v3_exported_tables.json --dry']))
-    .action(async (options: CommonOptions & { onlytags?: boolean; force?: boolean; overwrite?: boolean }) => {
-      const resolved = await planOf(options.plan);
+    .action(async (given: string | undefined, options: CommonOptions & { onlytags?: boolean; force?: boolean; overwrite?: boolean }, command: Command) => {
+      const output = outputFor(command, options);
+      const resolved = await planOf(given, options.plan);
       const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
-      const reporter = reporterFor(options);
+      const reporter = new CollectingReporter(output.reporter());
       const dumpPath = dumpPathOf(options, resolved);
+      const started = Date.now();
       const dry = Boolean(options.dry);
       const result = await withConnection(target, (db) => {
         const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
         return dry ? work() : withRunLock(db, work);
       });
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
-      print(options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`);
+      const detail = options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`;
+      const step: StepTally = { name: 'import', type: 'import', status: options.dry ? 'dry' : 'done', ms: Date.now() - started, detail, tables: result.tables, findings: orphanFindings(result.orphans), tagSets: tagSetTallies(result.tagSets) };
+      output.finish(stepSummary(resolved, step, { source: dumpPath, target: target.displayName, warnings: reporter.messages('warning'), ms: step.ms }), undefined, detail);
     });
 
   dbOptions(
-    program
-      .command('verify')
+    planOptions(program.command('verify'))
       .description('row counts and checksums per table, source side (dump or v3 database) against the v4 database')
-      .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
       .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET')
-      .option('--source <url>', "compare with the v3 database instead of the dump (and --dump: the dump that was imported; only for one Pod's exporter wrote are its losses accepted as lossy)"),
+      .option('--source <url>', "compare with the v3 database instead of the dump (and --dump: the dump that was imported; only for one Pod's exporter wrote are its losses accepted as lossy)")
+      .option('--report <file.html>', 'write the verify report: one self-contained HTML file'),
   )
     .addHelpText('after', examples(['pod-migrate verify --target postgres://pod@db4/pod --dump v3_exported_tables.json', 'pod-migrate verify --target … --source mysql://pod@db3/pod']))
-    .action(async (options: CommonOptions) => {
-      const resolved = await planOf(options.plan);
+    .action(async (given: string | undefined, options: CommonOptions, command: Command) => {
+      const output = outputFor(command, options);
+      const resolved = await planOf(given, options.plan);
       const target = settingsOf(options.target, 'target', true, options.lockTimeout)!;
       const source = settingsOf(options.source, 'source', false, options.lockTimeout);
-      const reporter = reporterFor(options);
+      const reporter = new CollectingReporter(output.reporter());
+      const started = Date.now();
       const result = await withConnection(target, async (db) =>
         source
           ? withConnection(source, (src) => verifyMigration({ plan: resolved, target: db, source: src, dumpPath: options.dump ? dumpPathOf(options, resolved) : undefined, reporter }))
           : verifyMigration({ plan: resolved, target: db, dumpPath: dumpPathOf(options, resolved), reporter }),
       );
-      print(formatVerify(result));
+      const bad = result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').map((t) => t.table);
+      const step: StepTally = { name: 'verify', type: 'verify', status: result.ok ? 'done' : 'failed', ms: Date.now() - started, tables: [], verify: result.tables };
+      if (!result.ok) step.error = { code: 'VERIFY_FAILED', message: `verify found differences in ${bad.join(', ')}`, step: 'verify' };
+      const compared = source?.displayName ?? dumpPathOf(options, resolved);
+      output.finish(stepSummary(resolved, step, { source: compared, target: target.displayName, warnings: reporter.messages('warning'), ms: step.ms }), undefined, formatVerify(result));
       if (!result.ok) exitCode = 1;
     });
 
-  program
-    .command('check')
+  planOptions(program.command('check'))
     .description("run the plan's check steps (Pod's check_database_problems: encoding paths left under a previous owner's hashkey), listing what each finds; without --dry, fix it in one transaction")
-    .option('--plan <file>', 'plan file (default: the shipped plans/v3-to-v4.yaml)')
     .option('--source <url>', 'v3 database, or POD_MIGRATE_SOURCE')
     .option('--target <url>', 'v4 database, or POD_MIGRATE_TARGET (for check steps on the target)')
     .option('--step <name>', 'only this check step')
     .option('--dry', 'change nothing: list the problems')
     .option('--force', 'go on (with a warning) when a database is not the Pod version the plan expects')
     .addHelpText('after', examples(['pod-migrate check --source mysql://pod@db3/pod --dry', 'pod-migrate check --source mysql://pod@db3/pod']))
-    .action(async (options: { plan?: string; source?: string; target?: string; step?: string; dry?: boolean; force?: boolean }) => {
-      const resolved = await planOf(options.plan);
+    .action(async (given: string | undefined, options: { plan?: string; source?: string; target?: string; step?: string; dry?: boolean; force?: boolean }, command: Command) => {
+      outputFor(command);
+      const resolved = await planOf(given, options.plan);
       const checks = resolved.steps.filter((s): s is CheckStep => s.type === 'check' && (options.step === undefined || s.name === options.step));
       if (checks.length === 0) {
         const known = resolved.steps.filter((s) => s.type === 'check').map((s) => s.name);
@@ -284,18 +307,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     await program.parseAsync(argv, { from: 'user' });
+    out?.complete(exitCode);
   } catch (error) {
+    // Before an action chose the output (commander's own errors): --json still gets its document.
+    const output = out ?? new CommandOutput(io, argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' '), { json: argv.includes('--json') });
     if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors were already printed by commander.
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0; // --help, --version
+      // Commander said it already, with its "did you mean" and the hint to --help.
+      if (output.flags.json) output.fail(new PodMigrateError('USAGE', error.message.replace(/^error: /, '')), error.message);
+      return 2;
     }
-    if (error instanceof PlanValidationError) {
-      for (const p of error.problems) io.stderr.write(`${formatProblem(p)}\n`);
+    if (error instanceof PlanValidationError && !output.flags.json) {
+      for (const p of error.problems) output.stderr.write(`${formatProblem(p)}\n`);
+      output.stderr.write(`${error.problems.length} problem(s): the plan is not valid\n`);
       return 2;
     }
     const message = error instanceof PodMigrateError ? error.describe() : io.env.POD_MIGRATE_DEBUG ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error));
-    io.stderr.write(`error: ${redactSecrets(message)}\n`);
+    output.fail(error, message);
     return exitCodeFor(error);
+  } finally {
+    out?.close();
   }
   return exitCode;
 }

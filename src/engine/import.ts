@@ -227,6 +227,7 @@ async function streamDumpInto(
   checks: ImportChecks,
 ): Promise<void> {
   const { reporter } = options;
+  reporter.emit({ type: 'step-size', step: STEP, tables: importPlan.mappings.size, rows: [...importPlan.mappings.keys()].reduce((n, name) => n + (source.tables.get(name)?.rows ?? 0), 0) });
   let current: { mapping: TableMapping; merge: MergeTable | undefined; batch: CanonicalValue[][]; bytes: number; rows: number; written: number; started: number } | null = null;
 
   const flush = async () => {

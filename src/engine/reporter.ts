@@ -2,15 +2,20 @@
  * Progress and messages of a run, as typed events (umzug's model): the engine emits, the CLI renders
  * (progress bars on a terminal, plain lines otherwise), tests collect.
  */
+import type { GateResult } from './summary';
+
 export type RunEvent =
   | { type: 'step-start'; step: string; stepType: string; description: string }
-  | { type: 'step-end'; step: string; status: StepStatus; ms: number; detail?: string }
+  | { type: 'step-end'; step: string; status: StepStatus; ms: number; detail?: string; figures?: { tables: number; rows: number } }
+  /** Before a step's tables, when it knows them all: the N of "table n/N" and the rows for a whole-step ETA. */
+  | { type: 'step-size'; step: string; tables: number; rows: number }
   | { type: 'table-start'; step: string; table: string; totalRows: number | null }
   | { type: 'table-progress'; step: string; table: string; rows: number; totalRows: number | null }
   | { type: 'table-end'; step: string; table: string; rows: number; ms: number }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
-  | { type: 'dry'; message: string };
+  | { type: 'dry'; message: string }
+  | { type: 'gates'; gates: GateResult[] };
 
 /** `not run`: a step after the one that failed (or every step, when the run stopped before its first). */
 export type StepStatus = 'done' | 'failed' | 'dry' | 'not run';

@@ -15,6 +15,7 @@ import { importDump } from './import';
 import type { SourceDescription } from './preflight';
 import { describeSourceTables } from './sql';
 import type { Reporter } from './reporter';
+import { checkFinding, gateResults, orphanFindings, runErrorOf, stepFigures, tagSetTallies } from './run-report';
 import type { RunSummary, StepTally } from './summary';
 import { checkPodDir } from './pod-dir';
 import { takeRunLock } from './run-lock';
@@ -83,7 +84,8 @@ export interface RunOutcome {
 
 export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const { plan, reporter, dry } = options;
-  const summary: RunSummary = { plan: plan.name, dry, ok: true, steps: [], reminders: [], warnings: [] };
+  const summary: RunSummary = { plan: plan.name, dry, ok: true, steps: [], reminders: [], warnings: [], source: options.source?.displayName, target: options.target?.displayName };
+  const runStarted = Date.now();
   const connections = new Connections(options);
   const collectWarnings: Reporter = {
     emit: (event) => {
@@ -104,6 +106,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   let targetToBeCreated = false;
   const selected = plan.steps.filter((step) => stepSelected(step, options));
   let releaseRunLock: (() => Promise<void>) | undefined;
+  // A driver's message may quote a connection string: the summary is printed and may be kept as JSON.
+  const redact = (text: string) => redactSecrets(redactSecrets(text, options.source), options.target);
 
   try {
     checkPodDir(selected, options.podDir);
@@ -113,7 +117,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     // One run at a time on the target, from its first step to its end (a dry run writes nothing: no lock).
     if (!dry && used.has('target') && connections.has('target')) releaseRunLock = await takeRunLock(await connections.get('target', 'run lock'));
     const createsTarget = selected.some((s) => s.type === 'command' && s.requires === 'empty-target');
-    await gateDatabases({
+    const guesses = await gateDatabases({
       plan,
       source: await gated('source'),
       target: await gated('target'),
@@ -127,6 +131,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       const target = await connections.get('target', 'import');
       await refuseUsedTarget({ plan, target, schema: await target.introspect() });
     }
+    summary.gates = gateResults(plan, summary, guesses);
+    reporter.emit({ type: 'gates', gates: summary.gates });
     for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
       summary.steps.push(tally);
@@ -169,6 +175,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
               overwrite: options.overwrite,
             });
             tally.tables = result.tables;
+            tally.tagSets = tagSetTallies(result.tagSets);
+            tally.findings = orphanFindings(result.orphans);
             for (const finding of result.orphans) {
               const entry = orphanKeys.get(finding.fk.table) ?? { policy: finding.policy, keys: new Set<string>() };
               finding.keys.forEach((k) => entry.keys.add(k));
@@ -194,6 +202,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             // With a source, the dump only says who wrote what was imported (Pod's exporter: its losses are "lossy").
             const result = await verifyMigration({ plan, target, source, dumpPath: options.dumpPath, reporter: collectWarnings, orphanKeys });
             reporter.emit({ type: 'info', message: formatVerify(result, { onlyProblems: true }) });
+            tally.verify = result.tables;
             const lossy = result.tables.filter((t) => t.status === 'lossy');
             for (const t of lossy) summary.warnings.push(`verify: ${t.table}: ${t.detail}`);
             tally.detail = `${result.tables.length} tables compared, ${result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').length} differ, ${lossy.length} lossy`;
@@ -206,9 +215,12 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
           case 'sql':
             tally.detail = await runSqlStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
             break;
-          case 'check':
-            tally.detail = (await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter)).detail;
+          case 'check': {
+            const result = await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
+            tally.detail = result.detail;
+            tally.findings = checkFinding(step, result, dry);
             break;
+          }
           case 'command':
             tally.detail = await runCommandStep(step, connections.has('target') ? await connections.get('target', step.name) : undefined, { dry, podDir: options.podDir, reporter });
             if (dry && step.requires === 'empty-target') targetToBeCreated = true;
@@ -221,23 +233,24 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       } catch (error) {
         tally.status = 'failed';
         tally.ms = Date.now() - started;
+        tally.error = runErrorOf(error, redact, step.name);
         reporter.emit({ type: 'step-end', step: step.name, status: 'failed', ms: tally.ms });
         throw error;
       }
       tally.ms = Date.now() - started;
-      reporter.emit({ type: 'step-end', step: step.name, status: tally.status, ms: tally.ms, detail: tally.detail });
+      reporter.emit({ type: 'step-end', step: step.name, status: tally.status, ms: tally.ms, detail: tally.detail, figures: stepFigures(tally, dry) });
     }
     if (selected.some((s) => s.type === 'import')) summary.reminders.push(...skippedTableReminders(plan));
   } catch (error) {
     summary.ok = false;
     // The summary lists what did not happen too: an administrator reads which steps remain, verify among them.
     for (const step of selected.slice(summary.steps.length)) summary.steps.push({ name: step.name, type: step.type, status: 'not run', ms: 0, tables: [] });
-    const message = error instanceof PodMigrateError ? error.describe() : String((error as Error)?.message ?? error);
-    // A driver's message may quote a connection string: the summary is printed and may be kept as JSON.
-    summary.error = redactSecrets(redactSecrets(message, options.source), options.target);
+    summary.failure = summary.steps.find((s) => s.status === 'failed')?.error ?? runErrorOf(error, redact);
+    summary.error = summary.failure.message;
     return { summary, error };
   } finally {
     await releaseRunLock?.();
+    summary.ms = Date.now() - runStarted;
     await connections.closeAll();
   }
   return { summary };

@@ -2,7 +2,9 @@
  * The end-of-run account: per step and per table, rows read / written / skipped and time taken
  * (pgloader's summary table). Printed as text, or as JSON for scripts (`--json`).
  */
+import type { ErrorPlace } from '../errors';
 import type { StepStatus } from './reporter';
+import type { TableVerdict } from './verify';
 
 export interface TableTally {
   table: string;
@@ -13,6 +15,51 @@ export interface TableTally {
   note?: string;
 }
 
+/**
+ * Rows a step found that an administrator must see (always shown, dry run included: they are its answer):
+ * orphans, check-step problems, preflight rejections, repairs. `keys`: the first ids (or report lines).
+ */
+export interface Finding {
+  /** 'orphan', 'check', 'preflight', 'repair'… (open: renderers show any kind). */
+  kind: string;
+  table: string;
+  /** The foreign key, NOT NULL / UNIQUE constraint… concerned. */
+  constraint?: string;
+  count: number;
+  keys: string[];
+  /** The plan rule or policy that applies (orphans: skip, a repair rule's name…). */
+  rule?: string;
+}
+
+/** A rebuilt tag set, for the report: tags, links, spellings merged into one tag, slug collisions. */
+export interface TagSetTally {
+  set: string;
+  tags: number;
+  links: number;
+  spellingsMerged: number;
+  slugCollisions: number;
+  missingObjects: number;
+}
+
+/** What stopped a step (or the run): the PodMigrateError's code and place, the message said once. */
+export interface RunError {
+  code: string;
+  message: string;
+  place?: ErrorPlace;
+  /** The step that failed; absent when the run stopped before its first step (version gate, usage). */
+  step?: string;
+}
+
+/** A database's version gate: what its schema says it is, and the plan's range for it. */
+export interface GateResult {
+  role: 'source' | 'target';
+  database: string;
+  detected: string;
+  range: string;
+  /** false: outside the range, and the run went on because of --force (a warning says so). */
+  passed: boolean;
+}
+
 export interface StepTally {
   name: string;
   type: string;
@@ -20,6 +67,11 @@ export interface StepTally {
   ms: number;
   detail?: string;
   tables: TableTally[];
+  findings?: Finding[];
+  /** The verify step's verdict per table. */
+  verify?: TableVerdict[];
+  tagSets?: TagSetTally[];
+  error?: RunError;
 }
 
 export interface RunSummary {
@@ -30,6 +82,14 @@ export interface RunSummary {
   reminders: string[];
   warnings: string[];
   error?: string;
+  /** The same error with its code, place and step (for --json and the report). */
+  failure?: RunError;
+  /** Databases by display name (never a password). */
+  source?: string;
+  target?: string;
+  gates?: GateResult[];
+  /** Whole run, version gates included. */
+  ms?: number;
 }
 
 function seconds(ms: number): string {

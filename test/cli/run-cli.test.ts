@@ -1,11 +1,13 @@
 /**
  * `pod-migrate plan run` in-process (output captured), on a seeded v3 database and a fresh v4 one: the
- * dry run says what every step would do and writes nothing; the end summary (text or --json) names steps,
- * tables, rows and times, and the reminders in plan order; a failed step means a non-zero exit code.
+ * dry run says what every step would do and writes nothing; the console is one line per step, the findings,
+ * the things to do by hand and a verdict as the last line (a screenful); --json names steps, tables, rows
+ * and times, and the reminders in plan order; a failed step means a non-zero exit code and its error once.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunDocument } from '../../src/cli/output/document';
 import type { RunSummary } from '../../src/engine/summary';
 import { DIALECTS } from '../helpers/databases';
 import { cli } from '../helpers/cli';
@@ -37,34 +39,29 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const { code, out, err } = await run(['--dry']);
     expect(code).toBe(0);
 
-    // The summary: every selected step, in plan order, with what it would do.
-    const lines = out.split('\n');
-    expect(lines[0]).toBe('Dry run of plan pod-3.8-to-4.0: OK');
-    const stepRows = lines.slice(lines.indexOf('') + 2).filter((l) => /^\S/.test(l)).slice(0, 8);
-    expect(stepRows.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
-      'check-owner-paths dry',
-      'export dry',
-      'import dry',
-      'verify dry',
-      'reindex-elasticsearch dry',
-      'media-root dry',
-      'owner-paths-files dry',
-      'use-podfile dry',
-    ]);
-    expect(out).toMatch(/^check-owner-paths +dry +\d+\.\d\d s +found \d+, would fix them$/m);
-    expect(out).toMatch(new RegExp(`^export +dry +\\d+\\.\\d\\d s +would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`, 'm'));
-    expect(out).toMatch(/^import +dry +\d+\.\d\d s +would import 13\d tables in one transaction$/m);
-    expect(out).toMatch(/^verify +dry +.* would compare row counts and checksums/m);
-    // Per table, rows the export would read.
-    expect(out).toMatch(/^export: 13\d tables$/m);
-    expect(out).toMatch(/^ {2}video_video +5 +0 +0 /m);
-    expect(out).toContain('Reminders (shown at the end of a live run):');
+    // One line per step as it ends (stderr), in plan order, with what it would do; reminders only at the end.
+    expect(err.split('\n')[0]).toBe(`plan: ${PLAN_PATH} (pod-3.8-to-4.0)`);
+    const stepRows = err.split('\n').filter((l) => /^✓ [a-z-]+ +\d/.test(l));
+    expect(stepRows.map((l) => l.split(/\s+/)[1])).toEqual(['check-owner-paths', 'export', 'import', 'verify']);
+    expect(err).toMatch(/^✓ check-owner-paths +[\dhm.]+s +found \d+, would fix them$/m);
+    expect(err).toMatch(new RegExp(`^✓ export +[\\dhm.]+s +13\\d tables, [\\d,]+ rows · would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`, 'm'));
+    expect(err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · would import 13\d tables in one transaction$/m);
+    expect(err).toMatch(/^✓ verify +.* would compare row counts and checksums/m);
+    // The findings are the dry run's answer: always shown, with the rows they name.
+    expect(out).toMatch(/^Findings:\n {2}check-owner-paths: check source database \(check-owner-paths\): \d+, would fix\n {6}\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/m);
+    expect(out).toContain('To do by hand, after the live run:');
     reminders.forEach((r, i) => expect(out).toContain(`  ${i + 1}. ${r}`));
+    // A screenful: no per-table table, no [dry] detail without -v; the verdict last.
+    expect(`${err}${out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+    expect(out.trimEnd().split('\n').pop()).toMatch(/^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
+    expect(err).not.toContain('[dry]');
 
-    // The detail goes to stderr: each step starting, the problems found, the import's description.
-    expect(err).toMatch(/▶ check-owner-paths \(check\)/);
-    expect(err).toMatch(/\[dry\] check-owner-paths: \d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder/);
-    expect(err).toMatch(/▶ import \(import\)[\s\S]*\[dry\]/);
+    // -v: the detail: each step starting, the import's description, the tables.
+    const verbose = await run(['--dry', '-v']);
+    expect(verbose.err).toMatch(/▶ check-owner-paths \(check\)/);
+    expect(verbose.err).toMatch(/▶ import \(import\)[\s\S]*\[dry\]/);
+    expect(verbose.out).toMatch(/^export: 13\d tables$/m);
+    expect(verbose.out).toMatch(/^ {2}video_video +5 +0 +0 /m);
 
     expect(await Promise.all([snapshot(pair.v3), snapshot(pair.v4)])).toEqual(before);
     expect(dumpFiles()).toEqual([]);
@@ -73,9 +70,9 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
   it('--dry --json prints the same summary as JSON', async () => {
     const { code, out } = await run(['--dry', '--json']);
     expect(code).toBe(0);
-    const summary = JSON.parse(out) as RunSummary;
-    expect(summary).toMatchObject({ plan: 'pod-3.8-to-4.0', dry: true, ok: true });
-    expect(summary.steps.map((s) => s.name)).toEqual(['check-owner-paths', 'export', 'import', 'verify', 'reindex-elasticsearch', 'media-root', 'owner-paths-files', 'use-podfile']);
+    const summary = JSON.parse(out) as RunDocument;
+    expect(summary).toMatchObject({ plan: { name: 'pod-3.8-to-4.0', file: PLAN_PATH, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }, dry: true, ok: true });
+    expect(summary.steps!.map((s) => s.name)).toEqual(['check-owner-paths', 'export', 'import', 'verify', 'reindex-elasticsearch', 'media-root', 'owner-paths-files', 'use-podfile']);
     expect(summary.reminders).toEqual(reminders);
     expect(dumpFiles()).toEqual([]);
   });
@@ -84,7 +81,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const json = await run(['--json']);
     expect(json.err).not.toMatch(/^error:/m);
     expect(json.code).toBe(0);
-    const summary = JSON.parse(json.out) as RunSummary;
+    const summary = JSON.parse(json.out) as RunDocument & RunSummary;
     expect(summary.ok).toBe(true);
     expect(summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
       'check-owner-paths:done',
@@ -100,29 +97,38 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const imported = summary.steps.find((s) => s.name === 'import')!;
     expect(imported.tables.find((t) => t.table === 'video_video')).toMatchObject({ read: 5, written: 5, skipped: 0, ms: expect.any(Number) });
     for (const step of summary.steps) expect(step.ms).toEqual(expect.any(Number));
+    // The verify step carries its verdict per table.
+    const verified = summary.steps.find((s) => s.name === 'verify')!.verify!;
+    expect(verified.length).toBeGreaterThan(130);
+    expect(verified.find((v) => v.table === 'video_video')).toMatchObject({ status: 'ok', sourceRows: 5, targetRows: 5 });
     expect(summary.reminders).toEqual(reminders);
     // The reminders are printed by the terminal only at the end: after the last step ended.
     expect(json.err).not.toContain(reminders[0]);
 
-    // Text: the same account, "still to do by hand" in plan order, at the very end.
+    // Text: a screenful — one line per step, the things to do by hand, the verdict as the last line.
     // The target is migrated now, so in use: the same run again needs --overwrite.
     const text = await run(['--overwrite']);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/^Run of plan pod-3.8-to-4.0: OK$/m);
-    expect(text.out).toMatch(/^check-owner-paths +done +\d+\.\d\d s +nothing found$/m);
-    expect(text.out).toMatch(/^import: 13\d tables\n {2}table +read +written +skipped +time$/m);
-    expect(text.out).toMatch(/^ {2}video_video +5 +5 +0 +\d+\.\d\d s$/m);
-    const todo = text.out.slice(text.out.indexOf('Still to do by hand:'));
-    expect(todo.trimEnd().split('\n').slice(1)).toEqual(reminders.map((r, i) => `  ${i + 1}. ${r}`));
+    expect(text.err).toMatch(/^✓ check-owner-paths +[\dhm.]+s +nothing found$/m);
+    expect(text.err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · video: \d+ tags, \d+ links/m);
+    expect(`${text.err}${text.out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+    const lines = text.out.trimEnd().split('\n');
+    expect(lines.pop()).toMatch(/^OK — [\d,]+ rows in 13\d tables, verify passed \(0 differ\), (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
+    const todo = lines.slice(lines.indexOf('To do by hand:'), -1);
+    expect(todo.slice(1)).toEqual(reminders.map((r, i) => `  ${i + 1}. ${r}`));
+    // -v adds the per-table tallies.
+    const verbose = await run(['-v', '--overwrite']);
+    expect(verbose.out).toMatch(/^import: 13\d tables\n {2}table +read +written +skipped +time$/m);
+    expect(verbose.out).toMatch(/^ {2}video_video +5 +5 +0 +[\dhm.]+s$/m);
   });
 
   it('a failed step gives a non-zero exit code, with the summary and the error', async () => {
     // Source and target swapped: refused before the first step.
     const swapped = await cli(['plan', 'run', PLAN_PATH, '--source', pair.v4.url, '--target', pair.v3.url, '--base-dir', baseDir]);
     expect(swapped.code).toBe(1);
-    expect(swapped.stdout).toMatch(/^Run of plan pod-3.8-to-4.0: FAILED$/m);
-    expect(swapped.stdout).toMatch(/^Error: --source and --target are swapped/m);
-    expect(swapped.stderr).toMatch(/^error: --source and --target are swapped/m);
+    // The error once, in the verdict, the last line.
+    expect(swapped.stdout.trimEnd().split('\n').pop()).toMatch(/^FAILED — version gate: --source and --target are swapped/);
+    expect(`${swapped.stdout}${swapped.stderr}`.match(/are swapped/g)).toHaveLength(1);
 
     // A fork whose command step fails: exit 1, the summary names the failed step and its exit code.
     const fork = join(baseDir, 'fork.yaml');
@@ -139,10 +145,10 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const before = await snapshot(pair.v4);
     const failed = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'fork-dump.json'), '--overwrite']);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^site-hook +failed /m);
-    expect(failed.stdout).toMatch(/^Error: step site-hook: `echo hook; exit 4` exited with code 4/m);
-    expect(failed.stdout).toMatch(/^export +not run$/m);
-    expect(failed.stdout).toMatch(/^verify +not run$/m);
+    expect(failed.stderr).toMatch(/^✗ site-hook +[\dhm.]+s +failed$/m);
+    expect(failed.stdout).toMatch(/^Not run: export, import, verify, /m);
+    expect(failed.stdout.trimEnd().split('\n').pop()).toMatch(/^FAILED — step site-hook: `echo hook; exit 4` exited with code 4/);
+    expect(`${failed.stdout}${failed.stderr}`.match(/exited with code 4/g)).toHaveLength(1);
     expect(failed.stderr).toContain('  | hook');
     expect(await snapshot(pair.v4)).toEqual(before);
     rmSync(fork);
@@ -150,7 +156,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     // --json too: the JSON summary, and the exit code.
     const viaJson = await cli(['plan', 'run', PLAN_PATH, '--source', pair.v4.url, '--target', pair.v3.url, '--base-dir', baseDir, '--json']);
     expect(viaJson.code).toBe(1);
-    expect(JSON.parse(viaJson.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/swapped/) });
+    expect(JSON.parse(viaJson.stdout)).toMatchObject({ ok: false, error: { code: 'VERSION_GATE', message: expect.stringMatching(/swapped/), exitCode: 1 } });
   });
 
   it('lists the tables the plan skips, with why, among the reminders', async () => {

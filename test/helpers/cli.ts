@@ -7,14 +7,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
     stdout: { write: (s: string) => void (stdout += s), isTTY: false },
     stderr: { write: (s: string) => void (stderr += s), isTTY: false },
     env,
-    cwd: process.cwd(),
+    cwd,
   });
   return { code, stdout, stderr };
 }

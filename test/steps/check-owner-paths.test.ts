@@ -109,7 +109,7 @@ describe.each(DIALECTS)('check-owner-paths on %s', (dialect) => {
 
   it('pod-migrate check --dry lists the videos on stdout and changes nothing', async () => {
     const { code, stdout, stderr } = await cli(['check', '--plan', PLAN_PATH, '--source', v3.url, '--dry']);
-    expect(stderr).toBe('');
+    expect(stderr).toBe(`plan: ${PLAN_PATH} (pod-3.8-to-4.0)\n`); // which plan, and nothing else
     expect(code).toBe(0);
     const expected = expectedLines(before);
     expect(stdout).toContain(`check-owner-paths: ${expected.length} problem(s) in`);
@@ -120,7 +120,7 @@ describe.each(DIALECTS)('check-owner-paths on %s', (dialect) => {
 
   it('pod-migrate check (live) rewrites the hashkey component of every stale path, and only that', async () => {
     const { code, stdout, stderr } = await cli(['check', '--plan', PLAN_PATH, '--source', v3.url]);
-    expect(stderr).toBe('');
+    expect(stderr).toBe(`plan: ${PLAN_PATH} (pod-3.8-to-4.0)\n`);
     expect(code).toBe(0);
     const expected = expectedLines(before);
     expect(stdout).toContain(`check-owner-paths: found ${expected.length}, fixed ${expected.length}`);
