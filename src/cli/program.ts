@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { connect } from '../dialects';
 import type { DatabaseConnection } from '../dialects/dialect';
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, lockTimeoutSeconds } from '../dialects/lock-timeout';
-import { resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
+import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
 import { importDump } from '../engine/import';
 import { CollectingReporter, type Reporter } from '../engine/reporter';
@@ -15,7 +15,7 @@ import { runPlan } from '../engine/run';
 import { withRunLock } from '../engine/run-lock';
 import { runCheckStep } from '../engine/steps';
 import { checkVersion } from '../engine/version-gate';
-import { orphanFindings, tagSetTallies } from '../engine/run-report';
+import { orphanFindings, runErrorOf, tagSetTallies } from '../engine/run-report';
 import type { StepTally } from '../engine/summary';
 import { formatVerify, verifyMigration } from '../engine/verify';
 import { exitCodeFor, PodMigrateError } from '../errors';
@@ -209,14 +209,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const dumpPath = dumpPathOf(options, resolved);
       const started = Date.now();
       const dry = Boolean(options.dry);
-      const result = await withConnection(target, (db) => {
-        const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
-        return dry ? work() : withRunLock(db, work);
-      });
+      // Preflight's findings and the repairs: listed whether the import succeeds or is refused.
+      const found = () => reporter.events.flatMap((e) => (e.type === 'findings' ? e.findings : []));
+      const context = () => ({ source: dumpPath, target: target.displayName, warnings: reporter.messages('warning'), ms: Date.now() - started });
+      let result;
+      try {
+        result = await withConnection(target, (db) => {
+          const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
+          return dry ? work() : withRunLock(db, work);
+        });
+      } catch (error) {
+        const failed: StepTally = { name: 'import', type: 'import', status: 'failed', ms: Date.now() - started, tables: [], findings: found(), error: runErrorOf(error, (t) => redactSecrets(t, target), 'import') };
+        output.finish(stepSummary(resolved, failed, context()), error);
+        throw error;
+      }
       const rows = result.tables.reduce((n, t) => n + t.written, 0);
       const detail = options.dry ? 'dry run: nothing written' : `imported ${result.tables.length} tables, ${rows} rows into ${target.displayName}`;
-      const step: StepTally = { name: 'import', type: 'import', status: options.dry ? 'dry' : 'done', ms: Date.now() - started, detail, tables: result.tables, findings: orphanFindings(result.orphans), tagSets: tagSetTallies(result.tagSets) };
-      output.finish(stepSummary(resolved, step, { source: dumpPath, target: target.displayName, warnings: reporter.messages('warning'), ms: step.ms }), undefined, detail);
+      const findings = [...found(), ...orphanFindings(result.orphans)];
+      const step: StepTally = { name: 'import', type: 'import', status: options.dry ? 'dry' : 'done', ms: Date.now() - started, detail, tables: result.tables, findings, tagSets: tagSetTallies(result.tagSets) };
+      output.finish(stepSummary(resolved, step, context()), undefined, detail);
     });
 
   dbOptions(

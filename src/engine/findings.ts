@@ -4,6 +4,8 @@
  * would fix them, when one exists but is switched off.
  */
 import { PodMigrateError } from '../errors';
+import type { RepairReport } from './repairs';
+import type { Finding as RunFinding } from './summary';
 
 export const SHOWN_FINDING_KEYS = 20;
 
@@ -44,6 +46,16 @@ export class Findings {
   get size(): number {
     return this.byId.size;
   }
+}
+
+/** A preflight finding as the run summary lists it (console, --json, report). */
+export function preflightFinding(f: Finding): RunFinding {
+  return { kind: 'preflight', table: f.table, constraint: f.constraint, count: f.count, keys: f.keys, ...(f.fixableBy ? { rule: `${f.fixableBy} (switched off) would fix it` } : {}) };
+}
+
+/** A repair rule's changed rows as the run summary lists them. */
+export function repairFinding(r: RepairReport, dry: boolean): RunFinding {
+  return { kind: dry ? 'repair (would apply)' : 'repair', table: r.table, constraint: r.action, count: r.count, keys: r.keys, rule: r.rule };
 }
 
 /** "table auth_user: UNIQUE username: 1 row (id 12)" */

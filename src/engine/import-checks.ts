@@ -9,7 +9,7 @@ import type { DatabaseConnection, ImportTransaction, Queryable, SchemaInfo } fro
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan } from '../plan/types';
 import { CheckConstraints } from './check-constraints';
-import { findingsError, formatFinding } from './findings';
+import { findingsError, preflightFinding, repairFinding } from './findings';
 import { mapRow, type TableMapping } from './mapping';
 import type { ImportPlan } from './preflight';
 import { RowRepairs, runSqlRepair, sqlRepairs, type RepairReport } from './repairs';
@@ -96,7 +96,9 @@ export class ImportChecks {
     this.rows.finish();
     for (const report of this.repairs.reports()) if (report.count > 0) reporter.emit({ type: 'info', message: formatRepair(report, this.dry) });
     const findings = this.rows.findings.list();
-    for (const finding of findings) reporter.emit({ type: 'warning', message: `preflight: ${formatFinding(finding)}` });
+    // Always shown (the console's Findings, --json, the report): they are a dry run's answer.
+    const repaired = this.repairs.reports().filter((r) => r.count > 0);
+    reporter.emit({ type: 'findings', findings: [...findings.map(preflightFinding), ...repaired.map((r) => repairFinding(r, this.dry))] });
     if (findings.length > 0) throw findingsError(findings, this.dry);
     const sql = sqlRepairs(this.importPlan.mappings.values());
     if (this.dry) for (const { table, rule } of sql) reporter.emit({ type: 'dry', message: `repair ${table}/${rule.name}: would run template ${rule.sql} on the target once ${table} is written` });

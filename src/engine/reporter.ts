@@ -2,7 +2,7 @@
  * Progress and messages of a run, as typed events (umzug's model): the engine emits, the CLI renders
  * (progress bars on a terminal, plain lines otherwise), tests collect.
  */
-import type { GateResult } from './summary';
+import type { Finding, GateResult } from './summary';
 
 export type RunEvent =
   | { type: 'step-start'; step: string; stepType: string; description: string }
@@ -15,7 +15,9 @@ export type RunEvent =
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'dry'; message: string }
-  | { type: 'gates'; gates: GateResult[] };
+  | { type: 'gates'; gates: GateResult[] }
+  /** Rows a step found (preflight rejections, repairs applied): the run adds them to the step's tally. */
+  | { type: 'findings'; findings: Finding[] };
 
 /** `not run`: a step after the one that failed (or every step, when the run stopped before its first). */
 export type StepStatus = 'done' | 'failed' | 'dry' | 'not run';

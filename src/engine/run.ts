@@ -87,8 +87,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const summary: RunSummary = { plan: plan.name, dry, ok: true, steps: [], reminders: [], warnings: [], source: options.source?.displayName, target: options.target?.displayName };
   const runStarted = Date.now();
   const connections = new Connections(options);
+  // The step running now: the findings its engine reports (preflight, repairs) go into its tally.
+  let running: StepTally | undefined;
   const collectWarnings: Reporter = {
     emit: (event) => {
+      if (event.type === 'findings' && running) running.findings = [...(running.findings ?? []), ...event.findings];
       if (event.type === 'warning') {
         // The run's gate and the export / import gates may say the same (with --force): once is enough.
         if (summary.warnings.includes(event.message)) return;
@@ -136,6 +139,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     for (const step of selected) {
       const tally: StepTally = { name: step.name, type: step.type, status: dry ? 'dry' : 'done', ms: 0, tables: [] };
       summary.steps.push(tally);
+      running = tally;
       const started = Date.now();
       reporter.emit({ type: 'step-start', step: step.name, stepType: step.type, description: step.why ?? '' });
       try {
@@ -176,7 +180,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             });
             tally.tables = result.tables;
             tally.tagSets = tagSetTallies(result.tagSets);
-            tally.findings = orphanFindings(result.orphans);
+            tally.findings = [...(tally.findings ?? []), ...orphanFindings(result.orphans)];
             for (const finding of result.orphans) {
               const entry = orphanKeys.get(finding.fk.table) ?? { policy: finding.policy, keys: new Set<string>() };
               finding.keys.forEach((k) => entry.keys.add(k));

@@ -38,8 +38,9 @@ export function renderRunEnd(summary: RunSummary, options: ConsoleEndOptions): s
 export function verdictLine(summary: RunSummary, paint: Paint): string {
   if (!summary.ok) {
     const where = summary.failure?.step ? `step ${summary.failure.step}` : summary.failure?.code === 'VERSION_GATE' ? 'version gate' : 'before the first step';
-    // Some messages name their step already: said once.
-    const message = (summary.failure?.message ?? summary.error ?? 'unknown error').replace(`${where}: `, '');
+    // Some messages name their step already: said once. A message of several lines (preflight: one per finding)
+    // is said by its first line: the rest is under Findings, above.
+    const message = (summary.failure?.message ?? summary.error ?? 'unknown error').replace(`${where}: `, '').split('\n')[0];
     return `${paint.bad(paint.bold('FAILED'))} — ${where}: ${message}`;
   }
   const parts: string[] = [];
