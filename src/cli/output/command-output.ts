@@ -43,7 +43,7 @@ export class CommandOutput {
   /** With --json: the command's text result, kept for the document; and whether the document was written. */
   private readonly texts: string[] = [];
   private documentWritten = false;
-  private readonly consoles: ConsoleReporter[] = [];
+  private readonly screens: ConsoleReporter[] = [];
 
   constructor(
     private readonly io: OutputIo,
@@ -59,12 +59,12 @@ export class CommandOutput {
   /** Progress and messages: the console's (nothing with --json or --quiet), and everything into the log file. */
   reporter(): Reporter {
     const tablesPerStep = this.plan ? this.plan.tables.filter((t) => t.strategy !== 'skip').length + this.plan.tags.length : undefined;
-    const console = new ConsoleReporter(this.io.stderr, { verbose: this.flags.verbose, quiet: this.flags.quiet || this.flags.json, env: this.io.env, tablesPerStep });
+    const screen = new ConsoleReporter(this.io.stderr, { verbose: this.flags.verbose, quiet: this.flags.quiet || this.flags.json, env: this.io.env, tablesPerStep });
     const log = this.log ? new ConsoleReporter(this.log, { verbose: true, tablesPerStep }) : undefined;
-    this.consoles.push(console);
+    this.screens.push(screen);
     return {
       emit: (event) => {
-        console.emit(event);
+        screen.emit(event);
         log?.emit(event);
       },
     };
@@ -124,7 +124,7 @@ export class CommandOutput {
   }
 
   private stopProgress(): void {
-    for (const console of this.consoles) console.close();
+    for (const screen of this.screens) screen.close();
   }
 
   private writeReport(doc: RunDocument): void {
