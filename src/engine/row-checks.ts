@@ -5,8 +5,8 @@
  * foreign keys between the imported tables. A row with a finding is not written: the run reports every such row
  * and stops before COMMIT. CHECK constraints are evaluated by the target itself (check-constraints.ts).
  *
- * Memory: findings are counted (first 20 keys each); the UNIQUE and foreign-key checks keep the keys they compare
- * (one string per row per key), like the database's own indexes would.
+ * Memory: findings are counted (first 20 keys each); the UNIQUE and foreign-key checks keep the keys they compare in
+ * KeySets (a bit per id, 8 bytes per other key), not as strings: a 1M-row table costs a few MB, not a hundred.
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import { canonicalKey } from '../convert/verify-key';
@@ -14,6 +14,7 @@ import type { Dialect, ForeignKeyInfo, SchemaInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
 import type { OrphanPolicy } from '../plan/types';
 import { Findings } from './findings';
+import { KeySet } from './key-set';
 import type { TableMapping } from './mapping';
 import { disabledRuleMatching } from './repairs';
 
@@ -23,7 +24,7 @@ interface UniqueCheck {
   constraint: string;
   columns: number[];
   folds: Array<(value: CanonicalValue) => string>;
-  seen: Set<string>;
+  seen: KeySet;
   /** A switched-off merge rule on these very columns would fix a duplicate. */
   fixableBy?: string;
 }
@@ -46,7 +47,7 @@ export class RowChecks {
   readonly findings = new Findings();
   private readonly tables = new Map<string, TableChecks>();
   /** Values of referenced columns, by `table.column`. */
-  private readonly present = new Map<string, Set<string>>();
+  private readonly present = new Map<string, KeySet>();
   private readonly complete = new Set<string>();
   private readonly pending = new Map<ForeignKeyInfo, Pending>();
   private readonly imported: Set<string>;
@@ -81,7 +82,7 @@ export class RowChecks {
           constraint: key.name === 'PRIMARY KEY' ? `PRIMARY KEY (${key.columns.join(', ')})` : `UNIQUE ${key.name} (${key.columns.join(', ')})`,
           columns,
           folds: columns.map((i) => this.foldOf(mapping, i)),
-          seen: new Set(),
+          seen: new KeySet(),
           fixableBy: merge?.name,
         });
       }
@@ -93,7 +94,7 @@ export class RowChecks {
     const referenced = [...new Set(this.schema.foreignKeys.filter((fk) => fk.refTable === table.name).map((fk) => fk.refColumn))]
       .map((column) => ({ column, index: indexOf(column) }))
       .filter((r) => r.index >= 0);
-    for (const r of referenced) this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new Set());
+    for (const r of referenced) this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new KeySet());
     this.tables.set(table.name, {
       notNull: mapping.columns.flatMap((c, i) => (!c.target.nullable && !c.target.autoIncrement ? [i] : [])),
       lengths: mapping.columns.flatMap((c, i) => (c.target.type === 'text' && c.target.maxLength !== null ? [{ index: i, max: c.target.maxLength }] : [])),
@@ -134,8 +135,7 @@ export class RowChecks {
     for (const unique of checks.uniques) {
       if (unique.columns.some((i) => row[i] === null)) continue; // NULLs never collide
       const folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
-      if (unique.seen.has(folded)) this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
-      else unique.seen.add(folded);
+      if (!unique.seen.add(folded)) this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
     }
     for (const { column, index } of checks.referenced) {
       if (row[index] !== null) this.present.get(`${table}.${column}`)!.add(canonicalKey(row[index], mapping.columns[index].target.type));
