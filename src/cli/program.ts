@@ -163,6 +163,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         dumpPath: dumpPathOf(options, resolved),
         podDir: options.podDir ? resolve(io.cwd, options.podDir) : undefined,
         force: Boolean(options.force),
+        overwrite: Boolean(options.overwrite),
         reporter,
       });
       output.finish(summary, error);

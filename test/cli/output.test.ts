@@ -157,14 +157,14 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
 
   test('progress on a pseudo-terminal (one redrawn line, colour), none when piped; NO_COLOR', () => {
     expect(existsSync('/usr/bin/script')).toBe(true);
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} plan run v3-to-v4.yaml --dry --dump ${JSON.stringify(pair.dumpPath)}`;
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} plan run v3-to-v4.yaml --dry --overwrite --dump ${JSON.stringify(pair.dumpPath)}`; // migrated by the tests above: in use
     const tty = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env(), NO_COLOR: '' }, cwd: dir, timeout: 60_000 });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toMatch(/export: table \d+\/13\d \S+ [\d,]+\/[\d,]+ · [\d,]+ rows · [\d,]+ rows\/s/);
     expect(tty.stdout).toContain('\u001b[32m'); // the ✓ in green
     expect(tty.stdout).toMatch(/DRY RUN OK/);
 
-    const piped = spawnSync(process.execPath, [CLI, 'plan', 'run', 'v3-to-v4.yaml', '--dry', '--dump', pair.dumpPath], { encoding: 'utf8', env: { ...process.env, ...env() }, cwd: dir, timeout: 60_000 });
+    const piped = spawnSync(process.execPath, [CLI, 'plan', 'run', 'v3-to-v4.yaml', '--dry', '--overwrite', '--dump', pair.dumpPath], { encoding: 'utf8', env: { ...process.env, ...env() }, cwd: dir, timeout: 60_000 });
     expect(piped.status).toBe(0);
     expect(piped.stdout + piped.stderr).not.toMatch(/rows\/s|\u001b/);
 
