@@ -34,8 +34,6 @@ export interface TableInfo {
   primaryKey: string[];
   /** UNIQUE constraints / indexes on plain columns (the primary key apart), for the import's preflight. */
   uniqueKeys?: Array<{ name: string; columns: string[] }>;
-  /** CHECK constraints, their expression as the catalog states it (without `CHECK`), for the import's preflight. */
-  checks?: Array<{ name: string; expression: string }>;
 }
 
 export interface ForeignKeyInfo {
@@ -162,6 +160,12 @@ export interface Dialect {
    * SELECT list that a CHECK expression is evaluated on: `CAST($n AS date)` on PostgreSQL, `?` on MySQL.
    */
   typedPlaceholder(index: number, column: ColumnInfo): string;
+  /**
+   * The CHECK constraints of every table, by table name, each expression as the catalog states it (without
+   * `CHECK`), for the import's preflight. Not part of `introspect()`: on PostgreSQL, decompiling a CHECK waits for
+   * a lock on its table, so the import reads them inside its transaction, once the tables are its own.
+   */
+  checkConstraints(db: Queryable): Promise<Map<string, Array<{ name: string; expression: string }>>>;
   connect(settings: ConnectionSettings): Promise<DatabaseConnection>;
   /**
    * How the database compares text in a UNIQUE index on the given column's collation, as a folding function:

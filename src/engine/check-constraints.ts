@@ -4,6 +4,8 @@
  * (`SELECT (expr) FROM (SELECT $1 AS col … UNION ALL …) t`). No table is created or written — nothing to commit
  * implicitly on MariaDB, nothing to clean up — and the same query serves the dry run on the target's connection.
  * Only tables with CHECKs pay for it; a CHECK that names a column the import does not write is left to the database.
+ * The constraints are read from the catalog at the first batch, inside the import's transaction (on PostgreSQL,
+ * decompiling a CHECK waits for its table's lock: by then the import holds it).
  * The commonest CHECK, a bound on a number (Django's PositiveIntegerField on PostgreSQL: `(count >= 0)`), is read
  * and evaluated here without a query: most tables then cost nothing.
  */
@@ -58,6 +60,8 @@ function mentions(expression: string, column: string): boolean {
 
 export class CheckConstraints {
   private readonly compiled = new Map<TableMapping, CompiledChecks | null>();
+  /** Every table's CHECKs, read once, when the first batch needs them (see Dialect.checkConstraints). */
+  private catalog: Promise<Map<string, Array<{ name: string; expression: string }>>> | undefined;
 
   constructor(
     private readonly db: Queryable,
@@ -65,9 +69,10 @@ export class CheckConstraints {
     private readonly findings: Findings,
   ) {}
 
-  private compile(mapping: TableMapping): CompiledChecks | null {
+  private async compile(mapping: TableMapping): Promise<CompiledChecks | null> {
     if (this.compiled.has(mapping)) return this.compiled.get(mapping)!;
-    const written = (mapping.target.checks ?? []).filter((check) =>
+    this.catalog ??= this.dialect.checkConstraints(this.db);
+    const written = ((await this.catalog).get(mapping.target.name) ?? []).filter((check) =>
       mapping.target.columns.every((c) => !mentions(check.expression, c.name) || mapping.columns.some((m) => m.target.name === c.name)),
     );
     const bounds = written.flatMap((c) => numberBound(mapping, c.name, c.expression) ?? []);
@@ -81,15 +86,11 @@ export class CheckConstraints {
     return compiled;
   }
 
-  /** Whether the table's rows go through the target's CHECKs before they are written. */
-  applies(mapping: TableMapping): boolean {
-    return this.compile(mapping) !== null;
-  }
-
   /** The rows of the batch every CHECK accepts; the others become findings (keyed by `keyOf`). */
   async filter(mapping: TableMapping, rows: Row[], keyOf: (row: Row) => string): Promise<Row[]> {
-    const compiled = this.compile(mapping);
-    if (!compiled || rows.length === 0) return rows;
+    if (rows.length === 0) return rows;
+    const compiled = await this.compile(mapping);
+    if (!compiled) return rows;
     const rejected = new Set<number>();
     const reject = (i: number, name: string) => {
       rejected.add(i);

@@ -159,11 +159,11 @@ export class RowRepairs {
   private readonly followers = new Map<string, Follower[]>();
   /** Rules by plan table name, enabled and not `sql` (those run on the target). */
   private readonly rules = new Map<string, RepairRule[]>();
-  private readonly mappingsByTarget = new Map<string, TableMapping>();
+  /** Tables whose rules name columns their rows lack: an error if a row comes (an empty dump table has no columns). */
+  private readonly uncompiled = new Map<string, unknown>();
 
   constructor(mappings: Iterable<TableMapping>, private readonly dialect: Dialect) {
     for (const mapping of mappings) {
-      this.mappingsByTarget.set(mapping.target.name, mapping);
       const rules = mapping.plan.repairs.filter((r) => r.enabled !== false && repairAction(r) !== 'sql');
       if (rules.length > 0) this.rules.set(mapping.plan.name, rules);
     }
@@ -198,13 +198,10 @@ export class RowRepairs {
     try {
       this.compileRules(mapping);
     } catch (error) {
-      // An empty table of a dump has no columns to name: a rule that cannot compile matters only if a row comes.
       this.uncompiled.set(mapping.target.name, error);
     }
     this.followTable(mapping);
   }
-
-  private readonly uncompiled = new Map<string, unknown>();
 
   private compileRules(mapping: TableMapping): void {
     const table = mapping.target.name;

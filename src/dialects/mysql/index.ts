@@ -5,6 +5,7 @@ import { PodMigrateError } from '../../errors';
 import { MysqlConnection } from './connection';
 import { uniqueFold } from './fold';
 import { placeholder, quoteIdent } from './quote';
+import { checkConstraints } from './introspect';
 
 export const mysqlDialect: Dialect = {
   name: 'mysql',
@@ -13,6 +14,7 @@ export const mysqlDialect: Dialect = {
   tableRef: quoteIdent,
   placeholder,
   // MySQL converts a bound string or number by the expression it meets.
+  checkConstraints,
   typedPlaceholder: (index: number) => placeholder(index),
   async connect(settings: ConnectionSettings): Promise<DatabaseConnection> {
     if (settings.dialect !== 'mysql') {

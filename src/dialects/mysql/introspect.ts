@@ -23,7 +23,7 @@ export function jsonValidColumn(checkClause: string): string | undefined {
 }
 
 /** Every CHECK constraint of the database: table, name, clause (none on servers without CHECKs). */
-async function checkConstraints(db: Queryable): Promise<Array<Record<string, unknown>>> {
+async function checkConstraintRows(db: Queryable): Promise<Array<Record<string, unknown>>> {
   let rows: Array<Record<string, unknown>>;
   try {
     // MariaDB (≥ 10.2.22) has TABLE_NAME in CHECK_CONSTRAINTS.
@@ -88,8 +88,7 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
       WHERE TABLE_SCHEMA = DATABASE() AND (CONSTRAINT_NAME = 'PRIMARY' OR REFERENCED_TABLE_NAME IS NOT NULL)
       ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
   );
-  const checkRows = await checkConstraints(db);
-  const jsonChecks = jsonValidChecks(checkRows);
+  const jsonChecks = jsonValidChecks(await checkConstraintRows(db));
   const uniqueRows = await db.query(
     `SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, COLUMN_NAME AS column_name
        FROM information_schema.STATISTICS
@@ -149,11 +148,18 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
     const key = keys.find((k) => k.name === name) ?? keys[keys.push({ name, columns: [] }) - 1];
     key.columns.push(String(row.column_name));
   }
-  for (const row of checkRows) {
-    const table = tables.get(String(row.table_name));
-    // A JSONField's json_valid() is the column's type, not a rule on the data (its values are checked as JSON).
-    if (!table || jsonValidColumn(String(row.check_clause ?? '')) !== undefined) continue;
-    (table.checks ??= []).push({ name: String(row.constraint_name), expression: String(row.check_clause) });
-  }
   return { tables, foreignKeys, serverVersion: String(versionRow?.version ?? '') };
+}
+
+/** See Dialect.checkConstraints. */
+export async function checkConstraints(db: Queryable): Promise<Map<string, Array<{ name: string; expression: string }>>> {
+  const byTable = new Map<string, Array<{ name: string; expression: string }>>();
+  for (const row of await checkConstraintRows(db)) {
+    // A JSONField's json_valid() is the column's type, not a rule on the data (its values are checked as JSON).
+    if (jsonValidColumn(String(row.check_clause ?? '')) !== undefined) continue;
+    const list = byTable.get(String(row.table_name)) ?? [];
+    list.push({ name: String(row.constraint_name), expression: String(row.check_clause) });
+    byTable.set(String(row.table_name), list);
+  }
+  return byTable;
 }

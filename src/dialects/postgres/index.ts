@@ -3,6 +3,7 @@ import type { ColumnInfo, Dialect } from '../dialect';
 import type { ConnectionSettings } from '../url';
 import { PostgresConnection } from './connection';
 import { placeholder, qualifiedTable, quoteIdent } from './quote';
+import { checkConstraints } from './introspect';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -10,6 +11,7 @@ export const postgresDialect: Dialect = {
   tableRef: qualifiedTable,
   placeholder,
   // A bound parameter in a SELECT list is text to PostgreSQL: the column's own type says what it is.
+  checkConstraints,
   typedPlaceholder: (index: number, column: ColumnInfo) => `CAST(${placeholder(index)} AS ${column.nativeType})`,
   connect(settings: ConnectionSettings) {
     return PostgresConnection.open(postgresDialect, settings);

@@ -97,7 +97,7 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
     (await db.query('SELECT version() AS version')) as Array<{ version: string }>,
   ];
   const uniqueRows = (await db.query(UNIQUE_KEYS_SQL)) as Array<{ table_name: string; index_name: string; column_name: string }>;
-  const checkRows = (await db.query(CHECKS_SQL)) as Array<{ table_name: string; constraint_name: string; definition: string }>;
+
   const tables = new Map<string, TableInfo>();
   for (const row of columnRows) {
     let table = tables.get(row.table_name);
@@ -135,10 +135,18 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
     const key = keys.find((k) => k.name === row.index_name) ?? keys[keys.push({ name: row.index_name, columns: [] }) - 1];
     key.columns.push(row.column_name);
   }
-  for (const row of checkRows) {
-    const table = tables.get(row.table_name);
-    const expression = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(row.definition)?.[1];
-    if (table && expression !== undefined) (table.checks ??= []).push({ name: row.constraint_name, expression });
-  }
   return { tables, foreignKeys, serverVersion: versionRows[0]?.version ?? 'PostgreSQL (unknown version)' };
+}
+
+/** See Dialect.checkConstraints (pg_get_constraintdef waits for a lock on the table). */
+export async function checkConstraints(db: Queryable): Promise<Map<string, Array<{ name: string; expression: string }>>> {
+  const byTable = new Map<string, Array<{ name: string; expression: string }>>();
+  for (const row of (await db.query(CHECKS_SQL)) as Array<{ table_name: string; constraint_name: string; definition: string }>) {
+    const expression = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(row.definition)?.[1];
+    if (expression === undefined) continue;
+    const list = byTable.get(row.table_name) ?? [];
+    list.push({ name: row.constraint_name, expression });
+    byTable.set(row.table_name, list);
+  }
+  return byTable;
 }
