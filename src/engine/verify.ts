@@ -118,9 +118,9 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
 
   const tagChecks = (await Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed)))).filter((c): c is TagSetCheck => c !== null);
   const totalRows = (name: string) => description.tables.get(name)?.rows ?? null;
+  reporter.emit({ type: 'step-size', step: 'verify', tables: compared.size, rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0) });
   await readBothSides(options, compared, totalRows, new Map(tagChecks.map((c) => [c.set.dumpTable, c])));
   const secondPass = new Map<string, Compared>();
-  reporter.emit({ type: 'step-size', step: 'verify', tables: compared.size, rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0) });
   for (const [name, c] of compared) {
     const verdict = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     verdicts.push(verdict);
