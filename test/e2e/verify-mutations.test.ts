@@ -1,7 +1,7 @@
 /**
  * Verify is the administrator's proof: after a real migration, each small change to the target — the kinds a faulty
  * copy would make — must make verify fail, against the v3 database and against the dump, naming the table and key.
- * Each mutation is undone before the next (and verify passes again).
+ * Each mutation is undone before the next (and verify passes again at the end).
  */
 import { connect } from '../../src/dialects';
 import type { DatabaseConnection, SchemaInfo } from '../../src/dialects/dialect';
@@ -43,7 +43,7 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
     source = await connect(parseConnectionUrl(pair.v3.url));
     target = await connect(parseConnectionUrl(pair.v4.url));
     schema = await target.introspect();
-  });
+  }, 300_000);
   afterAll(async () => {
     await source?.close();
     await target?.close();
@@ -185,8 +185,8 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
         });
         if (i === 0 && mutation.name.startsWith('a text')) expect(formatVerify(result)).toMatch(/video_video\s+differs/);
       }
-      const after = await verifyMigration({ plan, target, dumpPath: pair.dumpPath, reporter: new CollectingReporter() });
-      expect({ mutation: mutation.name, undone: after.ok }).toEqual({ mutation: mutation.name, undone: true });
     }
-  });
+    // Every mutation undone (each one's "nothing else differs" above already shows the earlier ones were).
+    expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true]);
+  }, 600_000);
 });
