@@ -17,6 +17,9 @@ import { PLAN_PATH, createPair, runRealPlan, snapshot, type MigrationPair } from
 
 const bool = (db: TestDatabase, value: boolean) => (db.dialect === 'mysql' ? (value ? '1' : '0') : String(value));
 
+/** What a command said, stdout and stderr: the verdict (FAILED — …) is on stdout, the live lines on stderr. */
+const said = (result: { stdout: string; stderr: string }) => `${result.stdout}${result.stderr}`;
+
 describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
   let pair: MigrationPair;
   const run = (...args: string[]) => cli(['plan', 'run', PLAN_PATH, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', pair.dumpPath, ...args]);
@@ -47,11 +50,11 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     for (const args of [[], ['--dry']]) {
       const viaCli = await run(...args);
       expect({ args, code: viaCli.code }).toEqual({ args, code: 2 });
-      expect(viaCli.stderr).toMatch(message);
+      expect(said(viaCli)).toMatch(message);
     }
     const imported = await importing();
     expect(imported.code).toBe(2);
-    expect(imported.stderr).toMatch(message);
+    expect(said(imported)).toMatch(message);
     expect(await Promise.all([snapshot(pair.v3), snapshot(pair.v4)])).toEqual(before);
 
     const overwritten = await run('--overwrite');
@@ -60,7 +63,7 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     // The rule: a migrated target is in use too (rows pod-migrate wrote cannot be told from rows Pod wrote since).
     const again = await run();
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/auth_user \(\d+ rows\)/);
+    expect(said(again)).toMatch(/auth_user \(\d+ rows\)/);
   });
 
   test('--onlytags is refused when the tag tables hold tags or links the dump lacks, unless --overwrite', async () => {
@@ -75,7 +78,7 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     for (const args of [[], ['--dry']]) {
       const refused = await importing('--onlytags', ...args);
       expect({ args, code: refused.code }).toEqual({ args, code: 2 });
-      expect(refused.stderr).toMatch(/its tag tables hold tags or links that the dump does not have .*: video_tagulous_video_tags \(1 tags\), video_video_tags \(1 links\)\. Nothing was written/);
+      expect(said(refused)).toMatch(/its tag tables hold tags or links that the dump does not have .*: video_tagulous_video_tags \(1 tags\), video_video_tags \(1 links\)\. Nothing was written/);
     }
     expect(await snapshot(pair.v4)).toEqual(before);
     expect((await importing('--onlytags', '--overwrite')).code).toBe(0);
@@ -89,7 +92,7 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
       await holder.exec(`${dialect === 'mysql' ? 'START TRANSACTION' : 'BEGIN'}; SELECT * FROM video_type WHERE id = 1 FOR UPDATE`);
       const blocked = await importing('--overwrite', '--lock-timeout', '1');
       expect(blocked.code).toBe(1);
-      expect(blocked.stderr).toMatch(/^error: table video_type: .*another session holds a lock on video_type and pod-migrate waited 1 s for it \(--lock-timeout S to wait longer\): nothing was written/m);
+      expect(said(blocked)).toMatch(/table video_type: .*another session holds a lock on video_type and pod-migrate waited 1 s for it \(--lock-timeout S to wait longer\): nothing was written/m);
     } finally {
       await holder.exec('ROLLBACK');
       await holder.close();
@@ -101,16 +104,16 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     const before = await Promise.all([snapshot(pair.v3), snapshot(pair.v4)]);
     const withoutDir = await run('--createDB');
     expect(withoutDir.code).toBe(2);
-    expect(withoutDir.stderr).toMatch(/step create-db runs `make createDB` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile/);
+    expect(said(withoutDir)).toMatch(/step create-db runs `make createDB` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile/);
     const dir = mkdtempSync(join(tmpdir(), 'pod-migrate-notpod-'));
     try {
       const empty = await run('--createDB', '--pod-dir', dir);
       expect(empty.code).toBe(2);
-      expect(empty.stderr).toMatch(/which holds no Makefile: is --pod-dir the Pod 4 folder\?/);
+      expect(said(empty)).toMatch(/which holds no Makefile: is --pod-dir the Pod 4 folder\?/);
       writeFileSync(join(dir, 'Makefile'), 'build:\n\techo build\n');
       const other = await run('--createDB', '--pod-dir', dir);
       expect(other.code).toBe(2);
-      expect(other.stderr).toMatch(/but its Makefile has no createDB rule/);
+      expect(said(other)).toMatch(/but its Makefile has no createDB rule/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -121,8 +124,8 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     const missing = join(tmpdir(), 'pod-migrate-no-such-dump.json');
     const result = await cli(['plan', 'run', PLAN_PATH, '--target', pair.v4.url, '--onlytags', '--dump', missing]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`there is no dump file ${missing}: an export writes it first (pod-migrate export, or plan run without --onlytags), or give the dump's path with --dump FILE`);
-    expect(result.stderr).not.toMatch(/ENOENT/);
+    expect(said(result)).toContain(`there is no dump file ${missing}: an export writes it first (pod-migrate export, or plan run without --onlytags), or give the dump's path with --dump FILE`);
+    expect(said(result)).not.toMatch(/ENOENT/);
     expect(await snapshot(pair.v4)).toEqual(before);
   });
 });
@@ -135,14 +138,14 @@ describe('bad inputs needing no database', () => {
   ])('an unreachable server (%s) is named with host, port and what was tried, never the password', async (url, expected) => {
     const result = await cli(['import', '--target', url, '--dump', 'x.json']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(expected);
-    expect(result.stderr).not.toContain('secret-pw');
+    expect(said(result)).toMatch(expected);
+    expect(said(result)).not.toContain('secret-pw');
   });
 
   test('a lock timeout that is not a whole number of seconds is a usage error', async () => {
     const result = await cli(['import', '--target', 'postgres://postgres@127.0.0.1:1/pod', '--dump', 'x.json', '--lock-timeout', 'soon']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/the lock timeout must be a whole number of seconds ≥ 1, not "soon"/);
+    expect(said(result)).toMatch(/the lock timeout must be a whole number of seconds ≥ 1, not "soon"/);
   });
 
   test.each(DIALECTS)('createDB\'s own rows (createdb-rows.ts) are those of Pod 4.0.3\'s createdb data (%s)', (dialect) => {

@@ -43,6 +43,8 @@ class ClientImportTransaction implements ImportTransaction {
   /** Foreign keys of the public schema (after relaxForeignKeys), and those dropped so far, to add back before COMMIT. */
   private foreignKeys: ForeignKey[] = [];
   private readonly dropped: ForeignKey[] = [];
+  /** Tables this transaction holds an exclusive lock on already (emptied, or a foreign key of theirs dropped). */
+  private readonly locked = new Set<string>();
   /** The table being loaded: its COPY stays open until another statement needs the connection. */
   private copy: CopyWriter | null = null;
 
@@ -95,9 +97,18 @@ class ClientImportTransaction implements ImportTransaction {
     if (touching.length === 0) return;
     this.foreignKeys = this.foreignKeys.filter((fk) => !touching.includes(fk));
     for (const fk of touching) {
-      await this.query(`ALTER TABLE ${qualifiedTable(fk.child)} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
+      try {
+        await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} DROP CONSTRAINT ${quoteIdent(fk.name)}`);
+      } catch (error) {
+        // Dropping it locks both of its tables; a lock timeout names the one this transaction did not hold yet.
+        const waitedFor = [fk.child, fk.parent].filter((t) => !this.locked.has(t));
+        const place = { table: waitedFor.length === 1 ? waitedFor[0] : table };
+        throw toPodMigrateError(error, { action: `emptying ${table}`, settings: this.settings, place });
+      }
+      this.locked.add(fk.child).add(fk.parent);
       this.dropped.push(fk);
     }
+    this.locked.add(table);
   }
 
   /** Adds back every dropped foreign key, as it was (same name, same definition): PostgreSQL validates each. */
