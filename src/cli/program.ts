@@ -9,7 +9,7 @@ import type { DatabaseConnection } from '../dialects/dialect';
 import { DEFAULT_LOCK_TIMEOUT_SECONDS, lockTimeoutSeconds } from '../dialects/lock-timeout';
 import { redactSecrets, resolveConnectionUrl, type ConnectionSettings } from '../dialects/url';
 import { exportDump } from '../engine/export';
-import { importDump } from '../engine/import';
+import { importDump, type ImportResult } from '../engine/import';
 import { CollectingReporter, type Reporter } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import { withRunLock } from '../engine/run-lock';
@@ -213,7 +213,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Preflight's findings and the repairs: listed whether the import succeeds or is refused.
       const found = () => reporter.events.flatMap((e) => (e.type === 'findings' ? e.findings : []));
       const context = () => ({ source: dumpPath, target: target.displayName, warnings: reporter.messages('warning'), ms: Date.now() - started });
-      let result;
+      let result: ImportResult;
       try {
         result = await withConnection(target, (db) => {
           const work = () => importDump({ plan: resolved, target: db, dumpPath, dry, reporter, onlyTags: Boolean(options.onlytags), force: Boolean(options.force), overwrite: Boolean(options.overwrite) });
