@@ -70,6 +70,13 @@ export function fromDumpValue(value: unknown, column: ColumnLike, place: ErrorPl
   }
 }
 
+/** A table's row in canonical form (one value per column, in order) → the dump's row object, keyed by column name. */
+export function toDumpRow(values: CanonicalValue[], columns: ColumnLike[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i += 1) row[columns[i].name] = toDumpValue(values[i], columns[i]);
+  return row;
+}
+
 /** Canonical → Pod's dump spelling (see the table in logical-types.ts). */
 export function toDumpValue(value: CanonicalValue, column: ColumnLike): unknown {
   if (value === null || value === undefined) return null;

@@ -7,10 +7,11 @@
  * so a source still in use gives a dump consistent across tables; a dry run reads the connection directly.
  */
 import type { DatabaseConnection, Dialect, SchemaInfo, SnapshotReader, TableInfo } from '../dialects/dialect';
-import { toDumpValue } from '../convert/dump-values';
+import { toDumpRow } from '../convert/dump-values';
 import { openDumpWriter, type DumpWriter } from '../dump/writer';
 import type { ResolvedPlan, TagSet } from '../plan/types';
-import { aggregateTagPairs, joinPodTagName } from '../tags';
+import { aggregateTagPairs } from '../tags';
+import { tagSetDumpRow } from './row-source';
 import type { Reporter } from './reporter';
 import { renderFor } from './sql';
 import { checkVersion } from './version-gate';
@@ -92,9 +93,7 @@ async function exportTable(
   await writer.beginTable(info.name);
   let rows = 0;
   for await (const values of reader.streamRows(info, info.columns, orderBy)) {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < info.columns.length; i += 1) row[info.columns[i].name] = toDumpValue(values[i], info.columns[i]);
-    await writer.writeRow(row);
+    await writer.writeRow(toDumpRow(values, info.columns));
     rows += 1;
     if (rows % PROGRESS_EVERY === 0) reporter.emit({ type: 'table-progress', step: STEP, table: info.name, rows, totalRows: total });
   }
@@ -127,7 +126,7 @@ async function exportTagSet(
   for await (const { objectId, names } of pairs) {
     objects += 1;
     items += names.length;
-    if (writer) await writer.writeRow({ [set.objectColumn]: objectId, tag_name: joinPodTagName(names), tag_names: names });
+    if (writer) await writer.writeRow(tagSetDumpRow(set, objectId, names));
   }
   if (writer) await writer.endTable();
   const orphans = pairs.orphanItems();

@@ -11,6 +11,7 @@ import type { ResolvedPlan } from '../plan/types';
 import { CheckConstraints } from './check-constraints';
 import { findingsError, preflightFinding, repairFinding } from './findings';
 import { mapRow, type TableMapping } from './mapping';
+import { orphanPolicyOf } from './orphans';
 import type { ImportPlan } from './preflight';
 import { RowRepairs, runSqlRepair, sqlRepairs, type RepairReport } from './repairs';
 import type { Reporter } from './reporter';
@@ -39,7 +40,7 @@ export class ImportChecks {
   ) {
     const mappings = [...importPlan.mappings.values()];
     this.repairs = new RowRepairs(mappings, target.dialect);
-    this.rows = new RowChecks(schema, target.dialect, mappings, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail');
+    this.rows = new RowChecks(schema, target.dialect, mappings, orphanPolicyOf(plan));
     this.constraints = new CheckConstraints(target, target.dialect, this.rows.findings);
     this.dialect = target.dialect;
   }

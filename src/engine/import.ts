@@ -16,7 +16,7 @@ import { ImportChecks } from './import-checks';
 import type { RepairReport } from './repairs';
 import type { TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
-import { enforceForeignKeys, type OrphanFinding } from './orphans';
+import { enforceForeignKeys, orphanPolicyOf, type OrphanFinding } from './orphans';
 import { pausePoint } from './pause-points';
 import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
@@ -175,7 +175,7 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       reportTagSet(set.name, set.objectTable, result, reporter);
     }
 
-    orphans = await enforceForeignKeys(tx, target.dialect, schema, written, (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail', reporter);
+    orphans = await enforceForeignKeys(tx, target.dialect, schema, written, orphanPolicyOf(plan), reporter);
     await tx.advanceSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
     await pausePoint('before-commit');
   });

@@ -6,7 +6,7 @@
  */
 import type { Dialect, ForeignKeyInfo, ImportTransaction, SchemaInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
-import type { OrphanPolicy } from '../plan/types';
+import type { OrphanPolicy, ResolvedPlan } from '../plan/types';
 import type { Reporter } from './reporter';
 
 export interface OrphanFinding {
@@ -59,6 +59,11 @@ async function updateByKeys(tx: ImportTransaction, dialect: Dialect, table: stri
     const head = assignment === null ? `DELETE FROM ${dialect.tableRef(table)}` : `UPDATE ${dialect.tableRef(table)} ${assignment}`;
     await tx.query(`${head} WHERE ${q(pk)} IN (${list})`, batch);
   }
+}
+
+/** The plan's orphan policy of a target table (`fail` unless the table says otherwise). */
+export function orphanPolicyOf(plan: ResolvedPlan): (table: string) => OrphanPolicy {
+  return (table) => plan.tables.find((t) => t.target === table)?.orphans ?? 'fail';
 }
 
 /**

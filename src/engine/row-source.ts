@@ -4,12 +4,17 @@
  * import runs the very pass the live import runs (mapping, repairs, preflight checks, tag counting) on the same
  * rows, without writing a dump. Read like the export reads it: streamed, by primary key (or the plan's orderBy).
  */
-import { toDumpValue } from '../convert/dump-values';
+import { toDumpRow } from '../convert/dump-values';
 import type { DatabaseConnection, SchemaInfo } from '../dialects/dialect';
 import type { DumpEvent } from '../dump/reader';
-import type { ResolvedPlan } from '../plan/types';
+import type { ResolvedPlan, TagSet } from '../plan/types';
 import { aggregateTagPairs, joinPodTagName } from '../tags';
 import { renderFor } from './sql';
+
+/** One tagged object of a tag set as the dump holds it: Pod's comma-joined names, and the exact names beside them. */
+export function tagSetDumpRow(set: TagSet, objectId: unknown, names: string[]): Record<string, unknown> {
+  return { [set.objectColumn]: objectId, tag_name: joinPodTagName(names), tag_names: names };
+}
 
 export async function* sourceRowEvents(plan: ResolvedPlan, source: DatabaseConnection, schema: SchemaInfo): AsyncGenerator<DumpEvent> {
   for (const table of plan.tables) {
@@ -18,10 +23,8 @@ export async function* sourceRowEvents(plan: ResolvedPlan, source: DatabaseConne
     yield { type: 'table', name: info.name, offset: 0 };
     let index = 0;
     for await (const values of source.streamRows(info, info.columns, table.orderBy ?? undefined)) {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < info.columns.length; i += 1) row[info.columns[i].name] = toDumpValue(values[i], info.columns[i]);
       index += 1;
-      yield { type: 'row', table: info.name, index, row, offset: 0 };
+      yield { type: 'row', table: info.name, index, row: toDumpRow(values, info.columns), offset: 0 };
     }
     yield { type: 'tableEnd', table: info.name, rows: index };
   }
@@ -32,7 +35,7 @@ export async function* sourceRowEvents(plan: ResolvedPlan, source: DatabaseConne
     let index = 0;
     for await (const { objectId, names } of aggregateTagPairs(source.streamQuery(sql, params))) {
       index += 1;
-      yield { type: 'row', table: set.dumpTable, index, row: { [set.objectColumn]: objectId, tag_name: joinPodTagName(names), tag_names: names }, offset: 0 };
+      yield { type: 'row', table: set.dumpTable, index, row: tagSetDumpRow(set, objectId, names), offset: 0 };
     }
     yield { type: 'tableEnd', table: set.dumpTable, rows: index };
   }

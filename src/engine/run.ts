@@ -2,7 +2,7 @@
  * `plan run`: the plan's steps in order, each selected by its `when` and the command-line switches, with a
  * tally per step and table. Dry mode runs every step in its dry form: nothing is written anywhere.
  */
-import type { DatabaseConnection } from '../dialects/dialect';
+import type { DatabaseConnection, SchemaInfo } from '../dialects/dialect';
 import { connect } from '../dialects';
 import { redactSecrets, type ConnectionSettings } from '../dialects/url';
 import { PodMigrateError } from '../errors';
@@ -102,6 +102,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   };
   // Rows the import's orphan policy left out or changed: verify names them rather than failing on them.
   const orphanKeys = new Map<string, { policy: string; keys: Set<string> }>();
+  const nameChangedRows = (table: string, policy: string, keys: Iterable<string>) => {
+    const entry = orphanKeys.get(table) ?? { policy, keys: new Set<string>() };
+    for (const key of keys) entry.keys.add(key);
+    orphanKeys.set(table, entry);
+  };
   // In a dry run the export writes no dump: the import describes what the source holds instead.
   let sourceDescription: SourceDescription | undefined;
   let sourceRows: (() => AsyncIterable<DumpEvent>) | undefined;
@@ -150,9 +155,9 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             tally.tables = result.tables;
             tally.detail = dry ? `would write ${options.dumpPath}` : `wrote ${options.dumpPath}`;
             if (dry) {
-              sourceDescription = await describeForDryImport(source, plan);
-              // The dry import runs the live import's pass on the source's rows: same checks, same counts.
               const schema = await source.introspect();
+              sourceDescription = await describeForDryImport(source, schema, plan);
+              // The dry import runs the live import's pass on the source's rows: same checks, same counts.
               sourceRows = () => sourceRowEvents(plan, source, schema);
             }
             break;
@@ -181,17 +186,9 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
             tally.tables = result.tables;
             tally.tagSets = tagSetTallies(result.tagSets);
             tally.findings = [...(tally.findings ?? []), ...orphanFindings(result.orphans)];
-            for (const finding of result.orphans) {
-              const entry = orphanKeys.get(finding.fk.table) ?? { policy: finding.policy, keys: new Set<string>() };
-              finding.keys.forEach((k) => entry.keys.add(k));
-              orphanKeys.set(finding.fk.table, entry);
-            }
+            for (const finding of result.orphans) nameChangedRows(finding.fk.table, finding.policy, finding.keys);
             // Rows the plan's repair rules changed: verify names them as repaired, not as differences.
-            for (const [table, keys] of result.repairedKeys) {
-              const entry = orphanKeys.get(table) ?? { policy: 'repaired', keys: new Set<string>() };
-              keys.forEach((k) => entry.keys.add(k));
-              orphanKeys.set(table, entry);
-            }
+            for (const [table, keys] of result.repairedKeys) nameChangedRows(table, 'repaired', keys);
             const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
             tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
             break;
@@ -266,8 +263,7 @@ export function skippedTableReminders(plan: ResolvedPlan): string[] {
 }
 
 /** What the export would write, for a dry import: every source table with its columns and row count. */
-async function describeForDryImport(source: DatabaseConnection, plan: ResolvedPlan): Promise<SourceDescription> {
-  const schema = await source.introspect();
+async function describeForDryImport(source: DatabaseConnection, schema: SchemaInfo, plan: ResolvedPlan): Promise<SourceDescription> {
   const names = plan.tables.filter((t) => t.strategy !== 'skip').map((t) => t.name);
   const { tables } = await describeSourceTables(source, schema, names);
   for (const set of plan.tags) {

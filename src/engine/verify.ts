@@ -4,7 +4,7 @@
  * the primary keys. Known losses of Pod's own exporter (microseconds, comma-joined tag names) are named as
  * such ("lossy"), never hidden and never taken for corruption.
  */
-import { toDumpValue } from '../convert/dump-values';
+import { toDumpRow } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
 import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
@@ -204,9 +204,7 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
   for await (const values of source.streamRows(info, info.columns)) {
     index += 1;
     // Through the dump's spelling, so that source and target values pass the same conversion as the import.
-    const row: Record<string, unknown> = {};
-    info.columns.forEach((col, i) => (row[col.name] = toDumpValue(values[i], col)));
-    const mapped = mapRow(c.mapping, row, index);
+    const mapped = mapRow(c.mapping, toDumpRow(values, info.columns), index);
     c.source.add(mapped, c.types, keyOf(mapped, c));
   }
 }
