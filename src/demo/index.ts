@@ -73,14 +73,18 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
 
   note(`pod-migrate demo: Pod 3.8.4 → Pod 4.0.3 on two embedded PostgreSQL instances (PGlite), ${options.videos} videos, seed ${options.seed}`);
   const servers: EmbeddedPostgres[] = [];
+  const keepServer = (server: EmbeddedPostgres): EmbeddedPostgres => {
+    servers.push(server);
+    return server;
+  };
   let summary: RunSummary | undefined;
   let highlights: string[] = [];
   let verifyLine: string | undefined;
   try {
     const [v3, v4] = await timed('start two embedded PostgreSQL', () =>
       Promise.all([
-        startEmbeddedPostgres({ dataDir: keep ? join(keep, 'v3') : undefined }).then((s) => (servers.push(s), s)),
-        startEmbeddedPostgres({ dataDir: keep ? join(keep, 'v4') : undefined }).then((s) => (servers.push(s), s)),
+        startEmbeddedPostgres({ dataDir: keep ? join(keep, 'v3') : undefined }).then(keepServer),
+        startEmbeddedPostgres({ dataDir: keep ? join(keep, 'v4') : undefined }).then(keepServer),
       ]),
     );
     note(`  v3 database: ${parseConnectionUrl(v3.url).displayName}${v3.dataDir ? ` (data in ${v3.dataDir})` : ' (in memory)'}`);

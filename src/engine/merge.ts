@@ -102,7 +102,7 @@ export function orderMergeTables(tables: MergeTable[], schema: SchemaInfo): Merg
     const index = pending.findIndex((t) =>
       schema.foreignKeys.every((fk) => fk.table !== t.table || fk.refTable === t.table || !names.has(fk.refTable) || ordered.some((o) => o.table === fk.refTable)),
     );
-    ordered.push(...pending.splice(index >= 0 ? index : 0, 1));
+    ordered.push(...pending.splice(Math.max(index, 0), 1));
   }
   return ordered;
 }

@@ -356,7 +356,7 @@ export class RowRepairs {
     for (const { report, all } of this.tallies) {
       if (all.size === 0) continue;
       const set = out.get(report.table) ?? new Set<string>();
-      all.forEach((k) => set.add(k));
+      for (const k of all) set.add(k);
       out.set(report.table, set);
     }
     return out;

@@ -131,7 +131,7 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.reminders.length > 0) {
     lines.push('');
     lines.push(summary.dry ? 'Reminders (shown at the end of a live run):' : 'Still to do by hand:');
-    summary.reminders.forEach((r, i) => lines.push(`  ${i + 1}. ${r}`));
+    for (const [i, r] of summary.reminders.entries()) lines.push(`  ${i + 1}. ${r}`);
   }
   if (summary.error) {
     lines.push('');

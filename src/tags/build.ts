@@ -341,7 +341,10 @@ export class TagTableBuilder {
         reps.push(keys);
       } else {
         this.stats.duplicateNamesMerged++;
-        if (reps[at]!.name !== keys.name) (dropped ??= []).push([at, reps[at]!.name]);
+        if (reps[at]!.name !== keys.name) {
+          dropped ??= [];
+          dropped.push([at, reps[at]!.name]);
+        }
         reps[at] = keys;
       }
     }

@@ -50,7 +50,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     // The findings are the dry run's answer: always shown, with the rows they name.
     expect(out).toMatch(/^Findings:\n {2}check-owner-paths: check source database \(check-owner-paths\): \d+, would fix\n {6}\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/m);
     expect(out).toContain('To do by hand, after the live run:');
-    reminders.forEach((r, i) => expect(out).toContain(`  ${i + 1}. ${r}`));
+    for (const [i, r] of reminders.entries()) expect(out).toContain(`  ${i + 1}. ${r}`);
     // A screenful: no per-table table, no [dry] detail without -v; the verdict last.
     expect(`${err}${out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
     expect(out.trimEnd().split('\n').pop()).toMatch(/^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);

@@ -7,7 +7,7 @@ import { connect, getDialect } from '../../src/dialects';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
 import { verifyMigration } from '../../src/engine/verify';
-import { PodMigrateError } from '../../src/errors';
+import type { PodMigrateError } from '../../src/errors';
 import { DIALECT_PAIRS } from '../helpers/databases';
 import { createPair, realPlan, runRealPlan, snapshot, type MigrationPair } from '../helpers/migration';
 

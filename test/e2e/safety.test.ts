@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DialectName } from '../../src/dialects/dialect';
 import { CREATEDB_ROW_IDS } from '../../src/engine/createdb-rows';
-import { PodMigrateError } from '../../src/errors';
+import type { PodMigrateError } from '../../src/errors';
 import { openRawConnection } from '../../src/fixtures/scratch-database';
 import { cli } from '../helpers/cli';
 import { DIALECTS, podDataFile, type TestDatabase } from '../helpers/databases';
@@ -153,7 +153,8 @@ describe('bad inputs needing no database', () => {
     const ids: Record<string, number[]> = {};
     for (const m of text.matchAll(/^INSERT INTO (?:public\.)?`?(\w+)`? \(`?id`?,[^)]*\) VALUES \((\d+),/gm)) {
       if (m[1] === 'django_content_type' || m[1] === 'auth_permission') continue; // merge tables: never lose a row
-      (ids[m[1]] ??= []).push(Number(m[2]));
+      ids[m[1]!] ??= [];
+      ids[m[1]!]!.push(Number(m[2]));
     }
     expect(ids).toEqual(CREATEDB_ROW_IDS);
   });

@@ -40,11 +40,11 @@ describe('buildTagTables: acceptance table', () => {
   });
 
   test('a 60-character name: slug cut to 50; a second one with the same first 50 → base[:45] + "_1"', () => {
-    const a = 'a'.repeat(50) + 'bcdefghijk';
-    const b = 'a'.repeat(50) + 'zzzzzzzzzz';
+    const a = `${'a'.repeat(50)}bcdefghijk`;
+    const b = `${'a'.repeat(50)}zzzzzzzzzz`;
     const t = buildTagTables(objs([a], [b]), PG);
     expect(t.tags[0]!.slug).toBe('a'.repeat(50));
-    expect(t.tags[1]!.slug).toBe('a'.repeat(45) + '_1');
+    expect(t.tags[1]!.slug).toBe(`${'a'.repeat(45)}_1`);
     expect(t.tags[1]!.slug.length).toBeLessThanOrEqual(50);
   });
 
@@ -128,7 +128,7 @@ describe('buildTagTables: Tagulous details', () => {
   });
 
   test('more than 11 collisions: numeric maximum (Tagulous >= 1.3.3, #152), not string order', () => {
-    const names = Array.from({ length: 13 }, (_, i) => 'x' + '+'.repeat(i)); // all slugify to "x"
+    const names = Array.from({ length: 13 }, (_, i) => `x${'+'.repeat(i)}`); // all slugify to "x"
     const t = buildTagTables(objs(...names.map((n) => [n])), PG);
     expect(t.tags.map((tag) => tag.slug)).toEqual(['x', ...Array.from({ length: 12 }, (_, i) => `x_${i + 1}`)]);
   });
