@@ -69,32 +69,31 @@ async function planTypesSource(schemaText) {
   const schema = /** @type {import('json-schema-to-typescript').JSONSchema} */ (asUnions(JSON.parse(schemaText)));
   return compile(schema, 'PodMigratePlan', {
     bannerComment: BANNER,
-    // The schema closes every mapping (additionalProperties: false); a mapping it leaves open stays open.
+    // A mapping is open only where the schema says so (params): no `[k: string]: unknown` added by default.
     additionalProperties: false,
     // Lists typed T[] (not [T, ...T[]] for minItems: 1): the code builds and filters them.
     ignoreMinAndMaxItems: true,
     unreachableDefinitions: true,
-    style: { singleQuote: true, printWidth: 160 },
+    // The project's style (biome.jsonc), though Biome leaves generated files alone.
+    style: { singleQuote: true, printWidth: 140, trailingComma: 'all' },
   });
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const schemaIndex = args.indexOf('--schema');
-  const schemaPath = schemaIndex >= 0 ? path.resolve(args[schemaIndex + 1]) : SCHEMA_PATH;
-  planTypesSource(fs.readFileSync(schemaPath, 'utf8')).then(
-    (text) => {
-      if (args.includes('--stdout')) {
-        process.stdout.write(text);
-        return;
-      }
-      fs.mkdirSync(path.dirname(OUTPUT_PATH), { recursive: true });
-      fs.writeFileSync(OUTPUT_PATH, text);
-      console.log(`wrote ${path.relative(process.cwd(), OUTPUT_PATH)}`);
-    },
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+const args = process.argv.slice(2);
+const schemaIndex = args.indexOf('--schema');
+const schemaPath = schemaIndex >= 0 ? path.resolve(args[schemaIndex + 1]) : SCHEMA_PATH;
+planTypesSource(fs.readFileSync(schemaPath, 'utf8')).then(
+  (text) => {
+    if (args.includes('--stdout')) {
+      process.stdout.write(text);
+      return;
+    }
+    fs.mkdirSync(path.dirname(OUTPUT_PATH), { recursive: true });
+    fs.writeFileSync(OUTPUT_PATH, text);
+    console.log(`wrote ${path.relative(process.cwd(), OUTPUT_PATH)}`);
+  },
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
