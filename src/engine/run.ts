@@ -2,25 +2,17 @@
  * `plan run`: the plan's steps in order, each selected by its `when` and the command-line switches, with a
  * tally per step and table. Dry mode runs every step in its dry form: nothing is written anywhere.
  */
-import type { DatabaseConnection, SchemaInfo } from '../dialects/dialect';
-import { connect } from '../dialects';
 import { redactSecrets, type ConnectionSettings } from '../dialects/url';
-import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, Step } from '../plan/types';
-import { databasesUsed, runCheckStep, runCommandStep, runSqlStep } from './steps';
-import { exportDump } from './export';
-import type { DumpEvent } from '../dump/reader';
-import { sourceRowEvents } from './row-source';
-import { importDump } from './import';
-import type { SourceDescription } from './preflight';
-import { describeSourceTables } from './sql';
+import { Connections } from './connections';
+import { databasesUsed } from './steps';
+import { newRunState, runStep } from './step-handlers';
 import type { Reporter } from './reporter';
-import { checkFinding, gateResults, orphanFindings, runErrorOf, stepFigures, tagSetTallies } from './run-report';
+import { gateResults, runErrorOf, stepFigures } from './run-report';
 import type { RunSummary, StepTally } from './summary';
 import { checkPodDir } from './pod-dir';
 import { takeRunLock } from './run-lock';
 import { refuseUsedTarget } from './target-guard';
-import { formatVerify, verifyMigration } from './verify';
 import { gateDatabases } from './version-gate';
 
 export interface RunOptions {
@@ -53,29 +45,6 @@ export function stepSelected(step: Step, options: { createDB: boolean; onlyTags:
   }
 }
 
-/** Opens each database once, on first use, and closes them all at the end. */
-class Connections {
-  private readonly open = new Map<'source' | 'target', Promise<DatabaseConnection>>();
-  constructor(private readonly settings: { source?: ConnectionSettings; target?: ConnectionSettings }) {}
-  get(role: 'source' | 'target', step: string): Promise<DatabaseConnection> {
-    const settings = this.settings[role];
-    if (!settings) throw new PodMigrateError('USAGE', `step ${step} needs the ${role} database: give --${role} URL or set POD_MIGRATE_${role.toUpperCase()}`);
-    let connection = this.open.get(role);
-    if (!connection) {
-      connection = connect(settings);
-      this.open.set(role, connection);
-    }
-    return connection;
-  }
-  has(role: 'source' | 'target'): boolean {
-    return this.settings[role] !== undefined;
-  }
-  /** Closes every connection; a failure to close never hides the run's own outcome. */
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.open.values()].map(async (connection) => (await connection.catch(() => null))?.close()));
-  }
-}
-
 export interface RunOutcome {
   summary: RunSummary;
   /** The error that stopped the run, when it failed. */
@@ -100,18 +69,8 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       reporter.emit(event);
     },
   };
-  // Rows the import's orphan policy left out or changed: verify names them rather than failing on them.
-  const orphanKeys = new Map<string, { policy: string; keys: Set<string> }>();
-  const nameChangedRows = (table: string, policy: string, keys: Iterable<string>) => {
-    const entry = orphanKeys.get(table) ?? { policy, keys: new Set<string>() };
-    for (const key of keys) entry.keys.add(key);
-    orphanKeys.set(table, entry);
-  };
-  // In a dry run the export writes no dump: the import describes what the source holds instead.
-  let sourceDescription: SourceDescription | undefined;
-  let sourceRows: (() => AsyncIterable<DumpEvent>) | undefined;
-  // In a dry run with --createDB the target is still empty: there is no schema to describe the import against.
-  let targetToBeCreated = false;
+  // What a step leaves for the steps after it (a dry export's view of the source, the rows an import changed).
+  const state = newRunState();
   const selected = plan.steps.filter((step) => stepSelected(step, options));
   let releaseRunLock: (() => Promise<void>) | undefined;
   // A driver's message may quote a connection string: the summary is printed and may be kept as JSON.
@@ -148,89 +107,7 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
       const started = Date.now();
       reporter.emit({ type: 'step-start', step: step.name, stepType: step.type, description: step.why ?? '' });
       try {
-        switch (step.type) {
-          case 'export': {
-            const source = await connections.get('source', step.name);
-            const result = await exportDump({ plan, source, dumpPath: options.dumpPath, dry, reporter: collectWarnings, force: options.force });
-            tally.tables = result.tables;
-            tally.detail = dry ? `would write ${options.dumpPath}` : `wrote ${options.dumpPath}`;
-            if (dry) {
-              const schema = await source.introspect();
-              sourceDescription = await describeForDryImport(source, schema, plan);
-              // The dry import runs the live import's pass on the source's rows: same checks, same counts.
-              sourceRows = () => sourceRowEvents(plan, source, schema);
-            }
-            break;
-          }
-          case 'import':
-          case 'tags': {
-            if (targetToBeCreated) {
-              reporter.emit({ type: 'dry', message: `${step.name}: would run after createDB (the target has no schema yet to describe it against)` });
-              tally.detail = 'would run after createDB';
-              break;
-            }
-            const target = await connections.get('target', step.name);
-            const result = await importDump({
-              plan,
-              target,
-              dumpPath: options.dumpPath,
-              dry,
-              reporter: collectWarnings,
-              onlyTags: step.type === 'tags',
-              tagSets: step.type === 'tags' ? step.sets : undefined,
-              sourceDescription: dry ? sourceDescription : undefined,
-              sourceRows: dry ? sourceRows : undefined,
-              force: options.force,
-              overwrite: options.overwrite,
-            });
-            tally.tables = result.tables;
-            tally.tagSets = tagSetTallies(result.tagSets);
-            tally.findings = [...(tally.findings ?? []), ...orphanFindings(result.orphans)];
-            for (const finding of result.orphans) nameChangedRows(finding.fk.table, finding.policy, finding.keys);
-            // Rows the plan's repair rules changed: verify names them as repaired, not as differences.
-            for (const [table, keys] of result.repairedKeys) nameChangedRows(table, 'repaired', keys);
-            const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
-            tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
-            break;
-          }
-          case 'verify': {
-            if (dry) {
-              tally.detail = 'would compare row counts and checksums, source against target';
-              break;
-            }
-            const target = await connections.get('target', step.name);
-            const source = connections.has('source') ? await connections.get('source', step.name) : undefined;
-            // With a source, the dump only says who wrote what was imported (Pod's exporter: its losses are "lossy").
-            const result = await verifyMigration({ plan, target, source, dumpPath: options.dumpPath, reporter: collectWarnings, orphanKeys });
-            reporter.emit({ type: 'info', message: formatVerify(result, { onlyProblems: true }) });
-            tally.verify = result.tables;
-            const lossy = result.tables.filter((t) => t.status === 'lossy');
-            for (const t of lossy) summary.warnings.push(`verify: ${t.table}: ${t.detail}`);
-            tally.detail = `${result.tables.length} tables compared, ${result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').length} differ, ${lossy.length} lossy`;
-            if (!result.ok) {
-              const bad = result.tables.filter((t) => t.status === 'differs' || t.status === 'missing').map((t) => t.table);
-              throw new PodMigrateError('VERIFY_FAILED', `verify found differences in ${bad.join(', ')}`, { place: { table: bad[0] } });
-            }
-            break;
-          }
-          case 'sql':
-            tally.detail = await runSqlStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
-            break;
-          case 'check': {
-            const result = await runCheckStep(step, plan, await connections.get(step.database, step.name), dry, reporter);
-            tally.detail = result.detail;
-            tally.findings = checkFinding(step, result, dry);
-            break;
-          }
-          case 'command':
-            tally.detail = await runCommandStep(step, connections.has('target') ? await connections.get('target', step.name) : undefined, { dry, podDir: options.podDir, reporter });
-            if (dry && step.requires === 'empty-target') targetToBeCreated = true;
-            break;
-          case 'reminder':
-            summary.reminders.push(step.text);
-            tally.detail = 'shown at the end';
-            break;
-        }
+        await runStep(step, { options, connections, reporter: collectWarnings, summary, tally, state });
       } catch (error) {
         tally.status = 'failed';
         tally.ms = Date.now() - started;
@@ -260,14 +137,4 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
 /** One reminder per table the plan skips (`strategy: skip`): its v4 table is left as it was. */
 export function skippedTableReminders(plan: ResolvedPlan): string[] {
   return plan.tables.filter((t) => t.strategy === 'skip').map((t) => `skipped by the plan: ${t.name} (${t.why ?? 'no reason given'})`);
-}
-
-/** What the export would write, for a dry import: every source table with its columns and row count. */
-async function describeForDryImport(source: DatabaseConnection, schema: SchemaInfo, plan: ResolvedPlan): Promise<SourceDescription> {
-  const names = plan.tables.filter((t) => t.strategy !== 'skip').map((t) => t.name);
-  const { tables } = await describeSourceTables(source, schema, names);
-  for (const set of plan.tags) {
-    if (schema.tables.has('tagging_taggeditem')) tables.set(set.dumpTable, { rows: 0, columns: new Set([set.objectColumn, 'tag_name', 'tag_names']) });
-  }
-  return { tables };
 }

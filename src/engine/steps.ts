@@ -4,6 +4,7 @@ import type { DatabaseConnection, Row } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
 import { onInterrupt } from '../interrupt';
 import { renderReport } from '../plan';
+import { stepKind, type Database } from '../plan/step-kinds';
 import type { CheckStep, CommandStep, ResolvedPlan, SqlStep, Step } from '../plan/types';
 import type { Reporter } from './reporter';
 import { renderFor } from './sql';
@@ -67,32 +68,8 @@ export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: Data
 }
 
 /** The databases the given steps read or write (verify reads the source only when one is given). */
-export function databasesUsed(steps: Step[], sourceGiven: boolean): Set<'source' | 'target'> {
-  const used = new Set<'source' | 'target'>();
-  for (const step of steps) {
-    switch (step.type) {
-      case 'export':
-        used.add('source');
-        break;
-      case 'import':
-      case 'tags':
-        used.add('target');
-        break;
-      case 'verify':
-        used.add('target');
-        if (sourceGiven) used.add('source');
-        break;
-      case 'sql':
-      case 'check':
-        used.add(step.database);
-        break;
-      case 'command':
-        if (step.requires === 'empty-target') used.add('target');
-        break;
-      default:
-    }
-  }
-  return used;
+export function databasesUsed(steps: Step[], sourceGiven: boolean): Set<Database> {
+  return new Set(steps.flatMap((step) => stepKind(step).databases(step, sourceGiven)));
 }
 
 export interface CommandContext {

@@ -6,7 +6,8 @@ import { describeRepairRule } from './repair-rules';
 import { displayPath } from './validate';
 import { renderTemplateForDisplay } from './render';
 import type { SqlFlavor } from './sql-flavor';
-import type { ColumnRule, ResolvedPlan, ResolvedTable, Step, StepWhen, TagSet } from './types';
+import { stepKind, stepParams } from './step-kinds';
+import type { ColumnRule, ResolvedPlan, ResolvedTable, StepWhen, TagSet } from './types';
 
 export function explainPlan(plan: ResolvedPlan, flavor: SqlFlavor): string {
   return [header(plan, flavor), tablesSection(plan), tagSetsSection(plan.tags), templatesSection(plan, flavor), stepsSection(plan)]
@@ -127,34 +128,12 @@ function stepsSection(plan: ResolvedPlan): string {
   const lines = ['Steps'];
   plan.steps.forEach((step, i) => {
     lines.push(`  ${i + 1}. ${step.name}  [${step.type}, ${WHEN_TEXT[step.when ?? 'always']}]`);
-    lines.push(`     ${stepAction(plan, step)}`);
-    if ((step.type === 'sql' || step.type === 'check') && step.params && Object.keys(step.params).length > 0) {
-      lines.push(`     params (bound): ${Object.entries(step.params).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}`);
+    lines.push(`     ${stepKind(step).explain(step, plan)}`);
+    const params = stepParams(step);
+    if (params && Object.keys(params).length > 0) {
+      lines.push(`     params (bound): ${Object.entries(params).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}`);
     }
     if (step.why) lines.push(`     why: ${step.why}`);
   });
   return lines.join('\n');
-}
-
-function stepAction(plan: ResolvedPlan, step: Step): string {
-  switch (step.type) {
-    case 'export':
-      return `exports the source database to ${plan.dump.file} (${plan.tables.length} tables, ${plan.tags.length} tag sets)`;
-    case 'import':
-      return `imports ${plan.dump.file} into the target database in one transaction (${plan.tables.length} tables, then tags)`;
-    case 'tags':
-      return `rebuilds the Tagulous tables of tag sets: ${(step.sets ?? plan.tags.map((set) => set.name)).join(', ') || 'none'}`;
-    case 'verify':
-      return 'compares row counts and checksums, source against target';
-    case 'sql':
-      return `runs template ${step.template} on the ${step.database} database, in one transaction`;
-    case 'check': {
-      const fix = step.fix && step.fix.length > 0 ? `; in live mode, fixes them with ${step.fix.join(', ')}` : '';
-      return `lists problem rows of the ${step.database} database with template ${step.find}${fix}`;
-    }
-    case 'command':
-      return `runs \`${step.run}\`${step.requires === 'empty-target' ? ', only when the target database has no tables' : ''}`;
-    case 'reminder':
-      return `reminds you: ${step.text}`;
-  }
 }

@@ -11,8 +11,9 @@ import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type 
 import { PodMigrateError } from '../errors';
 import { checkTemplate, requiredParams, type TemplateIssue } from './render';
 import { repairProblems } from './repair-rules';
+import { stepKind, stepParams } from './step-kinds';
 import type { PlanResolution } from './resolve';
-import type { PlanInput, Step, TableEntry, TemplateInput } from './types';
+import type { PlanInput, Step, StepRemoval, TableEntry, TemplateInput } from './types';
 
 // ---------------------------------------------------------------------------------------------------------
 // Problems
@@ -332,14 +333,16 @@ function templateProblems(source: PlanSource, name: string, template: TemplateIn
   return problems;
 }
 
-function stepProblems(source: PlanSource, step: Step, index: number): PlanProblem[] {
+function stepProblems(source: PlanSource, step: Step | StepRemoval, index: number): PlanProblem[] {
+  // An overlay's `{ name, remove: true }` has nothing else to check.
+  if (!('type' in step)) return [];
   const problems: PlanProblem[] = [];
   if (step.before !== undefined && step.after !== undefined) {
     problems.push(problemAt(source, ['steps', index, 'after'], `step "${step.name}": give before: or after:, not both`, 'key'));
   }
-  if (step.type === 'check' && step.report !== undefined) {
-    for (const issue of checkTemplate(step.report, 'report')) {
-      problems.push(problemInString(source, ['steps', index, 'report'], issue, `step "${step.name}" report: ${issue.message}`));
+  for (const report of stepKind(step).reports?.(step) ?? []) {
+    for (const issue of checkTemplate(report.text, 'report')) {
+      problems.push(problemInString(source, ['steps', index, ...report.field], issue, `step "${step.name}" report: ${issue.message}`));
     }
   }
   return problems;
@@ -367,7 +370,7 @@ export function fileProblems(source: PlanSource): PlanProblem[] {
     }
   });
   for (const [name, template] of Object.entries(input.templates ?? {})) problems.push(...templateProblems(source, name, template));
-  (input.steps ?? []).forEach((step, i) => problems.push(...stepProblems(source, step as Step, i)));
+  (input.steps ?? []).forEach((step, i) => problems.push(...stepProblems(source, step, i)));
   return problems;
 }
 
@@ -450,25 +453,16 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
   for (const step of plan.steps) {
     const origin = resolution.steps.get(step.name);
     if (origin === undefined) continue;
-    if (step.type === 'sql') {
-      checkTemplateRef(step.template, origin, ['template'], `step "${step.name}"`);
-      checkParams(step.template, step.params, origin, ['template'], `step "${step.name}"`);
+    const kind = stepKind(step);
+    for (const use of kind.templates?.(step) ?? []) {
+      checkTemplateRef(use.name, origin, use.field, `step "${step.name}"${use.label ? ` ${use.label}` : ''}`);
+      checkParams(use.name, stepParams(step), origin, use.field, `step "${step.name}"`);
     }
-    if (step.type === 'check') {
-      checkTemplateRef(step.find, origin, ['find'], `step "${step.name}" find`);
-      checkParams(step.find, step.params, origin, ['find'], `step "${step.name}"`);
-      (step.fix ?? []).forEach((fix, i) => {
-        checkTemplateRef(fix, origin, ['fix', i], `step "${step.name}" fix`);
-        checkParams(fix, step.params, origin, ['fix', i], `step "${step.name}"`);
-      });
-    }
-    if (step.type === 'tags') {
-      (step.sets ?? []).forEach((set, i) => {
-        if (!tagSetNames.includes(set)) {
-          const known = tagSetNames.length > 0 ? ` (known: ${tagSetNames.join(', ')})` : ' (the plan has no tag sets)';
-          problems.push(problemAt(origin.source, [...origin.path, 'sets', i], `step "${step.name}": no tag set named "${set}"${known}`));
-        }
-      });
+    for (const set of kind.tagSets?.(step) ?? []) {
+      if (!tagSetNames.includes(set.text)) {
+        const known = tagSetNames.length > 0 ? ` (known: ${tagSetNames.join(', ')})` : ' (the plan has no tag sets)';
+        problems.push(problemAt(origin.source, [...origin.path, ...set.field], `step "${step.name}": no tag set named "${set.text}"${known}`));
+      }
     }
   }
   // A tag set's pseudo-table shares the dump's namespace with the plan's tables.
