@@ -4,7 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { mysqlDialect } from '../../src/dialects/mysql';
 import { classifyColumn } from '../../src/dialects/mysql/codec';
-import { columnFromMessage, mapMysqlError, rowFromMessage } from '../../src/dialects/mysql/errors';
+import {
+  columnFromMessage,
+  constraintFromMessage,
+  errorCodeFor,
+  mapMysqlError,
+  mysqlErrorName,
+  rowFromMessage,
+  serverKindOf,
+  tableFromMessage,
+} from '../../src/dialects/mysql/errors';
 import { jsonValidColumn } from '../../src/dialects/mysql/introspect';
 import { tsvField } from '../../src/dialects/mysql/bulk-insert';
 import type { DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
@@ -103,17 +112,60 @@ describe('mysql dialect: pure parts', () => {
       code: 'ER_DUP_ENTRY',
       sqlMessage: "Duplicate entry 'a' for key 'slug'",
     });
-    const mapped = mapMysqlError(error, { table: 'video_video' });
+    const mapped = mapMysqlError(error, { place: { table: 'video_video' } });
     expect(mapped.code).toBe('INTEGRITY');
-    expect(mapped.place.table).toBe('video_video');
+    expect(mapped.place).toEqual({ table: 'video_video', constraint: 'slug' });
     expect(mapped.cause).toBe(error);
     const check = mapMysqlError(
       Object.assign(new Error('x'), { errno: 4025, code: 'ER_CONSTRAINT_FAILED', sqlMessage: 'CONSTRAINT `video_video.order` failed for `db`.`video_video`' }),
-      { table: 'video_video', columns: ['id', 'order'] },
+      { place: { table: 'video_video' }, columns: ['id', 'order'] },
     );
     expect(check.code).toBe('INTEGRITY');
     expect(check.place.column).toBe('order');
     expect(mapMysqlError(Object.assign(new Error('x'), { errno: 1406, sqlMessage: "Data too long for column 'x' at row 2" })).code).toBe('VALUE_INVALID');
+  });
+
+  test("MariaDB's own error numbers are named from MariaDB's table, not MySQL's", () => {
+    // mysql2 names every number after MySQL: 4025 is MySQL's ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE.
+    const check = (server?: 'mariadb' | 'mysql') =>
+      mapMysqlError(
+        Object.assign(new Error('x'), { errno: 4025, code: 'ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE', sqlMessage: 'CONSTRAINT `positive` failed for `db`.`t`' }),
+        { server },
+      );
+    for (const server of ['mariadb', undefined] as const) {
+      expect(check(server)).toMatchObject({ code: 'INTEGRITY', fault: 'check-violation', place: { table: 't', constraint: 'positive' } });
+      expect(check(server).message).toMatch(/\[ER_CONSTRAINT_FAILED 4025\]$/);
+    }
+    expect(check('mysql').message).toMatch(/\[ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE 4025\]$/);
+    expect(check('mysql').fault).toBeUndefined();
+    const killed = mapMysqlError(Object.assign(new Error('x'), { errno: 1927, sqlMessage: 'Connection was killed' }), { server: 'mariadb' });
+    expect(killed).toMatchObject({ code: 'DATABASE', fault: 'connection-lost' });
+    expect(killed.message).toMatch(/\[ER_CONNECTION_KILLED 1927\]$/);
+    // A MariaDB number missing from the table is shown without a name rather than with MySQL's.
+    const unnamed = mapMysqlError(Object.assign(new Error('x'), { errno: 4091, code: 'ER_SOME_MYSQL_NAME', sqlMessage: 'Unknown SEQUENCE' }), { server: 'mariadb' });
+    expect(unnamed.message).toMatch(/Unknown SEQUENCE \[4091\]$/);
+    expect(errorCodeFor(4025, 'mariadb')).toBe('INTEGRITY');
+    expect(errorCodeFor(3819, 'mysql')).toBe('INTEGRITY');
+    expect(errorCodeFor(3819, 'mariadb')).toBe('DATABASE');
+    expect(mysqlErrorName(1062, 'mariadb', 'ER_DUP_ENTRY')).toBe('ER_DUP_ENTRY');
+    expect(serverKindOf('10.11.19-MariaDB-0+deb12u1')).toBe('mariadb');
+    expect(serverKindOf('8.0.36')).toBe('mysql');
+  });
+
+  test('the constraint and table a message names', () => {
+    expect(constraintFromMessage("Duplicate entry 'a' for key 'slug'")).toBe('slug');
+    expect(constraintFromMessage("Duplicate entry 'x' for key 'uq'\nand more")).toBeUndefined();
+    const fk =
+      'Cannot add or update a child row: a foreign key constraint fails (`db`.`video_video`, CONSTRAINT `fk` FOREIGN KEY (`type_id`) REFERENCES `video_type` (`id`))';
+    expect(constraintFromMessage(fk)).toBe('fk');
+    expect(tableFromMessage(fk)).toBe('video_video');
+    expect(tableFromMessage("Table 'pm_db.nope' doesn't exist")).toBe('nope');
+    expect(tableFromMessage('CONSTRAINT `c` failed for `db`.`t`')).toBe('t');
+    // MySQL 8 names a key after its table: the constraint is the key's own name.
+    expect(mapMysqlError(Object.assign(new Error('x'), { errno: 1062, sqlMessage: "Duplicate entry 'a' for key 't.slug'" }), { place: { table: 't' } }).place).toEqual({
+      table: 't',
+      constraint: 'slug',
+    });
   });
 
   test('TSV fields for LOAD DATA', () => {
