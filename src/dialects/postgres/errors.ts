@@ -5,6 +5,7 @@
  * fields (table, column, constraint, detail) end up in `place` and in the message; the original error is kept as
  * `cause`. Messages go through redactSecrets: no password ever reaches them. The same shape as mysql/errors.ts.
  */
+import { BackendTerminatedError, BackendTerminatedUnexpectedlyError, InvalidInputError } from 'slonik';
 import { PodMigrateError, type DatabaseFault, type ErrorPlace } from '../../errors';
 import { databaseError, passedThrough, type DatabaseErrorContext, type ServerErrorReading } from '../database-fault';
 
@@ -122,7 +123,11 @@ export function mapPostgresError(error: unknown, context: DatabaseErrorContext =
   if (error instanceof PodMigrateError) return passedThrough(error, context);
   const server = findServerError(error);
   if (server) return databaseError(error, readServerError(server), context);
+  // slonik keeps only the message of a 22P02 (invalid_text_representation): its class says what it was.
+  if (error instanceof InvalidInputError) {
+    return databaseError(error, readServerError({ code: '22P02', message: error.message }), context);
+  }
   const text = error instanceof Error ? error.message : String(error);
-  const fault = LOST_CONNECTION.test(text) ? 'connection-lost' : undefined;
-  return databaseError(error, { fault, text, suffix: '', place: {} }, context);
+  const lost = error instanceof BackendTerminatedError || error instanceof BackendTerminatedUnexpectedlyError || LOST_CONNECTION.test(text);
+  return databaseError(error, { fault: lost ? 'connection-lost' : undefined, text, suffix: '', place: {} }, context);
 }
