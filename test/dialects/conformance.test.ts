@@ -14,24 +14,10 @@ import { PodMigrateError, type DatabaseFault, type ErrorPlace } from '../../src/
 import { flavorFor } from '../../src/plan';
 import { ALL_DIALECTS, createPodDatabase, createTestDatabase, serverSettings, type TestDatabase } from '../helpers/databases';
 import { dialectsByServer } from '../helpers/servers-up';
+import { caught, collect } from '../helpers/async';
+import { parentAndChild } from '../helpers/parent-child';
 
 const { up, down } = dialectsByServer();
-
-async function caught(promise: Promise<unknown>): Promise<PodMigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PodMigrateError) return error;
-    throw new Error(`expected a PodMigrateError, got ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 /** Query rows with integer text (PostgreSQL's bigint and count) as numbers, so both dialects compare alike. */
 function numeric(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
@@ -466,14 +452,7 @@ describeLive('live server', (name) => {
   describe('transactions', () => {
     test('a failing insert rolls the whole transaction back; errors of the work pass through unchanged', async () => {
       const { db, conn } = await fresh('rollback');
-      await db.exec(`
-        CREATE TABLE parent (id int PRIMARY KEY, name varchar(20) NOT NULL UNIQUE);
-        CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL, FOREIGN KEY (parent_id) REFERENCES parent (id));
-        INSERT INTO parent VALUES (1, 'one'), (2, 'two');
-        INSERT INTO child VALUES (10, 1), (20, 2);`);
-      const schema = await conn.introspect();
-      const parent = schema.tables.get('parent')!;
-      const child = schema.tables.get('child')!;
+      const { parent, child } = await parentAndChild(db, conn);
       const error = await caught(
         conn.transaction(async (tx) => {
           await tx.relaxForeignKeys();

@@ -19,30 +19,15 @@ import { jsonValidColumn } from '../../src/dialects/mysql/introspect';
 import { tsvField } from '../../src/dialects/mysql/bulk-insert';
 import type { DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
 import type { CanonicalValue } from '../../src/convert/logical-types';
-import { PodMigrateError } from '../../src/errors';
 import type { ConnectionSettings } from '../../src/dialects/url';
 import { DIALECTS, createTestDatabase, podSchemaFile, type TestDatabase } from '../helpers/databases';
+import { caught, collect } from '../helpers/async';
+import { parentAndChild } from '../helpers/parent-child';
 
 const run = DIALECTS.includes('mysql') ? describe : describe.skip;
 
 function withOptions(settings: ConnectionSettings, options: Record<string, string>): ConnectionSettings {
   return { ...settings, options: { ...settings.options, ...options } };
-}
-
-async function caught(promise: Promise<unknown>): Promise<PodMigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PodMigrateError) return error;
-    throw new Error(`expected a PodMigrateError, got ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }
 
 describe('mysql dialect: pure parts', () => {
@@ -305,14 +290,7 @@ run('mysql dialect: live server', () => {
   test('foreign_key_checks is 1 again after a rollback and after a commit; duplicates under general_ci; a finished transaction refuses statements', async () => {
     // one pooled connection: the transaction's connection is the one inspected afterwards
     const { db, conn } = await fresh('rollback', { connectionLimit: '1' });
-    await db.exec(`
-      CREATE TABLE parent (id int PRIMARY KEY, name varchar(20) NOT NULL UNIQUE);
-      CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL, FOREIGN KEY (parent_id) REFERENCES parent (id));
-      INSERT INTO parent VALUES (1, 'one'), (2, 'two');
-      INSERT INTO child VALUES (10, 1), (20, 2);`);
-    const schema = await conn.introspect();
-    const parent = schema.tables.get('parent')!;
-    const child = schema.tables.get('child')!;
+    const { parent, child } = await parentAndChild(db, conn);
     const error = await caught(
       conn.transaction(async (tx) => {
         await tx.relaxForeignKeys();

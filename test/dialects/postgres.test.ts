@@ -9,25 +9,10 @@ import { postgresDialect } from '../../src/dialects/postgres';
 import { intervalToMicros } from '../../src/dialects/postgres/codec';
 import { findPlaceholders, toSlonikQuery } from '../../src/dialects/postgres/query';
 import { PodMigrateError } from '../../src/errors';
+import { caught, collect } from '../helpers/async';
 import { createPodDatabase, createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases';
 
 const describeIfPostgres = DIALECTS.includes('postgres') ? describe : describe.skip;
-
-async function expectRejection(promise: Promise<unknown>): Promise<PodMigrateError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodMigrateError);
-    return error as PodMigrateError;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 function table(schema: Map<string, TableInfo>, name: string): TableInfo {
   const info = schema.get(name);
@@ -190,17 +175,17 @@ describeIfPostgres('postgres dialect: live server', () => {
     const conn = await open(db);
     const info = table((await conn.introspect()).tables, 'RoundTrip');
     const cols = [column(info, 'id'), column(info, 'title')];
-    const error = await expectRejection(
+    const error = await caught(
       conn.transaction((tx) => tx.insertRows(info, cols, [[1, 'fine'], [2, 'bad\u0000text'], [3, 'fine']])),
     );
     expect(error.code).toBe('VALUE_INVALID');
     expect(error.place).toEqual({ table: 'RoundTrip', row: 2, column: 'title' });
     expect(error.describe()).toMatch(/NUL/);
     // Without a key among the columns, the row is its 1-based index in the call.
-    const error2 = await expectRejection(conn.transaction((tx) => tx.insertRows(info, [column(info, 'title')], [['ok'], ['ok'], ['x\u0000']])));
+    const error2 = await caught(conn.transaction((tx) => tx.insertRows(info, [column(info, 'title')], [['ok'], ['ok'], ['x\u0000']])));
     expect(error2.place).toEqual({ table: 'RoundTrip', row: 3, column: 'title' });
     // jsonb cannot hold \u0000 either.
-    const error3 = await expectRejection(
+    const error3 = await caught(
       conn.transaction((tx) => tx.insertRows(info, [column(info, 'id'), column(info, 'doc')], [[5, { json: '{"a":"\\u0000"}' }]])),
     );
     expect(error3.place).toEqual({ table: 'RoundTrip', row: 5, column: 'doc' });
@@ -226,7 +211,7 @@ describeIfPostgres('postgres dialect: live server', () => {
       ['blob', 'not a buffer'],
     ];
     for (const [name, value] of cases) {
-      const error = await expectRejection(conn.transaction((tx) => tx.insertRows(info, [column(info, 'id'), column(info, name)], [[9, value]])));
+      const error = await caught(conn.transaction((tx) => tx.insertRows(info, [column(info, 'id'), column(info, name)], [[9, value]])));
       expect(error.code).toBe('VALUE_INVALID');
       expect(error.place).toEqual({ table: 'RoundTrip', row: 9, column: name });
     }
@@ -240,7 +225,7 @@ describeIfPostgres('postgres dialect: live server', () => {
     const group = table(schema.tables, 'auth_group');
     await conn.transaction((tx) => tx.insertRows(group, group.columns, [[1, 'first'], [2, 'second']]));
 
-    const error = await expectRejection(
+    const error = await caught(
       conn.transaction(async (tx) => {
         expect(await tx.deleteAll(group)).toBe(2);
         await tx.insertRows(group, group.columns, [[10, 'ten'], [11, 'eleven']]);
@@ -257,7 +242,7 @@ describeIfPostgres('postgres dialect: live server', () => {
     ]);
 
     // Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: an orphan fails at COMMIT, and is mapped too.
-    const fk = await expectRejection(
+    const fk = await caught(
       conn.transaction(async (tx) => {
         await tx.relaxForeignKeys();
         await tx.query('INSERT INTO video_theme (title, slug, channel_id) VALUES ($1, $2, $3)', ['orphan', 'orphan', 999]);
@@ -317,7 +302,7 @@ describeIfPostgres('postgres dialect: live server', () => {
       { id: 49_999, at: '2020-01-01 13:53:19+00' },
       { id: 50_000, at: '2020-01-01 13:53:20+00' },
     ]);
-    const error = await expectRejection(collect(conn.streamQuery('SELECT 1/0 FROM big')));
+    const error = await caught(collect(conn.streamQuery('SELECT 1/0 FROM big')));
     expect(error.code).toBe('DATABASE');
     expect(error.message).toMatch(/division by zero/);
     expect(await conn.query('SELECT count(*)::int AS n FROM big')).toEqual([{ n: 50_000 }]);
@@ -335,7 +320,7 @@ describeIfPostgres('postgres dialect: live server', () => {
       { id: 1, note: 'one; with a semicolon' },
       { id: 2, note: 'two' },
     ]);
-    const error = await expectRejection(conn.executeScript('CREATE TABLE b (id int); SELECT * FROM missing_table;'));
+    const error = await caught(conn.executeScript('CREATE TABLE b (id int); SELECT * FROM missing_table;'));
     // An unknown table is a schema mismatch on every dialect (it was DATABASE here, SCHEMA_MISMATCH on MariaDB).
     expect(error).toMatchObject({ code: 'SCHEMA_MISMATCH', fault: 'unknown-table', place: { table: 'missing_table' } });
     expect(error.message).toMatch(/missing_table/);
