@@ -311,7 +311,8 @@ describeLive('live server', (name) => {
       const db = await createPodDatabase(name, '4.0.3', { data: 'none' });
       const entry: { db: TestDatabase; conn?: DatabaseConnection } = { db };
       opened.push(entry);
-      const conn = (entry.conn = await dialect.connect(db.settings));
+      const conn = await dialect.connect(db.settings);
+      entry.conn = conn;
       const schema = await conn.introspect();
       expect(schema.tables.size).toBe(143);
       expect(schema.serverVersion).toMatch(live.serverVersion);
