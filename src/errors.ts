@@ -7,7 +7,27 @@ export interface ErrorPlace {
   /** Row number (1-based, in dump or stream order) or the row's primary key. */
   row?: number | string;
   column?: string;
+  /** The constraint the server named (unique, foreign key, CHECK), as its catalog names it. */
+  constraint?: string;
 }
+
+/**
+ * What went wrong in the database, the same word on every dialect (each maps its own error numbers to these, see
+ * src/dialects/database-fault.ts): finer than the code, for the engine and the tests; the code stays what users see.
+ */
+export type DatabaseFault =
+  | 'unknown-table'
+  | 'unknown-column'
+  | 'unique-violation'
+  | 'foreign-key-violation'
+  | 'not-null-violation'
+  | 'check-violation'
+  | 'value-too-long'
+  | 'bad-value'
+  | 'lock-timeout'
+  | 'deadlock'
+  | 'connection-lost'
+  | 'access-denied';
 
 export type ErrorCode =
   | 'USAGE' // bad command line, missing connection string…
@@ -26,12 +46,15 @@ export type ErrorCode =
 export class PodMigrateError extends Error {
   readonly code: ErrorCode;
   readonly place: ErrorPlace;
+  /** Set when the database reported the error and it is one of the faults every dialect names alike. */
+  readonly fault?: DatabaseFault;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; place?: ErrorPlace } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; place?: ErrorPlace; fault?: DatabaseFault } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PodMigrateError';
     this.code = code;
     this.place = options.place ?? {};
+    if (options.fault !== undefined) this.fault = options.fault;
   }
 
   /** "table video_video, row 12, column title: message" */

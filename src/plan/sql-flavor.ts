@@ -1,41 +1,20 @@
 /**
  * What rendering a template needs to know about a SQL dialect: how to quote an identifier and how to write a
- * placeholder. A connected `Dialect` is one; the two flavors below work without a database (plan explain).
+ * placeholder. A connected `Dialect` is one; the two flavors below work without a database (plan explain), with the
+ * dialects' own quoting (same length limits, same errors): explain never shows SQL the live dialect would refuse.
  */
 import type { Dialect, DialectName } from '../dialects/dialect';
+import * as mysqlQuote from '../dialects/mysql/quote';
+import * as postgresQuote from '../dialects/postgres/quote';
 import { PodMigrateError } from '../errors';
 
 export type SqlFlavor = Pick<Dialect, 'name' | 'quoteIdent' | 'placeholder'>;
 
-function checkIdentifier(name: string): void {
-  if (name.length === 0) throw new PodMigrateError('PLAN_INVALID', 'an identifier cannot be empty');
-  // No quoting makes a NUL safe: drivers and servers cut the text at it.
-  if (name.includes('\0')) throw new PodMigrateError('PLAN_INVALID', `identifier ${JSON.stringify(name)} contains a NUL character`);
-}
+/** MariaDB/MySQL: `name`, backticks doubled, at most 64 characters; `?` placeholders. */
+export const mysqlFlavor: SqlFlavor = { name: 'mysql', quoteIdent: mysqlQuote.quoteIdent, placeholder: mysqlQuote.placeholder };
 
-/** MariaDB/MySQL: `name`, backticks doubled; `?` placeholders. */
-export const mysqlFlavor: SqlFlavor = {
-  name: 'mysql',
-  quoteIdent(name: string): string {
-    checkIdentifier(name);
-    return '`' + name.replace(/`/g, '``') + '`';
-  },
-  placeholder(): string {
-    return '?';
-  },
-};
-
-/** PostgreSQL: "name", double quotes doubled; `$n` placeholders. */
-export const postgresFlavor: SqlFlavor = {
-  name: 'postgres',
-  quoteIdent(name: string): string {
-    checkIdentifier(name);
-    return '"' + name.replace(/"/g, '""') + '"';
-  },
-  placeholder(index: number): string {
-    return `$${index}`;
-  },
-};
+/** PostgreSQL: "name", double quotes doubled, at most 63 bytes; `$n` placeholders. */
+export const postgresFlavor: SqlFlavor = { name: 'postgres', quoteIdent: postgresQuote.quoteIdent, placeholder: postgresQuote.placeholder };
 
 const FLAVORS: Record<DialectName, SqlFlavor> = { mysql: mysqlFlavor, postgres: postgresFlavor };
 

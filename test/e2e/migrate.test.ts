@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, getDialect } from '../../src/dialects';
+import type { DialectName } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
 import { verifyMigration } from '../../src/engine/verify';
@@ -11,7 +12,7 @@ import type { PodMigrateError } from '../../src/errors';
 import { DIALECT_PAIRS } from '../helpers/databases';
 import { createPair, realPlan, runRealPlan, snapshot, type MigrationPair } from '../helpers/migration';
 
-const q = (dialect: string, n: string) => (dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+const q = (dialect: DialectName, n: string) => getDialect(dialect).quoteIdent(n);
 
 describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
   let pair: MigrationPair;

@@ -3,7 +3,7 @@
  * copy would make — must make verify fail, against the v3 database and against the dump, naming the table and key.
  * Each mutation is undone before the next (and verify passes again at the end).
  */
-import { connect } from '../../src/dialects';
+import { connect, getDialect } from '../../src/dialects';
 import type { DatabaseConnection, SchemaInfo } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
@@ -31,7 +31,7 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
   let target: DatabaseConnection;
   let schema: SchemaInfo;
   const pg = dialect === 'postgres';
-  const q = (n: string) => (pg ? `"${n}"` : `\`${n}\``);
+  const q = (n: string) => getDialect(pg ? 'postgres' : 'mysql').quoteIdent(n);
   const p = (i: number) => (pg ? `$${i}` : '?');
   const asText = (col: string) => (pg ? `${q(col)}::text` : `CAST(${q(col)} AS CHAR)`);
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connect } from '../../src/dialects';
+import { connect, getDialect } from '../../src/dialects';
 import type { DialectName } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
@@ -82,7 +82,7 @@ export async function snapshot(db: TestDatabase): Promise<Record<string, string>
       ? (await db.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1")).map((r) => String(r.t))
       : (await db.query("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map((r) => String(r.t));
   const out: Record<string, string> = {};
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => getDialect(db.dialect).quoteIdent(n);
   for (const t of tables) {
     const rows = await db.query(`SELECT * FROM ${q(t)}`);
     out[t] = rows

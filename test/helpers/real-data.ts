@@ -2,7 +2,7 @@
  * Real Pod sites differ from a seeded one: apps never used (their tables empty), constraints Django never applied
  * (Pod did not commit its migrations), rows that break them. These helpers shape a seeded v3 database that way.
  */
-import { connect } from '../../src/dialects';
+import { connect, getDialect } from '../../src/dialects';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import type { TestDatabase } from './databases';
 
@@ -63,7 +63,7 @@ async function constraintNames(db: TestDatabase, table: string, kind: 'CHECK' | 
  * Returns the ids the tests look for.
  */
 export async function driftSource(db: TestDatabase): Promise<{ meetings: number[]; videoIds: number[] }> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => getDialect(db.dialect).quoteIdent(n);
   for (const name of (await constraintNames(db, 'meeting', 'CHECK')).filter((n) => /recurring_until/.test(n))) {
     await db.exec(`ALTER TABLE meeting DROP CONSTRAINT ${q(name)}`);
   }

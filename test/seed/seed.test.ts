@@ -1,5 +1,5 @@
 import { isJsonText, type CanonicalValue } from '../../src/convert/logical-types';
-import { connect } from '../../src/dialects';
+import { connect, getDialect } from '../../src/dialects';
 import type { DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { REFERENCE_TABLES, describeSeed, generateV3Data } from '../../src/seed/generator';
@@ -9,7 +9,7 @@ import { planTables } from './ddl-schema';
 
 jest.setTimeout(600_000);
 
-const q = (db: TestDatabase, name: string) => (db.dialect === 'mysql' ? `\`${name}\`` : `"${name}"`);
+const q = (db: TestDatabase, name: string) => getDialect(db.dialect).quoteIdent(name);
 
 async function count(db: TestDatabase, table: string): Promise<number> {
   const [row] = await db.query(`SELECT COUNT(*) AS n FROM ${q(db, table)}`);

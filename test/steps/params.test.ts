@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '../../src/dialects';
+import { connect, getDialect } from '../../src/dialects';
 import type { DatabaseConnection, DialectName } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { CollectingReporter } from '../../src/engine/reporter';
@@ -73,7 +73,7 @@ steps:
 `;
 
 async function paths(db: TestDatabase): Promise<Array<{ id: number; path: string; note: string | null; why: string | null }>> {
-  const q = (name: string) => (db.dialect === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const q = (name: string) => getDialect(db.dialect).quoteIdent(name);
   const rows = await db.query(`SELECT id, path, note, ${q('why?')} AS why FROM pm_paths ORDER BY id`);
   return rows.map((r) => ({ id: Number(r.id), path: String(r.path), note: r.note === null ? null : String(r.note), why: r.why === null ? null : String(r.why) }));
 }

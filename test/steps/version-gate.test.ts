@@ -3,12 +3,13 @@
  * and after, no dump file), --force, and sources older than 3.8.4 / 3.8.2.
  */
 import { existsSync } from 'node:fs';
+import { getDialect } from '../../src/dialects';
 import type { DialectName } from '../../src/dialects/dialect';
 import { PodMigrateError } from '../../src/errors';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases';
 import { createPair, realPlan, runRealPlan, snapshot, type MigrationPair } from '../helpers/migration';
 
-const q = (dialect: DialectName, n: string) => (dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+const q = (dialect: DialectName, n: string) => getDialect(dialect).quoteIdent(n);
 
 function expectRefused(outcome: { summary: { ok: boolean; steps: Array<{ status: string }> }; error?: unknown }, message: RegExp): void {
   expect(outcome.summary.ok).toBe(false);

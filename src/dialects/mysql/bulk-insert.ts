@@ -14,7 +14,7 @@ import { PodMigrateError, type ErrorPlace } from '../../errors';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
-import { columnFromMessage, errorCodeFor, mapMysqlError, rowFromMessage } from './errors';
+import { columnFromMessage, errorCodeFor, mapMysqlError, rowFromMessage, type MysqlServerKind } from './errors';
 import { quoteIdent } from './quote';
 
 /** Runs one statement on the transaction's connection; resolves to the driver's result (rows or header). */
@@ -26,6 +26,8 @@ export interface BulkContext {
   maxStatementBytes: number;
   /** The server's max_allowed_packet: a single row beyond it cannot be sent at all. */
   maxAllowedPacket: number;
+  /** MariaDB or MySQL, for the names of error numbers from 1900 up (unknown: both tables apply). */
+  server?: MysqlServerKind;
 }
 
 interface ResultHeader {
@@ -109,7 +111,7 @@ async function checkResult(
       const row = placeOf(statementRow);
       if (row !== undefined) place.row = row;
     }
-    const code = first ? errorCodeFor(Number(first.Code)) : 'DATABASE';
+    const code = first ? errorCodeFor(Number(first.Code), ctx.server) : 'DATABASE';
     const shown = list
       .slice(0, 5)
       .map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`)
@@ -140,7 +142,7 @@ async function runChecked(
   try {
     header = (await ctx.run(query)) as ResultHeader;
   } catch (error) {
-    throw mapMysqlError(error, { table: table.name, columns: columns.map((c) => c.name), rowOf: placeOf, action: what });
+    throw mapMysqlError(error, { place: { table: table.name }, server: ctx.server, columns: columns.map((c) => c.name), rowOf: placeOf, action: what });
   }
   await checkResult(ctx, table, columns, header, sent, placeOf, what);
 }

@@ -24,7 +24,7 @@ import { insertWithLoadData, insertWithValues, type BulkContext } from './bulk-i
 import { decoderFor, encodeQueryParam } from './codec';
 import { connectFailure } from '../connect-failure';
 import { lockTimeoutSeconds } from '../lock-timeout';
-import { mapMysqlError } from './errors';
+import { mapMysqlError, serverKindOf, type MysqlServerKind } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
@@ -145,8 +145,10 @@ export class MysqlConnection implements DatabaseConnection {
   private readonly sessions = new WeakMap<object, SessionFacts>();
   private closed = false;
   private readonly bulkMode: BulkMode;
+  /** MariaDB or MySQL, from the first session: which table names the error numbers from 1900 up. */
+  private server: MysqlServerKind | undefined;
 
-  constructor(
+  private constructor(
     readonly dialect: Dialect,
     private readonly settings: ConnectionSettings,
   ) {
@@ -165,14 +167,21 @@ export class MysqlConnection implements DatabaseConnection {
     this.bulkMode = bulkModeOf(settings);
   }
 
-  /** Opens one connection to prove the settings work (the pool is otherwise lazy). */
-  async open(): Promise<void> {
-    const conn = await this.acquire();
-    conn.release();
+  /** The pool, with one connection opened to prove the settings work (the pool is otherwise lazy). */
+  static async open(dialect: Dialect, settings: ConnectionSettings): Promise<MysqlConnection> {
+    const connection = new MysqlConnection(dialect, settings);
+    try {
+      const conn = await connection.acquire();
+      conn.release();
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    return connection;
   }
 
   private fail(error: unknown, action?: string, table?: string): PodMigrateError {
-    return mapMysqlError(error, { settings: this.settings, action, table });
+    return mapMysqlError(error, { settings: this.settings, server: this.server, action, place: table === undefined ? undefined : { table } });
   }
 
   /** A pool connection with this module's session applied (once per physical connection). */
@@ -190,8 +199,9 @@ export class MysqlConnection implements DatabaseConnection {
     if (!this.sessions.has(conn)) {
       try {
         await run(conn, { sql: sessionSetup(this.settings) });
-        const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p' })) as Array<{ p: number | string }>;
+        const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p, VERSION() AS v' })) as Array<{ p: number | string; v: string }>;
         this.sessions.set(conn, { maxAllowedPacket: Number(rows[0]?.p) || 4 * 1024 * 1024 });
+        this.server ??= serverKindOf(String(rows[0]?.v ?? ''));
       } catch (error) {
         conn.destroy();
         throw this.fail(error, `cannot set up the session on ${this.displayName}`);
@@ -367,10 +377,11 @@ export class MysqlConnection implements DatabaseConnection {
     };
     const bulk: BulkContext = {
       run: (options) => exec(options),
+      server: this.server,
       maxAllowedPacket: facts.maxAllowedPacket,
       maxStatementBytes: Math.max(64 * 1024, Math.min(MAX_INSERT_BYTES, Math.floor(facts.maxAllowedPacket / 2))),
     };
-    const settings = this.settings;
+    const fail = (error: unknown, action?: string, table?: string) => this.fail(error, action, table);
     const bulkMode = this.bulkMode;
     let loadDataRefused = false;
     const tx: ImportTransaction = {
@@ -380,7 +391,7 @@ export class MysqlConnection implements DatabaseConnection {
           const result = await exec({ sql: bound });
           return Array.isArray(result) ? (result as Row[]) : [];
         } catch (error) {
-          throw mapMysqlError(error, { settings });
+          throw fail(error);
         }
       },
       async relaxForeignKeys() {
@@ -388,7 +399,7 @@ export class MysqlConnection implements DatabaseConnection {
         try {
           await exec({ sql: 'SET SESSION foreign_key_checks = 0' });
         } catch (error) {
-          throw mapMysqlError(error, { settings, action: 'switching foreign_key_checks off' });
+          throw fail(error, 'switching foreign_key_checks off');
         }
       },
       async deleteAll(table) {
@@ -396,7 +407,7 @@ export class MysqlConnection implements DatabaseConnection {
           const header = (await exec({ sql: `DELETE FROM ${quoteIdent(table.name)}` })) as { affectedRows?: number };
           return header.affectedRows ?? 0;
         } catch (error) {
-          throw mapMysqlError(error, { settings, table: table.name, action: `deleting the rows of ${table.name}` });
+          throw fail(error, `deleting the rows of ${table.name}`, table.name);
         }
       },
       async insertRows(table, columns, rows) {
@@ -478,11 +489,7 @@ export class MysqlConnection implements DatabaseConnection {
             await run(conn, { sql: `ALTER TABLE ${quoteIdent(table.name)} AUTO_INCREMENT = ${next.toString()}` });
           } catch (error) {
             healthy = !(error as { fatal?: boolean }).fatal;
-            throw mapMysqlError(error, {
-              settings: this.settings,
-              table: table.name,
-              action: `moving the AUTO_INCREMENT of ${table.name}.${column.name}`,
-            });
+            throw this.fail(error, `moving the AUTO_INCREMENT of ${table.name}.${column.name}`, table.name);
           }
         }
       }

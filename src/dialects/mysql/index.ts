@@ -20,14 +20,7 @@ export const mysqlDialect: Dialect = {
     if (settings.dialect !== 'mysql') {
       throw new PodMigrateError('USAGE', `${settings.displayName} is not a MySQL / MariaDB connection`);
     }
-    const connection = new MysqlConnection(mysqlDialect, settings);
-    try {
-      await connection.open();
-    } catch (error) {
-      await connection.close().catch(() => undefined);
-      throw error;
-    }
-    return connection;
+    return MysqlConnection.open(mysqlDialect, settings);
   },
   uniqueFold,
 };

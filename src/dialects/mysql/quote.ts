@@ -1,20 +1,19 @@
-/** Identifier quoting and placeholders for MySQL / MariaDB. */
-import { PodMigrateError } from '../../errors';
+/** Identifier quoting and placeholders for MySQL / MariaDB (also used by `plan explain`, see src/plan/sql-flavor.ts). */
+import { checkIdentifier, type IdentifierLimit } from '../identifier';
 
-/**
- * Backtick quoting (doubling any backtick in the name). Empty names, NUL characters and names longer than
- * MySQL's 64-character identifier limit cannot be quoted safely: they are refused as SCHEMA_MISMATCH.
- */
+/** MySQL and MariaDB identifiers are at most 64 characters (not bytes). */
+const MAX_IDENTIFIER_CHARACTERS = 64;
+
+const MYSQL_IDENTIFIERS: IdentifierLimit = {
+  server: 'MariaDB/MySQL',
+  limit: `${MAX_IDENTIFIER_CHARACTERS} characters`,
+  consequence: 'the server would refuse it',
+  exceeds: (name) => [...name].length > MAX_IDENTIFIER_CHARACTERS,
+};
+
+/** Backtick quoting (doubling any backtick in the name); refuses what cannot be quoted safely (identifier.ts). */
 export function quoteIdent(name: string): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new PodMigrateError('SCHEMA_MISMATCH', 'an empty identifier cannot be quoted for MySQL');
-  }
-  if (name.includes('\u0000')) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `identifier ${JSON.stringify(name)} contains a NUL character`);
-  }
-  if ([...name].length > 64) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `identifier ${JSON.stringify(name)} is longer than MySQL's 64 characters`);
-  }
+  checkIdentifier(name, MYSQL_IDENTIFIERS);
   return '`' + name.replace(/`/g, '``') + '`';
 }
 

@@ -14,7 +14,7 @@ import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { makeEncoder, ValueProblem, type Encoder } from './codec';
-import { toPodMigrateError } from './errors';
+import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
 /** Target size of one batch document (characters of JSON text). */
@@ -126,7 +126,7 @@ export async function insertRows(
     } catch (error) {
       if (error instanceof PodMigrateError) throw error;
       const range = batch.count === 1 ? `row ${batch.first + 1}` : `rows ${batch.first + 1}–${batch.first + batch.count}`;
-      throw toPodMigrateError(error, { action: `inserting ${range} of this batch into ${table.name}`, place: { table: table.name } });
+      throw mapPostgresError(error, { action: `inserting ${range} of this batch into ${table.name}`, place: { table: table.name } });
     }
     batch.text = '';
   }

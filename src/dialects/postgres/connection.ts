@@ -18,7 +18,7 @@ import { insertRows } from './bulk-insert';
 import { clientTransaction } from './import-transaction';
 import { moveSequencesPastMax } from './sequences';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
-import { findServerError, toPodMigrateError } from './errors';
+import { findServerError, mapPostgresError } from './errors';
 import { introspect } from './introspect';
 import { toSlonikQuery } from './query';
 import { tryAdvisoryRunLock } from './run-lock';
@@ -129,7 +129,7 @@ class PostgresImportTransaction implements ImportTransaction {
     try {
       return [...(await runQuery(this.connection, sqlText, params)).rows] as Row[];
     } catch (error) {
-      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+      throw mapPostgresError(error, { action: 'query failed', settings: this.settings });
     }
   }
 
@@ -142,7 +142,7 @@ class PostgresImportTransaction implements ImportTransaction {
     try {
       return (await runQuery(this.connection, `DELETE FROM ${qualifiedTable(table.name)}`)).rowCount;
     } catch (error) {
-      throw toPodMigrateError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
+      throw mapPostgresError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
     }
   }
 
@@ -176,7 +176,7 @@ export class PostgresConnection implements DatabaseConnection {
       await pool.query(sql.unsafe`SELECT 1`);
     } catch (error) {
       await pool?.end().catch(() => undefined);
-      throw connectFailure(error, settings, findServerError(error) !== undefined) ?? toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+      throw connectFailure(error, settings, findServerError(error) !== undefined) ?? mapPostgresError(error, { action: `cannot connect to ${settings.displayName}`, settings });
     }
     return new PostgresConnection(dialect, pool, settings);
   }
@@ -185,7 +185,7 @@ export class PostgresConnection implements DatabaseConnection {
     try {
       return [...(await runQuery(this.pool, sqlText, params)).rows] as Row[];
     } catch (error) {
-      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+      throw mapPostgresError(error, { action: 'query failed', settings: this.settings });
     }
   }
 
@@ -193,7 +193,7 @@ export class PostgresConnection implements DatabaseConnection {
     try {
       return await introspect(this);
     } catch (error) {
-      throw toPodMigrateError(error, { action: `reading the schema of ${this.displayName}`, settings: this.settings });
+      throw mapPostgresError(error, { action: `reading the schema of ${this.displayName}`, settings: this.settings });
     }
   }
 
@@ -264,7 +264,7 @@ export class PostgresConnection implements DatabaseConnection {
       (cursor, count) => toSlonikQuery(`FETCH FORWARD ${count} FROM ${quoteIdent(cursor)}`),
       {
         fetchSize: FETCH_SIZE,
-        mapError: (error) => toPodMigrateError(error, { action, settings: this.settings, place: table ? { table } : undefined }),
+        mapError: (error) => mapPostgresError(error, { action, settings: this.settings, place: table ? { table } : undefined }),
         close: held ? (cursor) => toSlonikQuery(`CLOSE ${quoteIdent(cursor)}`) : undefined,
       },
     );
@@ -300,7 +300,7 @@ export class PostgresConnection implements DatabaseConnection {
     } catch (error) {
       // Errors of the work itself pass unchanged; the database's own get mapped here.
       if (error instanceof SlonikError || findServerError(error)) {
-        throw toPodMigrateError(error, { action: 'reading a consistent snapshot', settings: this.settings });
+        throw mapPostgresError(error, { action: 'reading a consistent snapshot', settings: this.settings });
       }
       throw error;
     }
@@ -317,7 +317,7 @@ export class PostgresConnection implements DatabaseConnection {
     } catch (error) {
       // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
       if (error instanceof SlonikError || findServerError(error)) {
-        throw toPodMigrateError(error, { action: 'the import transaction failed', settings: this.settings });
+        throw mapPostgresError(error, { action: 'the import transaction failed', settings: this.settings });
       }
       throw error;
     }
@@ -358,7 +358,7 @@ export class PostgresConnection implements DatabaseConnection {
       // pg_dump empties search_path; this session ends here, but a script's settings must never outlive it.
       await client.query('RESET search_path');
     } catch (error) {
-      throw toPodMigrateError(error, { action: 'running an SQL script', settings: this.settings });
+      throw mapPostgresError(error, { action: 'running an SQL script', settings: this.settings });
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -12,7 +12,7 @@ import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encodeRow } from './bulk-insert';
 import { makeTextEncoder } from './codec';
-import { toPodMigrateError } from './errors';
+import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
 /** Characters of COPY text handed to the socket at a time. */
@@ -122,6 +122,6 @@ export class CopyWriter {
   }
 
   private mapped(error: unknown): PodMigrateError {
-    return toPodMigrateError(error, { action: `copying rows into ${this.table.name}`, place: { table: this.table.name } });
+    return mapPostgresError(error, { action: `copying rows into ${this.table.name}`, place: { table: this.table.name } });
   }
 }

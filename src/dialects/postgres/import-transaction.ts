@@ -14,7 +14,7 @@ import type { ColumnInfo, ImportTransaction, Row, TableInfo } from '../dialect';
 import type { ConnectionSettings } from '../url';
 import { RAW_TEXT_TYPES } from './codec';
 import { CopyWriter } from './copy-insert';
-import { findServerError, toPodMigrateError } from './errors';
+import { findServerError, mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 import { scalarParam } from './query';
 import { moveSequencesPastMax } from './sequences';
@@ -72,7 +72,7 @@ class ClientImportTransaction implements ImportTransaction {
     try {
       return (await this.client.query(sqlText, params.map(pgParam))).rows as Row[];
     } catch (error) {
-      throw toPodMigrateError(error, { action: 'query failed', settings: this.settings });
+      throw mapPostgresError(error, { action: 'query failed', settings: this.settings });
     }
   }
 
@@ -103,7 +103,7 @@ class ClientImportTransaction implements ImportTransaction {
         // Dropping it locks both of its tables; a lock timeout names the one this transaction did not hold yet.
         const waitedFor = [fk.child, fk.parent].filter((t) => !this.locked.has(t));
         const place = { table: waitedFor.length === 1 ? waitedFor[0] : table };
-        throw toPodMigrateError(error, { action: `emptying ${table}`, settings: this.settings, place });
+        throw mapPostgresError(error, { action: `emptying ${table}`, settings: this.settings, place });
       }
       this.locked.add(fk.child).add(fk.parent);
       this.dropped.push(fk);
@@ -119,7 +119,7 @@ class ClientImportTransaction implements ImportTransaction {
       try {
         await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
       } catch (error) {
-        throw toPodMigrateError(error, { action: `checking the foreign key ${fk.name} of ${fk.child}`, settings: this.settings, place: { table: fk.child } });
+        throw mapPostgresError(error, { action: `checking the foreign key ${fk.name} of ${fk.child}`, settings: this.settings, place: { table: fk.child } });
       }
       this.dropped.shift();
     }
@@ -131,7 +131,7 @@ class ClientImportTransaction implements ImportTransaction {
     try {
       return (await this.client.query(`DELETE FROM ${qualifiedTable(table.name)}`)).rowCount ?? 0;
     } catch (error) {
-      throw toPodMigrateError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
+      throw mapPostgresError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
     }
   }
 
@@ -167,7 +167,7 @@ export async function clientTransaction<T>(config: pg.ClientConfig, settings: Co
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw toPodMigrateError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+    throw mapPostgresError(error, { action: `cannot connect to ${settings.displayName}`, settings });
   }
   const tx = new ClientImportTransaction(client, settings);
   try {
@@ -181,7 +181,7 @@ export async function clientTransaction<T>(config: pg.ClientConfig, settings: Co
     await client.query('ROLLBACK').catch(() => undefined);
     // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
     if (!(error instanceof PodMigrateError) && findServerError(error)) {
-      throw toPodMigrateError(error, { action: 'the import transaction failed', settings });
+      throw mapPostgresError(error, { action: 'the import transaction failed', settings });
     }
     throw error;
   } finally {

@@ -1,23 +1,19 @@
-/** Identifier quoting and placeholders for PostgreSQL. */
-import { PodMigrateError } from '../../errors';
+/** Identifier quoting and placeholders for PostgreSQL (also used by `plan explain`, see src/plan/sql-flavor.ts). */
+import { checkIdentifier, type IdentifierLimit } from '../identifier';
 
 /** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1): a longer name would address another column. */
 const MAX_IDENTIFIER_BYTES = 63;
 
-/** `"name"` with embedded double quotes doubled; refuses names that cannot denote a PostgreSQL object. */
+const POSTGRES_IDENTIFIERS: IdentifierLimit = {
+  server: 'PostgreSQL',
+  limit: `${MAX_IDENTIFIER_BYTES} bytes`,
+  consequence: 'PostgreSQL would truncate it',
+  exceeds: (name) => Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES,
+};
+
+/** `"name"` with embedded double quotes doubled; refuses names that cannot denote a PostgreSQL object (identifier.ts). */
 export function quoteIdent(name: string): string {
-  if (typeof name !== 'string' || name === '') {
-    throw new PodMigrateError('SCHEMA_MISMATCH', 'an empty table or column name cannot be quoted for PostgreSQL');
-  }
-  if (name.includes('\u0000')) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `the name ${JSON.stringify(name)} contains a NUL byte: PostgreSQL names cannot`);
-  }
-  if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
-    throw new PodMigrateError(
-      'SCHEMA_MISMATCH',
-      `the name ${JSON.stringify(name)} is longer than ${MAX_IDENTIFIER_BYTES} bytes: PostgreSQL would truncate it`,
-    );
-  }
+  checkIdentifier(name, POSTGRES_IDENTIFIERS);
   return `"${name.replace(/"/g, '""')}"`;
 }
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { RunLockAttempt } from '../dialect';
 import type { ConnectionSettings } from '../url';
-import { toPodMigrateError } from './errors';
+import { mapPostgresError } from './errors';
 
 /** The first key of the two-int advisory lock: "pod-migrate" in pg_locks.classid. */
 const POD_MIGRATE_LOCK_CLASS = 0x706f64; // 'pod'
@@ -54,6 +54,6 @@ export async function tryAdvisoryRunLock(config: pg.ClientConfig, settings: Conn
     };
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw toPodMigrateError(error, { action: `taking the run lock on ${settings.displayName}`, settings });
+    throw mapPostgresError(error, { action: `taking the run lock on ${settings.displayName}`, settings });
   }
 }

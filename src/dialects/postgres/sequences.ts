@@ -5,7 +5,7 @@
  */
 import type { TableInfo } from '../dialect';
 import type { ConnectionSettings } from '../url';
-import { toPodMigrateError } from './errors';
+import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
 /** Django's sequence-reset SQL for each serial / identity column: setval to max(column), or 1 (not called) when empty. */
@@ -24,7 +24,7 @@ export async function moveSequencesPastMax(
       try {
         await run(text, [qualifiedTable(table.name), column.name]);
       } catch (error) {
-        throw toPodMigrateError(error, {
+        throw mapPostgresError(error, {
           action: `resetting the sequence of ${table.name}.${column.name}`,
           settings,
           place: { table: table.name, column: column.name },
