@@ -9,18 +9,25 @@ function column(type: LogicalType, name = 'col', nativeType = type as string): C
 
 const place = { table: 'video_video', row: 12 };
 
-function rejects(value: unknown, type: LogicalType, message?: RegExp): PodMigrateError {
+/** What `run` throws (the assertions are made by the caller, outside any catch). */
+function thrownBy(run: () => unknown): unknown {
   try {
-    fromDumpValue(value, column(type, 'is_draft', `native_${type}`), place);
+    run();
   } catch (error) {
-    expect(error).toBeInstanceOf(PodMigrateError);
-    const e = error as PodMigrateError;
-    expect(e.code).toBe('VALUE_INVALID');
-    expect(e.place).toEqual({ table: 'video_video', row: 12, column: 'is_draft' });
-    if (message) expect(e.message).toMatch(message);
-    return e;
+    return error;
   }
-  throw new Error(`${String(value)} was accepted as ${type}`);
+  return undefined;
+}
+
+/** Asserts that converting `value` to `type` is refused with VALUE_INVALID, naming table, row and column. */
+function rejects(value: unknown, type: LogicalType, message?: RegExp): PodMigrateError {
+  const convert = () => fromDumpValue(value, column(type, 'is_draft', `native_${type}`), place);
+  expect(convert).toThrow(PodMigrateError);
+  const e = thrownBy(convert) as PodMigrateError;
+  expect(e.code).toBe('VALUE_INVALID');
+  expect(e.place).toEqual({ table: 'video_video', row: 12, column: 'is_draft' });
+  if (message) expect(e.message).toMatch(message);
+  return e;
 }
 
 describe('fromDumpValue', () => {
