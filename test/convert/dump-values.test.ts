@@ -2,22 +2,13 @@ import type { ColumnInfo } from '../../src/dialects/dialect';
 import { applyConversion, brief, fromDumpValue, toDumpValue } from '../../src/convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../../src/convert/logical-types';
 import { PodMigrateError } from '../../src/errors';
+import { thrownBy } from '../helpers/thrown';
 
 function column(type: LogicalType, name = 'col', nativeType = type as string): ColumnInfo {
   return { name, type, nativeType, nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 1, collation: null };
 }
 
 const place = { table: 'video_video', row: 12 };
-
-/** What `run` throws (the assertions are made by the caller, outside any catch). */
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 /** Asserts that converting `value` to `type` is refused with VALUE_INVALID, naming table, row and column. */
 function rejects(value: unknown, type: LogicalType, message?: RegExp): PodMigrateError {
@@ -229,11 +220,10 @@ describe('applyConversion', () => {
 
   it('refuses what does not convert, naming the column', () => {
     expect(() => applyConversion(2, 'bool', c, { table: 't', row: 3 })).toThrow(PodMigrateError);
-    try {
-      applyConversion('abc', 'integer', c, { table: 't', row: 3, column: 'x' });
-    } catch (error) {
-      expect((error as PodMigrateError).place).toEqual({ table: 't', row: 3, column: 'x' });
-      expect((error as PodMigrateError).code).toBe('VALUE_INVALID');
-    }
+    const convert = () => applyConversion('abc', 'integer', c, { table: 't', row: 3, column: 'x' });
+    expect(convert).toThrow(PodMigrateError);
+    const error = thrownBy(convert) as PodMigrateError;
+    expect(error.place).toEqual({ table: 't', row: 3, column: 'x' });
+    expect(error.code).toBe('VALUE_INVALID');
   });
 });

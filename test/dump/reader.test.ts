@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DumpParser, readDump, scanDump, type DumpEvent } from '../../src/dump';
 import { PodMigrateError } from '../../src/errors';
+import { thrownBy } from '../helpers/thrown';
 import { runPython } from './python';
 
 const FIXTURE = join(__dirname, '../fixtures/pod-exporter-mariadb/v3_exported_tables.json.gz');
@@ -58,14 +59,11 @@ function parseChunked(text: string | Buffer, chunk: number): DumpEvent[] {
 }
 
 function parseError(text: string | Buffer): PodMigrateError {
-  try {
-    parseChunked(text, 7);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodMigrateError);
-    expect((error as PodMigrateError).code).toBe('DUMP_INVALID');
-    return error as PodMigrateError;
-  }
-  throw new Error('expected DUMP_INVALID');
+  const parse = () => parseChunked(text, 7);
+  expect(parse).toThrow(PodMigrateError);
+  const error = thrownBy(parse) as PodMigrateError;
+  expect(error.code).toBe('DUMP_INVALID');
+  return error;
 }
 
 let dir: string;
