@@ -1,14 +1,15 @@
 /**
  * Deterministic, seeded Pod 3.8.4 data over every exported table (plus django-tagging's two tables), driven by the
  * live schema: tables and columns come from `SchemaInfo` (MariaDB or PostgreSQL, USE_PODFILE either way, older
- * 3.8 sources without `video_video.order`…), the per-table rules of tables.ts supply what a schema cannot say.
+ * 3.8 sources without `video_video.order`…), the per-table rules of apps/*.ts (one module per Pod app) supply what
+ * a schema cannot say.
  *
  * Pure: no database access. Same seed + same schema → same batches, byte for byte.
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import { isJsonText } from '../convert/logical-types';
 import type { ColumnInfo, SchemaInfo, TableInfo } from '../dialects/dialect';
-import { REFERENCE_TABLES, TABLE_RULES, type RowValues } from './tables';
+import { REFERENCE_TABLES, TABLE_RULES, type RowValues } from './apps';
 import { NUL_TEXT, charLength, formatDate, formatDatetime, truncateChars, EPOCH_START, MAX_TAG_LENGTH } from './values';
 import { World, type GenerateOptions } from './world';
 

@@ -3,28 +3,23 @@
  * (video owners, durations, dates, tags, comment id ranges…). Everything is computed from the seed, the number of
  * videos and the live schema, with keyed random streams (see random.ts): no value depends on generation order.
  *
- * Memory is O(videos) in small typed arrays; the rows themselves are produced lazily by tables.ts.
+ * Memory is O(videos) in small typed arrays; the rows themselves are produced lazily by the rules of apps/*.ts.
  */
 import type { SchemaInfo, TableInfo } from '../dialects/dialect';
 import { rngFor, type Rng } from './random';
 import {
-  COMMON_TAGS,
   EPOCH_END,
   EPOCH_START,
   FIRST_NAMES,
   LAST_NAMES,
-  MAX_TAG_LENGTH,
   MICROS_PER_DAY,
-  SPECIAL_TAG_SETS,
-  charLength,
   generalCiFold,
-  generatedTagName,
   identityFold,
   randomMicros,
   sha256Hex,
   slugify,
-  tagStringFitting,
 } from './values';
+import { buildTags, type OrphanItem, type SpecialVideos } from './world-tags';
 
 export interface ContentTypeRef {
   id: number;
@@ -38,6 +33,8 @@ export interface ReferenceData {
   contentTypes: ContentTypeRef[];
   permissionIds: number[];
 }
+
+export type { OrphanItem, SpecialVideos } from './world-tags';
 
 export type UniqueFold = (collation: string | null) => (text: string) => string;
 
@@ -104,13 +101,6 @@ export function defaultUniqueFold(schema: SchemaInfo): UniqueFold {
 /** Ids above 2^31 in these bigint tables, on their last rows (safe JS integers). */
 export const BIG_ID_TABLES = ['video_comment', 'video_viewcount', 'video_encode_transcript_encodingvideo', 'chapter_chapter'];
 const BIG_ID_BASES = [2 ** 31, 2 ** 33];
-
-export interface SpecialVideos {
-  /** Index (1-based) of the video with 300 tags. */
-  manyTags: number;
-  /** Special tag sets (SPECIAL_TAG_SETS order) → video index, for the sets that survived the unique fold. */
-  tagSets: Array<{ label: string; videoIndex: number; names: string[] }>;
-}
 
 export class World {
   readonly seed: number;
@@ -181,13 +171,13 @@ export class World {
   readonly playlists: Array<{ id: number; owner: number; favorites: boolean }> = [];
   readonly categories: Array<{ id: number; owner: number }> = [];
   readonly jobs: Array<{ id: number; speaker: number }> = [];
-  readonly recorderTags: number[][] = [];
-  readonly recorderTagString: string[] = [];
+  readonly recorderTags: number[][];
+  readonly recorderTagString: string[];
   readonly liveGateways: Array<{ id: number; broadcaster: number }> = [];
 
   // Tags
-  readonly tagNames: string[] = [];
-  readonly orphanItems: Array<{ kind: 'video' | 'recorder'; objectId: number; tagId: number }> = [];
+  readonly tagNames: string[];
+  readonly orphanItems: OrphanItem[];
   readonly special: SpecialVideos;
 
   private readonly bigPk = new Set<string>();
@@ -361,9 +351,14 @@ export class World {
     // Tags
     const tagColumn = schema.tables.get('tagging_tag')?.columns.find((c) => c.name === 'name');
     const fold = (options.uniqueFold ?? defaultUniqueFold(schema))(tagColumn?.collation ?? null);
-    this.videoTags = new Array<number[]>(N);
-    this.videoTagString = new Array<string>(N);
-    this.special = this.buildTags(fold);
+    const tags = buildTags(this, fold);
+    this.tagNames = tags.tagNames;
+    this.videoTags = tags.videoTags;
+    this.videoTagString = tags.videoTagString;
+    this.recorderTags = tags.recorderTags;
+    this.recorderTagString = tags.recorderTagString;
+    this.orphanItems = tags.orphanItems;
+    this.special = tags.special;
   }
 
   rng(...keys: Array<string | number>): Rng {
@@ -513,129 +508,5 @@ export class World {
 
   maxLength(table: string, column: string, fallback: number): number {
     return this.schema.tables.get(table)?.columns.find((c) => c.name === column)?.maxLength ?? fallback;
-  }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // Tags
-
-  private buildTags(fold: (text: string) => string): SpecialVideos {
-    const seen = new Map<string, number>(); // fold → tag id
-    const byName = new Map<string, number>();
-    const add = (name: string): number | undefined => {
-      if (name !== name.toLowerCase() || name.includes('"') || charLength(name) > MAX_TAG_LENGTH || name.trim() !== name || name === '') {
-        throw new Error(`invalid django-tagging name ${JSON.stringify(name)}`);
-      }
-      const existing = byName.get(name);
-      if (existing !== undefined) return existing;
-      const key = fold(name);
-      // On MariaDB (utf8mb4_general_ci) "eleve" folds like "élève": UNIQUE(name) refuses it, so the twin is dropped.
-      if (seen.has(key)) return undefined;
-      this.tagNames.push(name);
-      const id = this.tagNames.length;
-      seen.set(key, id);
-      byName.set(name, id);
-      return id;
-    };
-
-    const specialIds = SPECIAL_TAG_SETS.map((set) => ({
-      label: set.label,
-      ids: set.names.map(add).filter((id): id is number => id !== undefined),
-    }));
-    for (const name of COMMON_TAGS) add(name);
-    const target = Math.max(320, 120 + Math.ceil(this.N / 4));
-    for (let k = 0; this.tagNames.length < target; k += 1) add(generatedTagName(k));
-    const vocabulary = this.tagNames.length;
-
-    const maxChars = this.maxLength('video_video', 'tags', 255);
-    const names = (ids: number[]) => ids.map((id) => this.tagNames[id - 1]);
-
-    // Video 1: 300 tags (beyond GROUP_CONCAT's 1024 bytes). Its `tags` column (255 chars) cannot hold them all:
-    // it keeps the longest prefix that fits, the tagging tables hold all 300 (drift, as django-tagging allows).
-    const manyTags = 1;
-    const manyIds = Array.from({ length: 300 }, (_, k) => k + 1);
-    this.videoTags[manyTags - 1] = manyIds;
-    this.videoTagString[manyTags - 1] = tagStringFitting(names(manyIds), maxChars).text;
-
-    // Special sets: one video each, from video 2 on.
-    const tagSets: SpecialVideos['tagSets'] = [];
-    const assigned = new Map<number, number[]>();
-    specialIds.forEach((set, j) => {
-      if (set.ids.length === 0) return;
-      const index = this.N === 1 ? 1 : 2 + (j % (this.N - 1));
-      const list = assigned.get(index) ?? [];
-      for (const id of set.ids) if (!list.includes(id)) list.push(id);
-      assigned.set(index, list);
-      tagSets.push({ label: set.label, videoIndex: index, names: names(set.ids) });
-    });
-    for (const [index, ids] of assigned) {
-      if (index === manyTags) {
-        for (const id of ids) if (!this.videoTags[0].includes(id)) this.videoTags[0].push(id);
-        continue;
-      }
-      const fitting = tagStringFitting(names(ids), maxChars);
-      this.videoTags[index - 1] = ids.slice(0, fitting.count);
-      this.videoTagString[index - 1] = fitting.text;
-    }
-
-    for (let i = 1; i <= this.N; i += 1) {
-      if (this.videoTags[i - 1] !== undefined) continue;
-      const r = this.rng('video-tags', i);
-      if (r.bool(0.15)) {
-        this.videoTags[i - 1] = [];
-        this.videoTagString[i - 1] = '';
-        continue;
-      }
-      const count = r.int(1, 6);
-      const ids: number[] = [];
-      for (let k = 0; k < count; k += 1) {
-        const id = 1 + Math.min(vocabulary - 1, Math.floor(Math.pow(r.next(), 2.2) * vocabulary));
-        if (!ids.includes(id)) ids.push(id);
-      }
-      const fitting = tagStringFitting(names(ids), maxChars);
-      this.videoTags[i - 1] = ids.slice(0, fitting.count);
-      this.videoTagString[i - 1] = fitting.text;
-    }
-
-    // Recorders: their tags keep accents (Recorder.save() has no remove_accents).
-    const recorderMax = this.maxLength('recorder_recorder', 'tags', 255);
-    const eleve = byName.get('élève');
-    for (let rec = 1; rec <= this.recorders; rec += 1) {
-      const r = this.rng('recorder-tags', rec);
-      const ids: number[] = [];
-      if (rec === 1 && eleve !== undefined) ids.push(eleve, byName.get('machine learning') ?? 1);
-      else if (rec === 2) ids.length = 0;
-      else for (let k = r.int(0, 4); k > 0; k -= 1) {
-        const id = 1 + Math.floor(Math.pow(r.next(), 2) * Math.min(vocabulary, 150));
-        if (!ids.includes(id)) ids.push(id);
-      }
-      const fitting = tagStringFitting(names(ids), recorderMax);
-      this.recorderTags.push(ids.slice(0, fitting.count));
-      this.recorderTagString.push(fitting.text);
-    }
-
-    // Orphans: items of deleted videos (ids in the gaps, and past the last id) and of a deleted recorder, ≈ 1%.
-    let items = 0;
-    for (const ids of this.videoTags) items += ids.length;
-    for (const ids of this.recorderTags) items += ids.length;
-    const wanted = Math.max(4, Math.round(items / 99));
-    // Deleted video ids: the gaps (every 26th id), then ids past the last video.
-    let objectId = 0;
-    const nextDeleted = (): number => {
-      objectId = objectId + 26 <= this.maxVideoId ? objectId + 26 : Math.max(objectId, this.maxVideoId) + 1;
-      return objectId;
-    };
-    for (let k = 0, orphanCount = 0; orphanCount < wanted; k += 1) {
-      const id = nextDeleted();
-      const r = this.rng('orphan', k);
-      const n = Math.min(r.int(1, 3), wanted - orphanCount);
-      for (const tagId of r.distinctInts(n, 1, Math.min(vocabulary, 200))) {
-        this.orphanItems.push({ kind: 'video', objectId: id, tagId });
-        orphanCount += 1;
-      }
-    }
-    this.orphanItems.push({ kind: 'recorder', objectId: this.recorders + 1, tagId: 1 });
-    this.orphanItems.push({ kind: 'recorder', objectId: this.recorders + 1, tagId: 2 });
-
-    return { manyTags, tagSets };
   }
 }

@@ -2,6 +2,7 @@ import type { ColumnInfo } from '../../src/dialects/dialect';
 import { applyConversion, brief, fromDumpValue, toDumpValue } from '../../src/convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../../src/convert/logical-types';
 import { PodMigrateError } from '../../src/errors';
+import { thrownBy } from '../helpers/thrown';
 
 function column(type: LogicalType, name = 'col', nativeType = type as string): ColumnInfo {
   return { name, type, nativeType, nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 1, collation: null };
@@ -9,18 +10,15 @@ function column(type: LogicalType, name = 'col', nativeType = type as string): C
 
 const place = { table: 'video_video', row: 12 };
 
+/** Asserts that converting `value` to `type` is refused with VALUE_INVALID, naming table, row and column. */
 function rejects(value: unknown, type: LogicalType, message?: RegExp): PodMigrateError {
-  try {
-    fromDumpValue(value, column(type, 'is_draft', `native_${type}`), place);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PodMigrateError);
-    const e = error as PodMigrateError;
-    expect(e.code).toBe('VALUE_INVALID');
-    expect(e.place).toEqual({ table: 'video_video', row: 12, column: 'is_draft' });
-    if (message) expect(e.message).toMatch(message);
-    return e;
-  }
-  throw new Error(`${String(value)} was accepted as ${type}`);
+  const convert = () => fromDumpValue(value, column(type, 'is_draft', `native_${type}`), place);
+  expect(convert).toThrow(PodMigrateError);
+  const e = thrownBy(convert) as PodMigrateError;
+  expect(e.code).toBe('VALUE_INVALID');
+  expect(e.place).toEqual({ table: 'video_video', row: 12, column: 'is_draft' });
+  if (message) expect(e.message).toMatch(message);
+  return e;
 }
 
 describe('fromDumpValue', () => {
@@ -222,11 +220,10 @@ describe('applyConversion', () => {
 
   it('refuses what does not convert, naming the column', () => {
     expect(() => applyConversion(2, 'bool', c, { table: 't', row: 3 })).toThrow(PodMigrateError);
-    try {
-      applyConversion('abc', 'integer', c, { table: 't', row: 3, column: 'x' });
-    } catch (error) {
-      expect((error as PodMigrateError).place).toEqual({ table: 't', row: 3, column: 'x' });
-      expect((error as PodMigrateError).code).toBe('VALUE_INVALID');
-    }
+    const convert = () => applyConversion('abc', 'integer', c, { table: 't', row: 3, column: 'x' });
+    expect(convert).toThrow(PodMigrateError);
+    const error = thrownBy(convert) as PodMigrateError;
+    expect(error.place).toEqual({ table: 't', row: 3, column: 'x' });
+    expect(error.code).toBe('VALUE_INVALID');
   });
 });

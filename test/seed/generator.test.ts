@@ -199,9 +199,12 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
   });
 
   test('every PRIMARY KEY and UNIQUE constraint holds (MariaDB: under utf8mb4_general_ci)', () => {
+    const duplicates: string[] = [];
+    let keysChecked = 0;
     for (const key of uniqueKeysFromMariadbDdl(ddlFile('mysql'))) {
       const t = data.get(key.table);
       if (!t) continue;
+      keysChecked += 1;
       const idx = key.columns.map((c) => t.columns.indexOf(c));
       expect(idx.every((k) => k >= 0)).toBe(true);
       const info = schema.tables.get(key.table);
@@ -215,10 +218,12 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
             return typeof v === 'string' && col?.type === 'text' && !/_bin$/.test(col.collation ?? '') ? fold(v) : v;
           }),
         );
-        if (seen.has(k)) throw new Error(`duplicate ${key.table}(${key.columns.join(', ')}) = ${k}`);
+        if (seen.has(k)) duplicates.push(`duplicate ${key.table}(${key.columns.join(', ')}) = ${k}`);
         seen.add(k);
       }
     }
+    expect(duplicates.slice(0, 20)).toEqual([]);
+    expect(keysChecked).toBe(244); // of the 257 PRIMARY KEY / UNIQUE keys in Pod 3.8.4's MariaDB DDL, those of seeded tables
   });
 
   test('every foreign key points to a generated or reference row', () => {
@@ -235,16 +240,22 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
       }
       return set;
     };
+    const dangling: string[] = [];
+    let foreignKeysChecked = 0;
     for (const fk of schema.foreignKeys) {
       const t = data.get(fk.table);
       if (!t) continue;
+      foreignKeysChecked += 1;
       const k = t.columns.indexOf(fk.column);
+      expect({ [fk.table]: k >= 0 }).toEqual({ [fk.table]: true });
       const targets = idsOf(fk.refTable, fk.refColumn);
       for (const row of t.rows) {
         if (row[k] === null) continue;
-        if (!targets.has(row[k])) throw new Error(`${fk.table}.${fk.column} = ${row[k]} has no ${fk.refTable}.${fk.refColumn}`);
+        if (!targets.has(row[k])) dangling.push(`${fk.table}.${fk.column} = ${row[k]} has no ${fk.refTable}.${fk.refColumn}`);
       }
     }
+    expect(dangling.slice(0, 20)).toEqual([]);
+    expect(foreignKeysChecked).toBe(215); // of Pod 3.8.4's 219 foreign keys, those of seeded tables
   });
 
   test('self-references point to lower ids', () => {
@@ -321,7 +332,7 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
       }
       expect(parsed).toEqual([...items].sort(compareCodePoints));
     }
-    expect(untagged).toBeGreaterThan(0);
+    expect(untagged).toBe(63); // 400 videos, seed 11: the same on both dialects
     // Accent twins on different videos (PostgreSQL only).
     if (dialect === 'postgres') {
       const withAccent = [...byVideo].filter(([, l]) => l.includes('élève')).map(([id]) => id);

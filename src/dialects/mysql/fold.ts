@@ -2,8 +2,9 @@
  * How a UNIQUE index of a MySQL / MariaDB collation compares text, as a folding function: two strings collide
  * iff their folds are equal.
  *
- * Exact per code point, from the server's own weights (fold-tables.ts, generated from MariaDB 10.11 and checked
- * against it for all 1,112,064 code points by test/dialects/mysql-fold.test.ts):
+ * Exact per code point, from the server's own weights (generated/fold-tables.ts, generated from MariaDB 10.11 by
+ * scripts/generate-fold-tables.js and checked against it for all 1,112,064 code points by
+ * test/dialects/mysql-fold.test.ts):
  * - `*_general_ci`: one weight per character; case and Latin accents folded ('élève' = 'ELEVE'), 'ß' = 's',
  *   'Æ' and 'Œ' letters of their own, no expansions; EVERY character outside the BMP (emoji, rare CJK…) weighs
  *   U+FFFD: '😀' = '😁' = '\uFFFD'.
@@ -21,7 +22,7 @@
  * The fold's output is only for comparing: characters are replaced by their class representative (the smallest
  * code point of equal weight: 'a' → 'A', 'é' → 'E').
  */
-import { FOLD_TABLES } from './fold-tables';
+import { FOLD_TABLES } from './generated/fold-tables';
 
 export type Fold = (text: string) => string;
 
