@@ -14,6 +14,7 @@
  * sequence of their representatives; a code point without weight (ignorable) maps to nothing. Only the code
  * points that do not map to themselves are stored, in the encoding of src/dialects/mysql/fold-table-format.ts.
  */
+// biome-ignore lint/suspicious/noRedundantUseStrict: a CommonJS script (Biome reads .js as a module)
 'use strict';
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -147,7 +148,7 @@ async function generateFoldTables(db, serverVersion) {
     const table = encodeFoldMap(foldMapFromWeights(await readWeights(db, collation)));
     out += `  ${collation}: {\n    runs:\n    ${literal(table.runs)},\n    ignorable:\n    ${literal(table.ignorable)},\n    expansions:\n    ${literal(table.expansions)},\n  },\n`;
   }
-  return out + '};\n';
+  return `${out}};\n`;
 }
 
 async function main() {

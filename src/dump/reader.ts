@@ -297,7 +297,7 @@ function withExactIntegers(parsed: unknown, exact: unknown): unknown {
     for (const key of Object.keys(obj)) {
       const v = obj[key];
       if (typeof v === 'object' || typeof v === 'number') {
-        const replaced = withExactIntegers(v, Object.prototype.hasOwnProperty.call(ex, key) ? ex[key] : undefined);
+        const replaced = withExactIntegers(v, Object.hasOwn(ex, key) ? ex[key] : undefined);
         if (replaced !== v) Object.defineProperty(obj, key, { value: replaced, writable: true, enumerable: true, configurable: true });
       }
     }

@@ -60,7 +60,7 @@ export function checkTemplate(source: string, kind: TemplateKind): TemplateIssue
     const path = node.path as hbs.AST.PathExpression;
     const name = path.original;
     const args = node.params.length + (node.hash?.pairs.length ?? 0);
-    if (Object.prototype.hasOwnProperty.call(inlineHelpers, name)) {
+    if (Object.hasOwn(inlineHelpers, name)) {
       if (node.params.length !== inlineHelpers[name] || (node.hash?.pairs.length ?? 0) > 0) {
         at(node, `{{${name}}} takes exactly one argument, e.g. {{${name} "${name === 'param' ? 'key' : 'name'}"}}`);
       }
@@ -72,7 +72,7 @@ export function checkTemplate(source: string, kind: TemplateKind): TemplateIssue
       at(node, `{{${name}}} would paste a value into the SQL text: bind it with {{param "${name}"}}`);
     }
     node.params.forEach(checkExpression);
-    node.hash?.pairs.forEach((pair) => checkExpression(pair.value));
+    for (const pair of node.hash?.pairs ?? []) checkExpression(pair.value);
   };
   const checkExpression = (node: hbs.AST.Expression): void => {
     if (node.type === 'SubExpression') checkCall(node as hbs.AST.SubExpression, true);
@@ -92,7 +92,7 @@ export function checkTemplate(source: string, kind: TemplateKind): TemplateIssue
           at(node, `unknown block helper "#${block.path.original}" (known: ${[...BLOCK_HELPERS].join(', ')})`);
         }
         block.params.forEach(checkExpression);
-        block.hash?.pairs.forEach((pair) => checkExpression(pair.value));
+        for (const pair of block.hash?.pairs ?? []) checkExpression(pair.value);
         walk(block.program);
         walk(block.inverse);
         break;
@@ -237,18 +237,14 @@ function identifierArgument(helper: string, value: unknown): string {
 
 /** An isolated Handlebars environment: nothing registered elsewhere (by a dependency) leaks into plans. */
 const sqlEnvironment = Handlebars.create();
-sqlEnvironment.registerHelper('ident', function (name: unknown, options: Handlebars.HelperOptions) {
-  return stateOf(options).flavor.quoteIdent(identifierArgument('ident', name));
-});
-sqlEnvironment.registerHelper('table', function (name: unknown, options: Handlebars.HelperOptions) {
-  return stateOf(options).flavor.quoteIdent(identifierArgument('table', name));
-});
-sqlEnvironment.registerHelper('param', function (key: unknown, options: Handlebars.HelperOptions) {
+sqlEnvironment.registerHelper('ident', (name: unknown, options: Handlebars.HelperOptions) => stateOf(options).flavor.quoteIdent(identifierArgument('ident', name)));
+sqlEnvironment.registerHelper('table', (name: unknown, options: Handlebars.HelperOptions) => stateOf(options).flavor.quoteIdent(identifierArgument('table', name)));
+sqlEnvironment.registerHelper('param', (key: unknown, options: Handlebars.HelperOptions) => {
   const state = stateOf(options);
   if (typeof key !== 'string') throw new PodMigrateError('PLAN_INVALID', `{{param}} needs a parameter name in quotes, got ${typeof key}`);
-  if (!Object.prototype.hasOwnProperty.call(state.params, key)) {
+  if (!Object.hasOwn(state.params, key)) {
     const given = Object.keys(state.params);
-    throw new PodMigrateError('PLAN_INVALID', `{{param "${key}"}}: no value given for "${key}"` + (given.length > 0 ? ` (given: ${given.join(', ')})` : ' (no parameters given)'));
+    throw new PodMigrateError('PLAN_INVALID', `{{param "${key}"}}: no value given for "${key}"${given.length > 0 ? ` (given: ${given.join(', ')})` : ' (no parameters given)'}`);
   }
   state.values.push(state.params[key]);
   state.names.push(key);
@@ -290,7 +286,7 @@ export function renderSql(source: string, flavor: SqlFlavor, params: Record<stri
 
 /** The SQL of a plan template for a dialect (its own text, or `any`). */
 export function templateSource(plan: ResolvedPlan, name: string, flavor: SqlFlavor): string {
-  const template = Object.prototype.hasOwnProperty.call(plan.templates, name) ? plan.templates[name] : undefined;
+  const template = Object.hasOwn(plan.templates, name) ? plan.templates[name] : undefined;
   if (template === undefined) {
     throw new PodMigrateError('PLAN_INVALID', `no template named "${name}" in plan ${plan.name} (known: ${Object.keys(plan.templates).join(', ') || 'none'})`);
   }

@@ -27,7 +27,7 @@ function ruleMistakes(rule: RepairRule, templates: Record<string, unknown>): str
     const operands = Number(condition.value !== undefined) + Number(condition.otherColumn !== undefined);
     if (unary ? operands !== 0 : operands !== 1) mistakes.push(`where ${condition.column} ${condition.op}: ${unary ? 'takes no value' : 'give value or otherColumn, not both'}`);
   }
-  if (rule.sql !== undefined && !Object.prototype.hasOwnProperty.call(templates, rule.sql)) mistakes.push(`sql: no template named "${rule.sql}"`);
+  if (rule.sql !== undefined && !Object.hasOwn(templates, rule.sql)) mistakes.push(`sql: no template named "${rule.sql}"`);
   return mistakes;
 }
 

@@ -94,7 +94,7 @@ export function resolvePlan(sources: PlanSource[]): PlanResolution {
     if (input.target !== undefined) state.target = input.target;
     if (input.dump !== undefined) state.dump = input.dump;
     if (input.defaults !== undefined) state.defaults = input.defaults;
-    (input.tables ?? []).forEach((entry, i) => mergeTable(state, resolution, source, entry, i));
+    for (const [i, entry] of (input.tables ?? []).entries()) mergeTable(state, resolution, source, entry, i);
     for (const [name, template] of Object.entries(input.templates ?? {})) {
       state.templates.set(name, template);
       resolution.templates.set(name, { source, path: ['templates', name] });
@@ -105,7 +105,7 @@ export function resolvePlan(sources: PlanSource[]): PlanResolution {
       else state.tags.push(set);
       resolution.tags.set(set.name, { source, path: ['tags', i] });
     });
-    (input.steps ?? []).forEach((step, i) => mergeStep(state, resolution, source, step as Step, i));
+    for (const [i, step] of (input.steps ?? []).entries()) mergeStep(state, resolution, source, step as Step, i);
   }
 
   const plan: ResolvedPlan = {
@@ -154,13 +154,15 @@ function mergeTable(state: MergeState, resolution: Omit<PlanResolution, 'plan'>,
   table.columns = { ...table.columns, ...(columns ?? {}) };
   for (const column of Object.keys(columns ?? {})) origins.columns[column] = { source, path: ['tables', i, 'columns', column] };
   // Repair rules merge by name: the overlay's fields replace the base rule's (`enabled: false` switches it off).
-  (repairs ?? []).forEach((rule, j) => {
-    (origins.repairs ??= {})[rule.name] = { source, path: ['tables', i, 'repairs', j] };
-    const list = (table.repairs ??= []);
+  for (const [j, rule] of (repairs ?? []).entries()) {
+    origins.repairs ??= {};
+    origins.repairs[rule.name] = { source, path: ['tables', i, 'repairs', j] };
+    table.repairs ??= [];
+    const list = table.repairs;
     const at = list.findIndex((r) => r.name === rule.name);
     if (at >= 0) list[at] = { ...list[at], ...rule };
     else list.push(rule);
-  });
+  }
 }
 
 function mergeStep(state: MergeState, resolution: Omit<PlanResolution, 'plan'>, source: PlanSource, input: Step, i: number): void {

@@ -370,7 +370,7 @@ export function fileProblems(source: PlanSource): PlanProblem[] {
     }
   });
   for (const [name, template] of Object.entries(input.templates ?? {})) problems.push(...templateProblems(source, name, template));
-  (input.steps ?? []).forEach((step, i) => problems.push(...stepProblems(source, step, i)));
+  for (const [i, step] of (input.steps ?? []).entries()) problems.push(...stepProblems(source, step, i));
   return problems;
 }
 
@@ -425,7 +425,7 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
   const templateNames = Object.keys(plan.templates);
   const knownTemplates = templateNames.length > 0 ? ` (known: ${templateNames.join(', ')})` : ' (the plan has no templates)';
   const checkTemplateRef = (name: string, origin: { source: PlanSource; path: NodePath } | undefined, field: NodePath, what: string) => {
-    if (origin !== undefined && !Object.prototype.hasOwnProperty.call(plan.templates, name)) {
+    if (origin !== undefined && !Object.hasOwn(plan.templates, name)) {
       problems.push(problemAt(origin.source, [...origin.path, ...field], `${what}: no template named "${name}"${knownTemplates}`));
     }
   };
@@ -437,11 +437,11 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
     field: NodePath,
     who: string,
   ) => {
-    const template = Object.prototype.hasOwnProperty.call(plan.templates, name) ? plan.templates[name] : undefined;
+    const template = Object.hasOwn(plan.templates, name) ? plan.templates[name] : undefined;
     if (origin === undefined || template === undefined) return;
     const needed = new Set([...requiredParams(template.mysql ?? ''), ...requiredParams(template.postgres ?? '')]);
     for (const key of needed) {
-      if (given !== undefined && Object.prototype.hasOwnProperty.call(given, key)) continue;
+      if (given !== undefined && Object.hasOwn(given, key)) continue;
       problems.push(problemAt(origin.source, [...origin.path, ...field], `template "${name}" needs param "${key}", which ${who} does not give (add it under params:)`));
     }
   };

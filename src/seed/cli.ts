@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { connect } from '../dialects';
-import { parseConnectionUrl, redactSecrets } from '../dialects/url';
+import { type ConnectionSettings, parseConnectionUrl, redactSecrets } from '../dialects/url';
 import { PodMigrateError, exitCodeFor } from '../errors';
 import { seedDatabase } from './write';
 
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const opts = program.opts<{ url: string; videos: number; dialect?: string; seed: number; staleOwnerPaths?: boolean; clear?: boolean; quiet?: boolean }>();
-  let settings;
+  let settings: ConnectionSettings;
   try {
     settings = parseConnectionUrl(opts.url);
     if (opts.dialect !== undefined && opts.dialect !== settings.dialect) {

@@ -86,7 +86,7 @@ export function* generateV3Data(schema: SchemaInfo, options: GeneratorOptions): 
 
 /** The live columns a table's rows fill: every column a rule sets, and every column without a database default. */
 function liveColumns(table: TableInfo, sample: RowValues): ColumnInfo[] {
-  return table.columns.filter((c) => Object.prototype.hasOwnProperty.call(sample, c.name) || !c.hasDefault);
+  return table.columns.filter((c) => Object.hasOwn(sample, c.name) || !c.hasDefault);
 }
 
 function estimateBytes(row: CanonicalValue[]): number {
@@ -136,7 +136,7 @@ function fillerValue(col: ColumnInfo): CanonicalValue {
 
 /** Converts a rule's value to the canonical form of the live column's logical type. */
 function toColumn(values: RowValues, col: ColumnInfo, table: TableInfo, strict: boolean): CanonicalValue {
-  const has = Object.prototype.hasOwnProperty.call(values, col.name);
+  const has = Object.hasOwn(values, col.name);
   const v = has ? values[col.name] : null;
   if (v === null || v === undefined) {
     if (col.nullable) return null;

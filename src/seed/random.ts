@@ -80,7 +80,7 @@ export class Rng {
 
   /** Biased towards the start of the list (Zipf-like): realistic popularity. */
   pickSkewed<T>(items: readonly T[], power = 2): T {
-    return items[Math.min(items.length - 1, Math.floor(Math.pow(this.next(), power) * items.length))];
+    return items[Math.min(items.length - 1, Math.floor(this.next() ** power * items.length))];
   }
 
   /** `count` distinct integers from [min, max], in increasing order. */

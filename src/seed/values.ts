@@ -167,6 +167,7 @@ export const EDGE_TEXTS = [
   '{"not": "a json column"} [1, 2, 3]',
   'e\u0301le\u0300ve (combining accents, NFD)',
   'zero\u200bwidth\u200bspaces',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a text that looks like a placeholder on purpose
   '$1 $$ ${x} {{ident}} ? :name',
   '<script>alert("xss")</script> &amp; &lt;b&gt;',
   'Ünïcödé ßtraße œuvre Æsir ǅ ﬁ',
@@ -186,7 +187,7 @@ export function sentence(rng: Rng, minWords = 4, maxWords = 14, edgeProbability 
   for (let i = 0; i < n; i += 1) words.push(rng.pick(WORDS));
   if (rng.bool(edgeProbability)) words.splice(rng.int(0, words.length), 0, edgeText(rng));
   const s = words.join(' ');
-  return s.charAt(0).toUpperCase() + s.slice(1) + '.';
+  return `${s.charAt(0).toUpperCase() + s.slice(1)}.`;
 }
 
 export function paragraph(rng: Rng, sentences = 3): string {

@@ -112,7 +112,7 @@ export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTa
     const count = r.int(1, 6);
     const ids: number[] = [];
     for (let k = 0; k < count; k += 1) {
-      const id = 1 + Math.min(vocabulary - 1, Math.floor(Math.pow(r.next(), 2.2) * vocabulary));
+      const id = 1 + Math.min(vocabulary - 1, Math.floor(r.next() ** 2.2 * vocabulary));
       if (!ids.includes(id)) ids.push(id);
     }
     const fitting = tagStringFitting(names(ids), maxChars);
@@ -129,7 +129,7 @@ export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTa
     if (rec === 1 && eleve !== undefined) ids.push(eleve, byName.get('machine learning') ?? 1);
     else if (rec === 2) ids.length = 0;
     else for (let k = r.int(0, 4); k > 0; k -= 1) {
-      const id = 1 + Math.floor(Math.pow(r.next(), 2) * Math.min(vocabulary, 150));
+      const id = 1 + Math.floor(r.next() ** 2 * Math.min(vocabulary, 150));
       if (!ids.includes(id)) ids.push(id);
     }
     const fitting = tagStringFitting(names(ids), recorderMax);

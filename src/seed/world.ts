@@ -281,7 +281,7 @@ export class World {
     for (let i = 1; i <= N; i += 1) {
       const r = this.rng('video', i);
       // A few prolific owners, a long tail.
-      this.videoOwner[i - 1] = 1 + Math.min(this.users - 1, Math.floor(Math.pow(r.next(), 1.6) * this.users));
+      this.videoOwner[i - 1] = 1 + Math.min(this.users - 1, Math.floor(r.next() ** 1.6 * this.users));
       this.videoType[i - 1] = r.pickSkewed(Array.from({ length: this.types }, (_, k) => k + 1), 1.5);
       // Dates grow with ids, with jitter.
       const base = EPOCH_START + ((EPOCH_END - EPOCH_START) * (i - 0.5)) / N;

@@ -296,7 +296,7 @@ describe('readDump / scanDump on files', () => {
     const missing = { code: 'USAGE', message: expect.stringMatching(/^there is no dump file .*nope\.json: an export writes it first/) };
     await expect(collect(join(dir, 'nope.json'))).rejects.toMatchObject(missing);
     await expect(scanDump(join(dir, 'nope.json'))).rejects.toMatchObject(missing);
-    const zipped = gzipSync(Buffer.from('{"a": [' + '{"x": 1},'.repeat(10000) + '{"x": 2}]}'));
+    const zipped = gzipSync(Buffer.from(`{"a": [${'{"x": 1},'.repeat(10000)}{"x": 2}]}`));
     writeFileSync(join(dir, 'cut.json.gz'), zipped.subarray(0, zipped.length - 40));
     await expect(collect(join(dir, 'cut.json.gz'))).rejects.toMatchObject({ code: 'DUMP_INVALID' });
     writeFileSync(join(dir, 'cut.json'), '{"a": [{"x": 1}, {"x"');

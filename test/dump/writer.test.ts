@@ -38,7 +38,7 @@ const tricky: Array<Record<string, unknown>> = [
     two53: 2 ** 53,
     big: 9223372036854775807n,
     small: -9223372036854775808n,
-    float: 3.141592653589793,
+    float: Math.PI,
     tiny: 5e-324,
     negzero: 0,
     t: true,

@@ -44,6 +44,6 @@ describe('broken plans', () => {
     expect(plan).toBeUndefined();
     // Exactly the expected places, in order (problems come sorted by file, line, column).
     expect(problems.map(place)).toEqual(expected.map(place));
-    problems.forEach((problem, i) => expect(formatProblem(problem)).toContain(expected[i].message));
+    for (const [i, problem] of problems.entries()) expect(formatProblem(problem)).toContain(expected[i]!.message);
   });
 });

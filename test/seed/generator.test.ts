@@ -403,7 +403,7 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
     const durations = column(data, 'meeting', 'expected_duration') as number[];
     expect(durations.some((d) => d % 1_000_000 !== 0)).toBe(true);
     const choices = (column(data, 'quiz_singlechoicequestion', 'choices') as Array<{ json: string }>).map((c) => JSON.parse(c.json));
-    expect(choices.some((c) => typeof c['détails'] === 'object')).toBe(true);
+    expect(choices.some((c) => typeof c.détails === 'object')).toBe(true);
     expect(column(data, 'video_videoaccesstoken', 'token').every((t) => /^[0-9a-f]{32}$/.test(t as string))).toBe(true);
     const ips = column(data, 'recorder_recorder', 'address_ip') as string[];
     expect(ips.some((ip) => ip.includes(':'))).toBe(true);

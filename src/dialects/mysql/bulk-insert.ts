@@ -248,7 +248,7 @@ export async function insertWithLoadData(
       if (i > 0) line += '\t';
       line += tsvField(encoded[i], binary[i]);
     }
-    lines[r] = line + '\n';
+    lines[r] = `${line}\n`;
   }
   function* chunks(): Generator<Buffer> {
     let pending = '';

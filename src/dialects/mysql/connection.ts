@@ -416,7 +416,7 @@ export class MysqlConnection implements DatabaseConnection {
             return await insertWithLoadData(bulk, table, columns, rows);
           } catch (error) {
             // local_infile off on the server or the client: only that statement failed; INSERT from now on.
-            const errno = ((error as { cause?: { errno?: number } }).cause ?? {}).errno;
+            const errno = (error as { cause?: { errno?: number } }).cause?.errno;
             if (errno === undefined || !LOAD_DATA_REFUSED.has(errno)) throw error;
             loadDataRefused = true;
           }

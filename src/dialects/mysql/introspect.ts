@@ -143,7 +143,8 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
   for (const row of uniqueRows) {
     const table = tables.get(String(row.table_name));
     if (!table) continue;
-    const keys = (table.uniqueKeys ??= []);
+    table.uniqueKeys ??= [];
+    const keys = table.uniqueKeys;
     const name = String(row.index_name);
     const key = keys.find((k) => k.name === name) ?? keys[keys.push({ name, columns: [] }) - 1];
     key.columns.push(String(row.column_name));

@@ -14,7 +14,7 @@ const MYSQL_IDENTIFIERS: IdentifierLimit = {
 /** Backtick quoting (doubling any backtick in the name); refuses what cannot be quoted safely (identifier.ts). */
 export function quoteIdent(name: string): string {
   checkIdentifier(name, MYSQL_IDENTIFIERS);
-  return '`' + name.replace(/`/g, '``') + '`';
+  return `\`${name.replace(/`/g, '``')}\``;
 }
 
 /** mysql2 formats `?` client-side (text protocol), whatever the index. */

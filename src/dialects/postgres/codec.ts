@@ -184,8 +184,6 @@ function decoderFor(type: LogicalType): (raw: unknown) => CanonicalValue {
         if (text.startsWith('\\x')) return Buffer.from(text.slice(2), 'hex');
         throw new ValueProblem(`expected a bytea, got ${describe(raw)}`);
       };
-    case 'inet':
-    case 'text':
     default:
       return (raw) => {
         if (typeof raw === 'string') return raw;
@@ -360,8 +358,6 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
       };
     case 'binary':
       return (value) => (Buffer.isBuffer(value) ? `\\x${value.toString('hex')}` : wrong(value, 'a Buffer'));
-    case 'inet':
-    case 'text':
     default: {
       const max = column.maxLength;
       return (value) => {

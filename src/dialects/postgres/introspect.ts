@@ -131,7 +131,8 @@ export async function introspect(db: Queryable): Promise<SchemaInfo> {
   for (const row of uniqueRows) {
     const table = tables.get(row.table_name);
     if (!table) continue;
-    const keys = (table.uniqueKeys ??= []);
+    table.uniqueKeys ??= [];
+    const keys = table.uniqueKeys;
     const key = keys.find((k) => k.name === row.index_name) ?? keys[keys.push({ name: row.index_name, columns: [] }) - 1];
     key.columns.push(row.column_name);
   }

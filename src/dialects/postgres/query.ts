@@ -123,6 +123,6 @@ export function toSlonikQuery(text: string, params: readonly unknown[] = []): Qu
   }
   parts.push(text.slice(last));
   const template = Object.assign([...parts], { raw: Object.freeze([...parts]) });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: slonik types a template only as a tagged-template literal's array
   return sql.unsafe(template as any, ...values);
 }

@@ -55,8 +55,8 @@ function singleChoices(r: Rng, n: number): string {
     choices[c] = k === good;
   });
   if (n % 3 === 1) {
-    choices['日本語の選択肢'] = false;
-    choices['détails'] = { 'clé "imbriquée"': 'valeur\\avec\nretour', liste: [1, 2.5, null, true, 'é'], vide: {} };
+    choices.日本語の選択肢 = false;
+    choices.détails = { 'clé "imbriquée"': 'valeur\\avec\nretour', liste: [1, 2.5, null, true, 'é'], vide: {} };
   }
   return JSON.stringify(choices);
 }
