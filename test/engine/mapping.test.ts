@@ -3,6 +3,7 @@ import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 import { assertMappingComplete, mapRow, mapTable } from '../../src/engine/mapping';
 import { PodMigrateError } from '../../src/errors';
 import type { ResolvedTable } from '../../src/plan/types';
+import { thrownBy } from '../helpers/thrown';
 
 function column(name: string, type: ColumnInfo['type'], extra: Partial<ColumnInfo> = {}): ColumnInfo {
   return { name, type, nativeType: type, nullable: false, hasDefault: false, autoIncrement: false, maxLength: null, position: 0, collation: null, ...extra };
@@ -53,11 +54,7 @@ describe('mapTable', () => {
     const mapping = mapTable(table(), target, ['id', 'title']);
     expect(mapping.missingRequired).toEqual(['is_draft']);
     expect(() => assertMappingComplete(mapping)).toThrow(PodMigrateError);
-    try {
-      assertMappingComplete(mapping);
-    } catch (error) {
-      expect((error as PodMigrateError).place).toEqual({ table: 'video_video', column: 'is_draft' });
-    }
+    expect((thrownBy(() => assertMappingComplete(mapping)) as PodMigrateError).place).toEqual({ table: 'video_video', column: 'is_draft' });
   });
 });
 
@@ -74,10 +71,7 @@ describe('mapRow', () => {
 
   test('a value that does not fit its target type names table, row and column', () => {
     expect(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12)).toThrow(/table video_video, row 12, column is_draft|is_draft/);
-    try {
-      mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12);
-    } catch (error) {
-      expect((error as PodMigrateError).place).toMatchObject({ table: 'video_video', row: 12, column: 'is_draft' });
-    }
+    const error = thrownBy(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12));
+    expect((error as PodMigrateError).place).toMatchObject({ table: 'video_video', row: 12, column: 'is_draft' });
   });
 });
