@@ -10,7 +10,8 @@ import type { CanonicalValue } from '../convert/logical-types';
 import { isJsonText } from '../convert/logical-types';
 import type { ColumnInfo, SchemaInfo, TableInfo } from '../dialects/dialect';
 import { REFERENCE_TABLES, TABLE_RULES, type RowValues } from './apps';
-import { NUL_TEXT, charLength, formatDate, formatDatetime, truncateChars, EPOCH_START, MAX_TAG_LENGTH } from './values';
+import { NUL_TEXT, charLength, formatDate, formatDatetime, truncateChars, EPOCH_START } from './values';
+import { MAX_TAG_LENGTH } from './tag-values';
 import { World, type GenerateOptions } from './world';
 
 export type { GenerateOptions, ReferenceData, UniqueFold } from './world';

@@ -3,7 +3,8 @@
  * World because it is the one part of the world that depends on the database's UNIQUE fold: a name that folds like
  * an earlier one ("eleve" / "élève" on utf8mb4_general_ci) is dropped, as the UNIQUE index would refuse it.
  */
-import { COMMON_TAGS, MAX_TAG_LENGTH, SPECIAL_TAG_SETS, charLength, generatedTagName, tagStringFitting } from './values';
+import { charLength } from './values';
+import { COMMON_TAGS, MAX_TAG_LENGTH, SPECIAL_TAG_SETS, generatedTagName, tagStringFitting } from './tag-values';
 import type { World } from './world';
 
 export interface SpecialVideos {

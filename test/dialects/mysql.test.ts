@@ -1,6 +1,6 @@
 /**
  * What only the MySQL / MariaDB dialect does, against a real server (every test gets its own database): its types,
- * strict mode, LOAD DATA, packet sizes, its message parsing. What every dialect must do alike is in conformance.test.ts.
+ * strict mode, LOAD DATA, packet sizes, its message parsing. What every dialect must do alike is in conformance/.
  */
 import { readFileSync } from 'node:fs';
 import { mysqlDialect } from '../../src/dialects/mysql';
@@ -286,7 +286,7 @@ run('mysql dialect: live server', () => {
     expect(String(session.mode)).toContain('STRICT_ALL_TABLES');
   });
 
-  // The rollback itself, the orphan refused without relaxing: conformance.test.ts.
+  // The rollback itself, the orphan refused without relaxing: conformance/.
   test('foreign_key_checks is 1 again after a rollback and after a commit; duplicates under general_ci; a finished transaction refuses statements', async () => {
     // one pooled connection: the transaction's connection is the one inspected afterwards
     const { db, conn } = await fresh('rollback', { connectionLimit: '1' });

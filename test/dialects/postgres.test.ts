@@ -1,7 +1,7 @@
 /**
  * What only the PostgreSQL dialect does, against a real server (every test gets its own fresh database, see
  * test/helpers/databases.ts): its types, placeholders, sessions, serial vs identity, deferred foreign keys. What every
- * dialect must do alike is in conformance.test.ts.
+ * dialect must do alike is in conformance/.
  */
 import { isJsonText, type CanonicalValue } from '../../src/convert/logical-types';
 import type { ColumnInfo, DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
@@ -27,7 +27,7 @@ function column(info: TableInfo, name: string): ColumnInfo {
 }
 
 describe('postgres dialect: pure parts', () => {
-  // Quoting and its limits: conformance.test.ts.
+  // Quoting and its limits: conformance/.
   test('uniqueFold: deterministic collations compare bytes', () => {
     expect(postgresDialect.uniqueFold('C')('Été')).toBe('Été');
   });
@@ -217,7 +217,7 @@ describeIfPostgres('postgres dialect: live server', () => {
     }
   });
 
-  // The rollback itself, NOT NULL and the work's own errors: conformance.test.ts.
+  // The rollback itself, NOT NULL and the work's own errors: conformance/.
   test("the message carries the server's constraint and detail; deferred foreign keys fail at COMMIT and are mapped", async () => {
     const db = await createPodDatabase('postgres', '4.0.3', { data: 'none' });
     const conn = await open(db);
@@ -290,7 +290,7 @@ describeIfPostgres('postgres dialect: live server', () => {
     expect(await conn.query('INSERT INTO auth_group (name) VALUES ($1) RETURNING id', ['d'])).toEqual([{ id: 51 }]);
   });
 
-  // Streaming with bounded memory and early stops, a same-dialect copy inside the target transaction: conformance.test.ts.
+  // Streaming with bounded memory and early stops, a same-dialect copy inside the target transaction: conformance/.
   test('streamQuery gives the driver rows as the server prints them; a failing query surfaces from the iterator', async () => {
     const db = await createTestDatabase('postgres', 'stream');
     await db.exec('CREATE TABLE big (id integer PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)');

@@ -12,7 +12,8 @@ import {
   type GeneratorOptions,
 } from '../../src/seed/generator';
 import { Rng, rngFor } from '../../src/seed/random';
-import { FIFTY_CHAR_TAG, charLength, compareCodePoints, generalCiFold, parseTagInput, slugify, tagString } from '../../src/seed/values';
+import { charLength, generalCiFold, slugify } from '../../src/seed/values';
+import { FIFTY_CHAR_TAG, compareCodePoints, parseTagInput, tagString } from '../../src/seed/tag-values';
 import { ddlFile, ddlSchema, nonNegativeChecks, planTables, uniqueKeysFromMariadbDdl } from './ddl-schema';
 
 type Dialect = 'mysql' | 'postgres';
