@@ -1,5 +1,5 @@
 /**
- * Verify: per table, row count and an order-independent checksum of normalised values, source side (the
+ * Verify: per table, row count and a digest of normalised values (see OrderedPair and Side), source side (the
  * dump, or the v3 database itself) against the v4 side. Differences name the table and, on small tables,
  * the primary keys. Known losses of Pod's own exporter (microseconds, comma-joined tag names) are named as
  * such ("lossy"), never hidden and never taken for corruption.
