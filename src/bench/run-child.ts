@@ -8,6 +8,7 @@ import type { ConnectionSettings } from '../dialects/url';
 import type { Reporter, RunEvent } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import type { RunSummary } from '../engine/summary';
+import { limitHeapGrowth } from '../heap-growth';
 import { loadPlan } from '../plan';
 import { cleanups } from './databases';
 import { collectGarbage, now, RssSampler } from './measure';
@@ -139,6 +140,8 @@ export function measuredRunInChild(input: RunInput): Promise<RunMeasurement> {
 }
 
 if (require.main === module) {
+  // As the pod-migrate executable does (cli/main.ts), so that the peak RSS measured is a real run's.
+  limitHeapGrowth();
   process.once('message', (input) => {
     measuredRun(input as RunInput).then(
       (measurement) => process.send?.(measurement, () => process.exit(0)),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `pod-migrate` executable. */
 import { constants } from 'node:os';
+import { limitHeapGrowth } from '../heap-growth';
 import { runInterruptCleanups } from '../interrupt';
 import { runCli } from './program';
 
@@ -17,6 +18,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(128 + constants.signals[signal]);
   });
 }
+
+limitHeapGrowth();
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,

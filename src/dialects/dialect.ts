@@ -107,6 +107,8 @@ export interface DatabaseConnection extends Queryable {
    * (default: the primary key), with bounded memory.
    */
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
+  /** The same rows as `streamRows`, a batch at a time (one await per batch: for verify, which reads millions). */
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
   /**

@@ -102,7 +102,7 @@ export class KeySet {
 }
 
 /** The key as a number when it is a plain non-negative integer below 2^53 ("0", "42"; not "042", "-1", "1.5"). */
-function asSmallInteger(key: string): number | null {
+export function asSmallInteger(key: string): number | null {
   const length = key.length;
   if (length === 0 || length > MAX_EXACT_INTEGER_DIGITS) return null;
   if (length > 1 && key.charCodeAt(0) === 48) return null;

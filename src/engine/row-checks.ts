@@ -15,6 +15,7 @@ import { PodMigrateError } from '../errors';
 import type { OrphanPolicy } from '../plan/types';
 import { Findings } from './findings';
 import { KeySet } from './key-set';
+import { PendingReferences } from './pending-references';
 import type { TableMapping } from './mapping';
 import { disabledRuleMatching } from './repairs';
 
@@ -40,16 +41,14 @@ interface TableChecks {
   referenced: Array<{ column: string; index: number }>;
 }
 
-/** A foreign key's values not (yet) found among the referenced rows: value → first row key and count. */
-type Pending = Map<string, { key: string; count: number }>;
-
 export class RowChecks {
   readonly findings = new Findings();
   private readonly tables = new Map<string, TableChecks>();
   /** Values of referenced columns, by `table.column`. */
   private readonly present = new Map<string, KeySet>();
   private readonly complete = new Set<string>();
-  private readonly pending = new Map<ForeignKeyInfo, Pending>();
+  /** Per foreign key, its values not (yet) found among the referenced rows. */
+  private readonly pending = new Map<ForeignKeyInfo, PendingReferences>();
   private readonly imported: Set<string>;
 
   constructor(
@@ -148,11 +147,12 @@ export class RowChecks {
         if (!this.present.get(`${fk.refTable}.${fk.refColumn}`)?.has(value)) this.orphan(fk, key());
         continue;
       }
-      const pending = this.pending.get(fk) ?? new Map();
-      this.pending.set(fk, pending);
-      const entry = pending.get(value);
-      if (entry) entry.count += 1;
-      else pending.set(value, { key: key(), count: 1 });
+      let pending = this.pending.get(fk);
+      if (!pending) {
+        pending = new PendingReferences();
+        this.pending.set(fk, pending);
+      }
+      pending.add(value, key);
     }
     return this.findings.total === before;
   }
@@ -171,10 +171,12 @@ export class RowChecks {
   finish(): void {
     for (const [fk, pending] of this.pending) {
       const present = this.present.get(`${fk.refTable}.${fk.refColumn}`);
-      for (const [value, { key, count }] of pending) {
-        if (present?.has(value)) continue;
-        this.orphan(fk, key, count);
-      }
+      const orphans: Array<{ key: string; count: number }> = [];
+      for (const [value, key, count] of pending.entries()) if (!present?.has(value)) orphans.push({ key, count });
+      // In the order the rows came, as far as their integer keys tell it (ascending); other keys after them.
+      const rank = (key: string) => (/^\d+$/.test(key) ? Number(key) : Number.POSITIVE_INFINITY);
+      orphans.sort((a, b) => rank(a.key) - rank(b.key) || 0);
+      for (const { key, count } of orphans) this.orphan(fk, key, count);
     }
     this.pending.clear();
   }

@@ -1,4 +1,4 @@
-import { canonicalKey, NULL_KEY, rowDigest, RowHasher, TableChecksum } from '../../src/convert/verify-key';
+import { canonicalKey, NULL_KEY, OrderedDigest, rowDigest, RowHasher, TableChecksum } from '../../src/convert/verify-key';
 import { fromDumpValue } from '../../src/convert/dump-values';
 import type { LogicalType } from '../../src/convert/logical-types';
 
@@ -174,5 +174,33 @@ describe('TableChecksum', () => {
     const c = new TableChecksum();
     for (let i = 0; i < 100_000; i++) c.add([i, `title ${i}`, i % 2 === 0, '2023-06-15 08:00:00.000000', { json: '{"a": 1}' }], types);
     expect(c.count).toBe(100_000);
+  });
+});
+
+describe('OrderedDigest', () => {
+  const types = ['integer', 'text', 'datetime'] as const;
+  function digest(rows: unknown[][]): string {
+    const d = new OrderedDigest();
+    for (const row of rows) d.add(row, [...types]);
+    return d.finish();
+  }
+  // Enough rows for several 64 Ki-character chunks.
+  const rows = Array.from({ length: 20_000 }, (_, i) => [i, `title ${i} ${'x'.repeat(i % 50)}`, '2023-06-15 08:00:00.000000']);
+
+  it('is equal for the same rows in the same order, whatever their spelling', () => {
+    const respelled = rows.map(([id, title]) => [String(id), title, '2023-06-15T08:00:00Z']);
+    expect(digest(respelled)).toBe(digest(rows));
+    expect(digest(rows)).toMatch(/^20000:[0-9a-f]{64}$/);
+  });
+
+  it('differs for a changed value, a row moved, missing or added, and for a lone surrogate against U+FFFD', () => {
+    const whole = digest(rows);
+    const changed = rows.map((r, i) => (i === 12_345 ? [r[0], `${r[1]} `, r[2]] : r));
+    expect(digest(changed)).not.toBe(whole);
+    expect(digest([rows[1], rows[0], ...rows.slice(2)])).not.toBe(whole);
+    expect(digest(rows.slice(1))).not.toBe(whole);
+    expect(digest([...rows, rows[0]])).not.toBe(whole);
+    expect(digest([[1, '\ud800', null]])).not.toBe(digest([[1, '\ufffd', null]]));
+    expect(digest([[1, 'a', null], [2, 'bc', null]])).not.toBe(digest([[1, 'ab', null], [2, 'c', null]]));
   });
 });

@@ -28,6 +28,7 @@ import { mapMysqlError, serverKindOf, type MysqlServerKind } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
+import { readableBatches } from '../readable-batches';
 import { tryNamedRunLock } from './run-lock';
 
 /**
@@ -246,13 +247,13 @@ export class MysqlConnection implements DatabaseConnection {
    * the result set is never read), never returned to the pool half-read. On a snapshot's held connection, such a
    * stop marks the snapshot unreadable instead (its connection is destroyed when the snapshot ends).
    */
-  private async *stream(sqlText: string, rowsAsArray: boolean, table?: string, held?: HeldConnection): AsyncGenerator<unknown> {
+  private async *stream(sqlText: string, rowsAsArray: boolean, table?: string, held?: HeldConnection): AsyncGenerator<unknown[]> {
     const conn = held ? held.conn : await this.acquire();
     let finished = false;
     try {
       const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
       const stream: Readable = conn.query(options).stream({ highWaterMark: 512 });
-      for await (const row of stream) yield row;
+      yield* readableBatches(stream);
       finished = true;
     } catch (error) {
       throw this.fail(error, table ? `reading ${table}` : undefined, table);
@@ -266,7 +267,15 @@ export class MysqlConnection implements DatabaseConnection {
     return this.readRows(table, columns, orderBy);
   }
 
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, orderBy);
+  }
+
   private async *readRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: HeldConnection): AsyncGenerator<CanonicalValue[]> {
+    for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
+  }
+
+  private async *readRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: HeldConnection): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
     }
@@ -277,23 +286,27 @@ export class MysqlConnection implements DatabaseConnection {
     const decoders = columns.map((c) => decoderFor(c));
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
     let count = 0;
-    for await (const raw of this.stream(sqlText, true, table.name, held)) {
-      count += 1;
-      const values = raw as unknown[];
-      const out = new Array<CanonicalValue>(values.length);
-      for (let i = 0; i < values.length; i += 1) {
-        try {
-          out[i] = decoders[i](values[i]);
-        } catch (error) {
-          if (error instanceof PodMigrateError) {
-            const key = pkIndex >= 0 ? values[pkIndex] : undefined;
-            const row = typeof key === 'number' || typeof key === 'string' ? key : count;
-            throw new PodMigrateError(error.code, error.message, { place: { table: table.name, row, column: columns[i].name } });
+    for await (const rawBatch of this.stream(sqlText, true, table.name, held)) {
+      const batch = new Array<CanonicalValue[]>(rawBatch.length);
+      for (let r = 0; r < rawBatch.length; r += 1) {
+        count += 1;
+        const values = rawBatch[r] as unknown[];
+        const out = new Array<CanonicalValue>(values.length);
+        for (let i = 0; i < values.length; i += 1) {
+          try {
+            out[i] = decoders[i](values[i]);
+          } catch (error) {
+            if (error instanceof PodMigrateError) {
+              const key = pkIndex >= 0 ? values[pkIndex] : undefined;
+              const row = typeof key === 'number' || typeof key === 'string' ? key : count;
+              throw new PodMigrateError(error.code, error.message, { place: { table: table.name, row, column: columns[i].name } });
+            }
+            throw error;
           }
-          throw error;
         }
+        batch[r] = out;
       }
-      yield out;
+      yield batch;
     }
   }
 
@@ -303,7 +316,7 @@ export class MysqlConnection implements DatabaseConnection {
 
   private async *readQuery(sqlText: string, params: readonly unknown[], held?: HeldConnection): AsyncGenerator<Row> {
     const bound = boundSql(sqlText, params);
-    for await (const row of this.stream(bound, false, undefined, held)) yield row as Row;
+    for await (const batch of this.stream(bound, false, undefined, held)) yield* batch as Row[];
   }
 
   /**

@@ -201,13 +201,21 @@ export class PostgresConnection implements DatabaseConnection {
     return this.readRows(table, columns, orderBy);
   }
 
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, orderBy);
+  }
+
   /** `held`: the snapshot's transaction connection to read on, instead of a transaction of its own. */
-  private async *readRows(
+  private async *readRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: CommonQueryMethods): AsyncGenerator<CanonicalValue[]> {
+    for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
+  }
+
+  private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
     orderBy?: string[],
     held?: CommonQueryMethods,
-  ): AsyncGenerator<CanonicalValue[]> {
+  ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
     }
@@ -221,7 +229,9 @@ export class PostgresConnection implements DatabaseConnection {
     // Result rows are keyed by name: select each column once even if asked twice.
     let index = 0;
     for await (const batch of this.batches(select, [], `reading ${table.name}`, table.name, held)) {
-      for (const raw of batch) {
+      const rows = new Array<CanonicalValue[]>(batch.length);
+      for (let r = 0; r < batch.length; r += 1) {
+        const raw = batch[r];
         index += 1;
         const out: CanonicalValue[] = new Array(names.length);
         for (let c = 0; c < names.length; c += 1) {
@@ -236,8 +246,9 @@ export class PostgresConnection implements DatabaseConnection {
             });
           }
         }
-        yield out;
+        rows[r] = out;
       }
+      yield rows;
     }
   }
 

@@ -1,0 +1,55 @@
+/**
+ * A Readable's objects, handed over as many as it holds at a time: one await per batch instead of one per row.
+ * Verify reads millions of rows, and every await costs promises — more still once slonik's AsyncLocalStorage has
+ * turned on Node's promise hooks for the whole process.
+ */
+import type { Readable } from 'node:stream';
+
+export async function* readableBatches(stream: Readable): AsyncGenerator<unknown[]> {
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const onEnd = () => {
+    ended = true;
+    notify();
+  };
+  const onError = (error: unknown) => {
+    failure ??= { error };
+    notify();
+  };
+  // Closed before its end without an error: the rows stopped coming (as stream.finished() reports it).
+  const onClose = () => {
+    if (!ended) failure ??= { error: new Error('the result stream closed before its end') };
+    notify();
+  };
+  stream.on('readable', notify);
+  stream.on('end', onEnd);
+  stream.on('error', onError);
+  stream.on('close', onClose);
+  try {
+    for (;;) {
+      const batch: unknown[] = [];
+      for (let row = stream.read(); row !== null; row = stream.read()) batch.push(row);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    stream.off('readable', notify);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    stream.off('close', onClose);
+    if (!ended) stream.destroy();
+  }
+}
