@@ -22,6 +22,7 @@ import mysqlCallback from 'mysql2';
 import mysql from 'mysql2/promise';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { CanonicalValue } from '../convert/logical-types';
+import { getDialect } from '../dialects';
 import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
 import { mysqlDriverOptions, pgClient, type BenchDatabase } from './databases';
 import { now } from './measure';
@@ -66,27 +67,30 @@ export async function measureNativeLoads(db: BenchDatabase, conn: DatabaseConnec
 }
 
 async function dropTwins(db: BenchDatabase, names: string[]): Promise<void> {
-  const q = (n: string) => (db.dialect === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const q = (n: string) => getDialect(db.dialect).quoteIdent(n);
   await db.exec(names.map((n) => `DROP TABLE IF EXISTS ${q(n)};`).join('\n'));
 }
 
 async function postgresCopy(db: BenchDatabase, table: string, twin: string, file: string): Promise<{ rows: number; seconds: number; method: string }> {
   const client = await pgClient(db.settings);
   try {
-    await pipeline(client.query(copyTo(`COPY (SELECT * FROM "${table}") TO STDOUT`)), createWriteStream(file));
-    await client.query(`CREATE TABLE "${twin}" (LIKE "${table}" INCLUDING ALL)`);
+    await pipeline(client.query(copyTo(`COPY (SELECT * FROM ${pg(table)}) TO STDOUT`)), createWriteStream(file));
+    await client.query(`CREATE TABLE ${pg(twin)} (LIKE ${pg(table)} INCLUDING ALL)`);
     const started = now();
-    const ingest = client.query(copyFrom(`COPY "${twin}" FROM STDIN`));
+    const ingest = client.query(copyFrom(`COPY ${pg(twin)} FROM STDIN`));
     await pipeline(createReadStream(file), ingest);
     const seconds = now() - started;
-    const rows = Number((await client.query(`SELECT count(*) AS n FROM "${twin}"`)).rows[0].n);
+    const rows = Number((await client.query(`SELECT count(*) AS n FROM ${pg(twin)}`)).rows[0].n);
     return { rows, seconds, method: 'COPY FROM STDIN (text)' };
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
+const pg = (name: string): string => getDialect('postgres').quoteIdent(name);
+const my = (name: string): string => getDialect('mysql').quoteIdent(name);
 const BACKSLASH = 0x5c;
+// biome-ignore lint/complexity/useSimpleNumberKeys: byte values read best in hex, as in the TSV escape table
 const ESCAPES: Record<number, number> = { 0x00: 0x30 /* \0 */, 0x09: 0x74 /* \t */, 0x0a: 0x6e /* \n */, 0x0d: 0x72 /* \r */, 0x5c: 0x5c /* \\ */ };
 const NULL_FIELD = Buffer.from('\\N');
 const TAB = Buffer.from('\t');
@@ -116,7 +120,7 @@ async function writeMysqlTsv(db: BenchDatabase, table: string, file: string): Pr
   const output = createWriteStream(file);
   try {
     const rows = conn
-      .query({ sql: `SELECT * FROM \`${table}\``, rowsAsArray: true, typeCast: (field: { buffer: () => Buffer | null }) => field.buffer() } as never)
+      .query({ sql: `SELECT * FROM ${my(table)}`, rowsAsArray: true, typeCast: (field: { buffer: () => Buffer | null }) => field.buffer() } as never)
       .stream();
     for await (const row of rows as AsyncIterable<Array<Buffer | null>>) {
       const parts: Buffer[] = [];
@@ -139,16 +143,16 @@ async function mysqlLoadData(db: BenchDatabase, table: string, twin: string, fil
   await writeMysqlTsv(db, table, file);
   const conn = await mysql.createConnection({ ...mysqlDriverOptions(db.settings), multipleStatements: false });
   try {
-    await conn.query(`CREATE TABLE \`${twin}\` LIKE \`${table}\``);
+    await conn.query(`CREATE TABLE ${my(twin)} LIKE ${my(table)}`);
     const started = now();
-    const [header] = await conn.query({ sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE \`${twin}\` CHARACTER SET utf8mb4`, infileStreamFactory: () => createReadStream(file) });
+    const [header] = await conn.query({ sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE ${my(twin)} CHARACTER SET utf8mb4`, infileStreamFactory: () => createReadStream(file) });
     const seconds = now() - started;
     const warnings = (header as { warningStatus?: number }).warningStatus ?? 0;
     if (warnings > 0) {
       const [list] = await conn.query('SHOW WARNINGS LIMIT 3');
       throw new Error(`LOAD DATA into a twin of ${table} gave ${warnings} warning(s): ${JSON.stringify(list)}`);
     }
-    const [count] = await conn.query(`SELECT count(*) AS n FROM \`${twin}\``);
+    const [count] = await conn.query(`SELECT count(*) AS n FROM ${my(twin)}`);
     return { rows: Number((count as Array<{ n: number }>)[0].n), seconds, method: 'LOAD DATA LOCAL INFILE' };
   } finally {
     await conn.end().catch(() => undefined);
@@ -159,7 +163,8 @@ async function mysqlLoadData(db: BenchDatabase, table: string, twin: string, fil
 async function insertRowsInto(db: BenchDatabase, conn: DatabaseConnection, info: TableInfo, twin: string): Promise<number> {
   const rows: CanonicalValue[][] = [];
   for await (const values of conn.streamRows(info, info.columns)) rows.push(values);
-  await db.exec(db.dialect === 'mysql' ? `CREATE TABLE \`${twin}\` LIKE \`${info.name}\`` : `CREATE TABLE "${twin}" (LIKE "${info.name}" INCLUDING ALL)`);
+  const q = (n: string) => getDialect(db.dialect).quoteIdent(n);
+  await db.exec(db.dialect === 'mysql' ? `CREATE TABLE ${q(twin)} LIKE ${q(info.name)}` : `CREATE TABLE ${q(twin)} (LIKE ${q(info.name)} INCLUDING ALL)`);
   const twinInfo: TableInfo = { ...info, name: twin };
   const started = now();
   await conn.transaction(async (tx) => {

@@ -129,7 +129,7 @@ class FileDumpWriter implements DumpWriter {
         } catch (error) {
           throw new PodMigrateError('VALUE_INVALID', (error as Error).message, { place: { table: this.table, row: this.rows + 1, column: key } });
         }
-        text += (k === 0 ? '' : ',') + JSON.stringify(key) + ':' + value;
+        text += `${(k === 0 ? '' : ',') + JSON.stringify(key)}:${value}`;
       }
       text += '}';
     }

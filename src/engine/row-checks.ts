@@ -11,7 +11,7 @@
 import type { CanonicalValue } from '../convert/logical-types';
 import { canonicalKey } from '../convert/verify-key';
 import type { Dialect, ForeignKeyInfo, SchemaInfo } from '../dialects/dialect';
-import { PodMigrateError } from '../errors';
+import type { PodMigrateError } from '../errors';
 import type { OrphanPolicy } from '../plan/types';
 import { Findings } from './findings';
 import { KeySet } from './key-set';

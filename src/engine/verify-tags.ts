@@ -69,7 +69,7 @@ export class TagSetCheck {
     for (const name of names) this.addSpelling(name);
     if (this.split) {
       const pieces = names.flatMap((n) => splitPodTagName(n));
-      pieces.forEach((n) => this.addSpelling(n));
+      for (const n of pieces) this.addSpelling(n);
       this.split.add(String(objectId), pieces.map(this.keyOfName));
     }
   }

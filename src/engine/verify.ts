@@ -307,7 +307,7 @@ export function formatVerify(result: VerifyResult, options: { onlyProblems?: boo
   const width = Math.max(5, ...shown.map((t) => t.table.length));
   const lines = shown.length > 0 ? [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`] : [];
   for (const t of shown) {
-    const keys = t.keys && t.keys.length ? ` [keys: ${t.keys.join(', ')}]` : '';
+    const keys = t.keys?.length ? ` [keys: ${t.keys.join(', ')}]` : '';
     lines.push(`${t.table.padEnd(width)} ${t.status.padEnd(8)} ${String(t.sourceRows).padStart(9)} ${String(t.targetRows).padStart(9)}  ${t.detail ?? ''}${keys}`.trimEnd());
   }
   const counts = (s: VerdictStatus) => result.tables.filter((t) => t.status === s).length;

@@ -198,8 +198,6 @@ function valueDecoderFor(column: ColumnInfo): (v: unknown) => CanonicalValue {
         if (typeof v === 'string') return Buffer.from(v, 'utf8');
         throw invalid(column, v, 'binary');
       };
-    case 'text':
-    case 'inet':
     default:
       return (v) => {
         if (typeof v === 'string') return v;
