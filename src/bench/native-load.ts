@@ -90,8 +90,14 @@ async function postgresCopy(db: BenchDatabase, table: string, twin: string, file
 const pg = (name: string): string => getDialect('postgres').quoteIdent(name);
 const my = (name: string): string => getDialect('mysql').quoteIdent(name);
 const BACKSLASH = 0x5c;
-// biome-ignore lint/complexity/useSimpleNumberKeys: byte values read best in hex, as in the TSV escape table
-const ESCAPES: Record<number, number> = { 0x00: 0x30 /* \0 */, 0x09: 0x74 /* \t */, 0x0a: 0x6e /* \n */, 0x0d: 0x72 /* \r */, 0x5c: 0x5c /* \\ */ };
+/** Byte → the letter after a backslash in a TSV field: NUL → 0, tab → t, LF → n, CR → r, backslash → itself. */
+const ESCAPES: Record<number, number> = Object.fromEntries([
+  [0x00, 0x30],
+  [0x09, 0x74],
+  [0x0a, 0x6e],
+  [0x0d, 0x72],
+  [0x5c, 0x5c],
+]);
 const NULL_FIELD = Buffer.from('\\N');
 const TAB = Buffer.from('\t');
 const NEWLINE = Buffer.from('\n');
