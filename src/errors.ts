@@ -70,6 +70,7 @@ export class PodMigrateError extends Error {
 
 /** Exit codes of the CLI: 0 success, 1 the migration (or verification) failed, 2 bad usage, invalid plan, or a used target. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof PodMigrateError && (error.code === 'USAGE' || error.code === 'PLAN_INVALID' || error.code === 'TARGET_IN_USE')) return 2;
+  if (error instanceof PodMigrateError && (error.code === 'USAGE' || error.code === 'PLAN_INVALID' || error.code === 'TARGET_IN_USE'))
+    return 2;
   return 1;
 }

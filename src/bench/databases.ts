@@ -15,8 +15,8 @@ export type BenchDatabase = ScratchDatabase;
 export function serverSettings(dialect: DialectName): ConnectionSettings {
   const url =
     dialect === 'mysql'
-      ? process.env.POD_MIGRATE_BENCH_MYSQL ?? process.env.POD_MIGRATE_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/mysql'
-      : process.env.POD_MIGRATE_BENCH_POSTGRES ?? process.env.POD_MIGRATE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+      ? (process.env.POD_MIGRATE_BENCH_MYSQL ?? process.env.POD_MIGRATE_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/mysql')
+      : (process.env.POD_MIGRATE_BENCH_POSTGRES ?? process.env.POD_MIGRATE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   return parseConnectionUrl(url);
 }
 
@@ -27,7 +27,8 @@ const live = new Set<BenchDatabase>();
 export const cleanups = new Set<() => void>();
 
 export async function dropAll(): Promise<void> {
-  for (const db of [...live]) await db.drop().catch((error: unknown) => process.stderr.write(`bench: could not drop ${db.name}: ${(error as Error).message}\n`));
+  for (const db of [...live])
+    await db.drop().catch((error: unknown) => process.stderr.write(`bench: could not drop ${db.name}: ${(error as Error).message}\n`));
   for (const cleanup of [...cleanups]) {
     cleanups.delete(cleanup);
     cleanup();

@@ -54,7 +54,9 @@ function s(seconds: number): string {
 }
 
 function printPair(out: (text?: string) => void, f: PairFigure): void {
-  out(`── ${f.pair}: ${int(f.videos)} videos (seed: ${int(f.seed.rows)} rows in ${f.seed.tables} tables; load average ${f.loadAverage.toFixed(2)} after) ${'─'.repeat(12)}`);
+  out(
+    `── ${f.pair}: ${int(f.videos)} videos (seed: ${int(f.seed.rows)} rows in ${f.seed.tables} tables; load average ${f.loadAverage.toFixed(2)} after) ${'─'.repeat(12)}`,
+  );
   if (f.steps.length > 0) {
     out(
       table([
@@ -84,15 +86,32 @@ function printPair(out: (text?: string) => void, f: PairFigure): void {
     );
   }
   const importStep = f.steps.find((st) => st.type === 'import');
-  if (importStep) out(`import vs Pod's own importer (~${int(POD_IMPORTER_ROWS_PER_SECOND)} rows/s, measured elsewhere, see notes): ×${Math.round(importStep.rowsPerSecond / POD_IMPORTER_ROWS_PER_SECOND)}`);
+  if (importStep)
+    out(
+      `import vs Pod's own importer (~${int(POD_IMPORTER_ROWS_PER_SECOND)} rows/s, measured elsewhere, see notes): ×${Math.round(importStep.rowsPerSecond / POD_IMPORTER_ROWS_PER_SECOND)}`,
+    );
   if (f.ratio.tables.length > 0) {
     out('');
-    out(`ratio to ${f.target === 'postgres' ? 'PostgreSQL' : 'MariaDB'}'s own bulk load (${f.ratio.tables[0].nativeMethod}), same rows, largest tables first:`);
+    out(
+      `ratio to ${f.target === 'postgres' ? 'PostgreSQL' : 'MariaDB'}'s own bulk load (${f.ratio.tables[0].nativeMethod}), same rows, largest tables first:`,
+    );
     const shown = f.ratio.tables.slice(0, 4);
     const rest = f.ratio.tables.length - shown.length;
     const rows = [
       ...shown,
-      ...(rest > 0 ? [{ table: `(${rest} smaller tables)`, rows: '', oursRowsPerSecond: '', insertRowsRowsPerSecond: '', nativeRowsPerSecond: '', ratio: '', insertRowsRatio: '' }] : []),
+      ...(rest > 0
+        ? [
+            {
+              table: `(${rest} smaller tables)`,
+              rows: '',
+              oursRowsPerSecond: '',
+              insertRowsRowsPerSecond: '',
+              nativeRowsPerSecond: '',
+              ratio: '',
+              insertRowsRatio: '',
+            },
+          ]
+        : []),
       ...(f.ratio.total && f.ratio.tables.length > 1 ? [{ ...f.ratio.total, table: `together (${f.ratio.tables.length} tables)` }] : []),
     ];
     out(
@@ -124,13 +143,24 @@ function printPair(out: (text?: string) => void, f: PairFigure): void {
 function printTags(out: (text?: string) => void, figures: TagFigure[]): void {
   if (figures.length === 0) return;
   const f0 = figures[0];
-  out(`── tag step: ${int(f0.videos)} tagged videos × ${f0.tagsPerVideo} tags, vocabulary ${int(f0.vocabulary)} names (case / accent / slug twins) ${'─'.repeat(8)}`);
+  out(
+    `── tag step: ${int(f0.videos)} tagged videos × ${f0.tagsPerVideo} tags, vocabulary ${int(f0.vocabulary)} names (case / accent / slug twins) ${'─'.repeat(8)}`,
+  );
   out(
     table([
       ['target', 'tag step', 'tags', 'links', 'peak RSS', 'feed (dump rows)', 'setup (video rows)', 'rollback'],
       ...figures.map((f) =>
         f.ok
-          ? [f.dialect, s(f.tagStepSeconds), f.tags, f.links, `${f.peakRssMb.toFixed(1)} MB`, s(f.feedSeconds), s(f.setupSeconds), s(f.rollbackSeconds)]
+          ? [
+              f.dialect,
+              s(f.tagStepSeconds),
+              f.tags,
+              f.links,
+              `${f.peakRssMb.toFixed(1)} MB`,
+              s(f.feedSeconds),
+              s(f.setupSeconds),
+              s(f.rollbackSeconds),
+            ]
           : [f.dialect, 'FAILED', '', '', '', '', '', ''],
       ),
     ]),
@@ -154,7 +184,11 @@ export async function main(argv: string[]): Promise<number> {
         .default(Infinity, 'all'),
     )
     .option('--tag-videos <n>', 'tagged videos for the tag step', positiveInt, 100_000)
-    .addOption(new Option('--tag-dialects <list>', 'targets for the tag step').argParser((v) => v.split(',').map(dialectOf)).default(['mysql', 'postgres'], 'mysql,postgres'))
+    .addOption(
+      new Option('--tag-dialects <list>', 'targets for the tag step')
+        .argParser((v) => v.split(',').map(dialectOf))
+        .default(['mysql', 'postgres'], 'mysql,postgres'),
+    )
     .option('--mysql-bulk <mode>', 'MariaDB target bulk path: insert (the default, multi-row INSERT) or load-data', 'insert')
     .option('--seed <n>', 'seed of the generated data', positiveInt, 1)
     .option('--no-pgloader', 'skip pgloader as a peer (MariaDB → PostgreSQL pairs, run where it is installed)')
@@ -213,7 +247,9 @@ export async function main(argv: string[]): Promise<number> {
   out(`machine: ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}`);
   for (const [d, v] of Object.entries(servers)) out(`${d === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL'}: ${v}`);
   const load = machine.loadAverageAtStart;
-  out(`load average (1 min) at the start: ${load.toFixed(2)}${load > 1 ? ' — the machine was busy just before: on a small machine the figures will be lower and noisier' : ''}`);
+  out(
+    `load average (1 min) at the start: ${load.toFixed(2)}${load > 1 ? ' — the machine was busy just before: on a small machine the figures will be lower and noisier' : ''}`,
+  );
   out('');
 
   const pairs: PairFigure[] = [];
@@ -249,7 +285,21 @@ export async function main(argv: string[]): Promise<number> {
         out(`── summary: ${int(opts.videos)} videos ${'─'.repeat(40)}`);
         out(
           table([
-            ['pair', 'rows', 'export', 'import', 'verify', 'whole run', 'import rows/s', 'peak RSS', 'RSS before', 'dump', 'ours/native', 'import time ÷ native', 'load avg'],
+            [
+              'pair',
+              'rows',
+              'export',
+              'import',
+              'verify',
+              'whole run',
+              'import rows/s',
+              'peak RSS',
+              'RSS before',
+              'dump',
+              'ours/native',
+              'import time ÷ native',
+              'load avg',
+            ],
             ...pairs.map((f) => {
               const step = (type: string) => f.steps.find((st) => st.type === type);
               return [
@@ -287,8 +337,15 @@ export async function main(argv: string[]): Promise<number> {
   const dir = resolve(process.cwd(), opts.out);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `results-${stamp}.json`);
-  const options = { ...opts, pairs: opts.pairs.map(([a, b]) => `${a}:${b}`), ratioTables: Number.isFinite(opts.ratioTables) ? opts.ratioTables : 'all' };
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options, podImporterReferenceRowsPerSecond: POD_IMPORTER_ROWS_PER_SECOND, pairs, tags }, null, 2)}\n`);
+  const options = {
+    ...opts,
+    pairs: opts.pairs.map(([a, b]) => `${a}:${b}`),
+    ratioTables: Number.isFinite(opts.ratioTables) ? opts.ratioTables : 'all',
+  };
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, options, podImporterReferenceRowsPerSecond: POD_IMPORTER_ROWS_PER_SECOND, pairs, tags }, null, 2)}\n`,
+  );
   out(`load average (1 min) at the end: ${os.loadavg()[0].toFixed(2)}`);
   out(`JSON: ${file}`);
   const failed = pairs.some((f) => !f.ok) || tags.some((f) => !f.ok);

@@ -83,7 +83,13 @@ export function int(value: number): string {
 export function table(rows: Array<Array<string | number>>): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? int(c) : c)));
   const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = rows[0].map((_, i) => rows.slice(1).every((r) => typeof r[i] === 'number' || /^([\d,.×x–-]+( s| MB|%)?)?$/.test(String(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const numeric = rows[0].map((_, i) =>
+    rows.slice(1).every((r) => typeof r[i] === 'number' || /^([\d,.×x–-]+( s| MB|%)?)?$/.test(String(r[i] ?? ''))),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }

@@ -138,9 +138,15 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     }
 
     options.log(`${pair}: plan run (export, import, verify), in a process of its own`);
-    const measured = await measuredRunInChild({ planPath: options.planPath, source: v3.settings, target: withBulk(v4.settings, options.mysqlBulk), dumpPath });
+    const measured = await measuredRunInChild({
+      planPath: options.planPath,
+      source: v3.settings,
+      target: withBulk(v4.settings, options.mysqlBulk),
+      dumpPath,
+    });
     const outcome = { summary: measured.summary };
-    if (source === 'mysql' && target === 'postgres' && options.pgloader) figure.pgloader = await measurePgloader(v3, options.pgloader, options.log);
+    if (source === 'mysql' && target === 'postgres' && options.pgloader)
+      figure.pgloader = await measurePgloader(v3, options.pgloader, options.log);
     figure.run.seconds = round(measured.seconds);
     figure.run.peakRssMb = mb(measured.peakRss);
     figure.run.rssBeforeMb = mb(measured.rssBefore);
@@ -158,7 +164,14 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       let rows = step.tables.reduce((sum, t) => sum + t.written, 0);
       if (step.type === 'verify') rows = Object.values(measured.verifyRows).reduce((a, b) => a + b, 0);
       const seconds = step.ms / 1000;
-      figure.steps.push({ step: step.name, type: step.type, rows, seconds: round(seconds), rowsPerSecond: rate(rows, seconds), peakRssMb: mb(measured.stepPeaks[step.name] ?? 0) });
+      figure.steps.push({
+        step: step.name,
+        type: step.type,
+        rows,
+        seconds: round(seconds),
+        rowsPerSecond: rate(rows, seconds),
+        peakRssMb: mb(measured.stepPeaks[step.name] ?? 0),
+      });
     }
     const importStep = outcome.summary.steps.find((s) => s.type === 'import');
     const importEnds = new Map(measured.tableEnds.filter((t) => t.step === 'import').map((t) => [t.table, t]));
@@ -186,22 +199,53 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       const chosen = figure.importTables
         .filter((t) => !tagTables.has(t.table) && replaced.has(t.table) && importEnds.has(t.table) && t.rows > 0)
         .slice(0, options.ratioTables);
-      options.log(`${pair}: the database's own bulk load of ${chosen.length > 5 ? `${chosen.length} tables` : chosen.map((t) => t.table).join(', ')}`);
+      options.log(
+        `${pair}: the database's own bulk load of ${chosen.length > 5 ? `${chosen.length} tables` : chosen.map((t) => t.table).join(', ')}`,
+      );
       const conn = await connect(withBulk(v4.settings, options.mysqlBulk));
       try {
-        const loads = await measureNativeLoads(v4, conn, chosen.map((t) => t.table), dir);
+        const loads = await measureNativeLoads(
+          v4,
+          conn,
+          chosen.map((t) => t.table),
+          dir,
+        );
         for (const load of loads) {
           const ours = chosen.find((t) => t.table === load.table)!;
           if (load.rows !== ours.rows) throw new Error(`${load.table}: the twin holds ${load.rows} rows, the import wrote ${ours.rows}`);
-          figure.ratio.tables.push(ratioFigure(load.table, load.rows, importEnds.get(load.table)!.ms / 1000, load.insertRowsSeconds, load.nativeSeconds, load.method));
+          figure.ratio.tables.push(
+            ratioFigure(
+              load.table,
+              load.rows,
+              importEnds.get(load.table)!.ms / 1000,
+              load.insertRowsSeconds,
+              load.nativeSeconds,
+              load.method,
+            ),
+          );
         }
         if (figure.ratio.tables.length > 0) {
           const sum = (pick: (r: RatioFigure) => number) => figure.ratio.tables.reduce((s, r) => s + pick(r), 0);
-          const { table: _t, nativeMethod: _m, ...total } = ratioFigure('all', sum((r) => r.rows), sum((r) => r.oursSeconds), sum((r) => r.insertRowsSeconds), sum((r) => r.nativeSeconds), '');
+          const {
+            table: _t,
+            nativeMethod: _m,
+            ...total
+          } = ratioFigure(
+            'all',
+            sum((r) => r.rows),
+            sum((r) => r.oursSeconds),
+            sum((r) => r.insertRowsSeconds),
+            sum((r) => r.nativeSeconds),
+            '',
+          );
           figure.ratio.total = total;
           const importSeconds = importStep ? importStep.ms / 1000 : 0;
           if (importSeconds > 0 && total.nativeSeconds > 0) {
-            figure.ratio.wholeImport = { importSeconds: round(importSeconds), nativeSeconds: round(total.nativeSeconds), slowdown: round(importSeconds / total.nativeSeconds, 1) };
+            figure.ratio.wholeImport = {
+              importSeconds: round(importSeconds),
+              nativeSeconds: round(total.nativeSeconds),
+              slowdown: round(importSeconds / total.nativeSeconds, 1),
+            };
           }
         }
       } catch (error) {
@@ -214,7 +258,8 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     figure.ok = false;
     figure.error = (error as Error)?.message ?? String(error);
   } finally {
-    for (const db of databases.reverse()) await db.drop().catch((error: unknown) => options.log(`${pair}: could not drop ${db.name}: ${(error as Error).message}`));
+    for (const db of databases.reverse())
+      await db.drop().catch((error: unknown) => options.log(`${pair}: could not drop ${db.name}: ${(error as Error).message}`));
     cleanups.delete(removeDir);
     removeDir();
   }

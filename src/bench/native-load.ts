@@ -46,7 +46,12 @@ function twinName(kind: string, index: number): string {
   return `zz_bench_${kind}_${index}`;
 }
 
-export async function measureNativeLoads(db: BenchDatabase, conn: DatabaseConnection, tables: string[], workDir: string): Promise<NativeLoad[]> {
+export async function measureNativeLoads(
+  db: BenchDatabase,
+  conn: DatabaseConnection,
+  tables: string[],
+  workDir: string,
+): Promise<NativeLoad[]> {
   const schema = await conn.introspect();
   const out: NativeLoad[] = [];
   for (let i = 0; i < tables.length; i += 1) {
@@ -56,9 +61,17 @@ export async function measureNativeLoads(db: BenchDatabase, conn: DatabaseConnec
     const native = twinName('native', i);
     const viaRows = twinName('rows', i);
     try {
-      const loaded = db.dialect === 'postgres' ? await postgresCopy(db, info.name, native, file) : await mysqlLoadData(db, info.name, native, file);
+      const loaded =
+        db.dialect === 'postgres' ? await postgresCopy(db, info.name, native, file) : await mysqlLoadData(db, info.name, native, file);
       const insertRowsSeconds = await insertRowsInto(db, conn, info, viaRows);
-      out.push({ table: info.name, rows: loaded.rows, fileBytes: statSync(file).size, nativeSeconds: loaded.seconds, insertRowsSeconds, method: loaded.method });
+      out.push({
+        table: info.name,
+        rows: loaded.rows,
+        fileBytes: statSync(file).size,
+        nativeSeconds: loaded.seconds,
+        insertRowsSeconds,
+        method: loaded.method,
+      });
     } finally {
       await dropTwins(db, [native, viaRows]);
     }
@@ -71,7 +84,12 @@ async function dropTwins(db: BenchDatabase, names: string[]): Promise<void> {
   await db.exec(names.map((n) => `DROP TABLE IF EXISTS ${q(n)};`).join('\n'));
 }
 
-async function postgresCopy(db: BenchDatabase, table: string, twin: string, file: string): Promise<{ rows: number; seconds: number; method: string }> {
+async function postgresCopy(
+  db: BenchDatabase,
+  table: string,
+  twin: string,
+  file: string,
+): Promise<{ rows: number; seconds: number; method: string }> {
   const client = await pgClient(db.settings);
   try {
     await pipeline(client.query(copyTo(`COPY (SELECT * FROM ${pg(table)}) TO STDOUT`)), createWriteStream(file));
@@ -126,7 +144,11 @@ async function writeMysqlTsv(db: BenchDatabase, table: string, file: string): Pr
   const output = createWriteStream(file);
   try {
     const rows = conn
-      .query({ sql: `SELECT * FROM ${my(table)}`, rowsAsArray: true, typeCast: (field: { buffer: () => Buffer | null }) => field.buffer() } as never)
+      .query({
+        sql: `SELECT * FROM ${my(table)}`,
+        rowsAsArray: true,
+        typeCast: (field: { buffer: () => Buffer | null }) => field.buffer(),
+      } as never)
       .stream();
     for await (const row of rows as AsyncIterable<Array<Buffer | null>>) {
       const parts: Buffer[] = [];
@@ -145,13 +167,21 @@ async function writeMysqlTsv(db: BenchDatabase, table: string, file: string): Pr
   }
 }
 
-async function mysqlLoadData(db: BenchDatabase, table: string, twin: string, file: string): Promise<{ rows: number; seconds: number; method: string }> {
+async function mysqlLoadData(
+  db: BenchDatabase,
+  table: string,
+  twin: string,
+  file: string,
+): Promise<{ rows: number; seconds: number; method: string }> {
   await writeMysqlTsv(db, table, file);
   const conn = await mysql.createConnection({ ...mysqlDriverOptions(db.settings), multipleStatements: false });
   try {
     await conn.query(`CREATE TABLE ${my(twin)} LIKE ${my(table)}`);
     const started = now();
-    const [header] = await conn.query({ sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE ${my(twin)} CHARACTER SET utf8mb4`, infileStreamFactory: () => createReadStream(file) });
+    const [header] = await conn.query({
+      sql: `LOAD DATA LOCAL INFILE 'bench.tsv' INTO TABLE ${my(twin)} CHARACTER SET utf8mb4`,
+      infileStreamFactory: () => createReadStream(file),
+    });
     const seconds = now() - started;
     const warnings = (header as { warningStatus?: number }).warningStatus ?? 0;
     if (warnings > 0) {
@@ -170,7 +200,11 @@ async function insertRowsInto(db: BenchDatabase, conn: DatabaseConnection, info:
   const rows: CanonicalValue[][] = [];
   for await (const values of conn.streamRows(info, info.columns)) rows.push(values);
   const q = (n: string) => getDialect(db.dialect).quoteIdent(n);
-  await db.exec(db.dialect === 'mysql' ? `CREATE TABLE ${q(twin)} LIKE ${q(info.name)}` : `CREATE TABLE ${q(twin)} (LIKE ${q(info.name)} INCLUDING ALL)`);
+  await db.exec(
+    db.dialect === 'mysql'
+      ? `CREATE TABLE ${q(twin)} LIKE ${q(info.name)}`
+      : `CREATE TABLE ${q(twin)} (LIKE ${q(info.name)} INCLUDING ALL)`,
+  );
   const twinInfo: TableInfo = { ...info, name: twin };
   const started = now();
   await conn.transaction(async (tx) => {

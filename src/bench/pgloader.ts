@@ -54,7 +54,9 @@ export async function measurePgloader(source: BenchDatabase, version: string, lo
     writeFileSync(file, loadFile(source.settings, target.settings));
     log(`pgloader: plain copy of ${source.name} into ${target.name}`);
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn('/usr/bin/time', ['-f', 'POD_MIGRATE_TIME %e %M', 'pgloader', '--root-dir', dir, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('/usr/bin/time', ['-f', 'POD_MIGRATE_TIME %e %M', 'pgloader', '--root-dir', dir, file], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let text = '';
       child.stdout.on('data', (d: Buffer) => (text += d.toString('utf8')));
       child.stderr.on('data', (d: Buffer) => (text += d.toString('utf8')));
@@ -68,7 +70,14 @@ export async function measurePgloader(source: BenchDatabase, version: string, lo
     // Its summary's last line: "Total import time   ✓   <rows>   <bytes>   <time>".
     const total = /Total import time\s+\S+\s+(\d+)/.exec(output);
     if (total) figure.rows = Number(total[1]);
-    if (code !== 0) figure.error = `pgloader exited ${code}: ${output.split('\n').filter((l) => /ERROR|FATAL/.test(l)).slice(0, 3).join(' | ') || 'see its output'}`;
+    if (code !== 0)
+      figure.error = `pgloader exited ${code}: ${
+        output
+          .split('\n')
+          .filter((l) => /ERROR|FATAL/.test(l))
+          .slice(0, 3)
+          .join(' | ') || 'see its output'
+      }`;
   } finally {
     cleanups.delete(removeDir);
     removeDir();

@@ -55,7 +55,38 @@ function prng(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ma', 'the', 'ti', 'que', 'phy', 'si', 'chi', 'mie', 'bio', 'lo', 'gie', 'his', 'toi', 're', 'dro', 'it', 'eco', 'no', 'mé', 'de', 'ci', 'ne', 'info', 'ra', 'lan', 'gue', 'art', 'mu', 'sé', 'ré'];
+const SYLLABLES = [
+  'ma',
+  'the',
+  'ti',
+  'que',
+  'phy',
+  'si',
+  'chi',
+  'mie',
+  'bio',
+  'lo',
+  'gie',
+  'his',
+  'toi',
+  're',
+  'dro',
+  'it',
+  'eco',
+  'no',
+  'mé',
+  'de',
+  'ci',
+  'ne',
+  'info',
+  'ra',
+  'lan',
+  'gue',
+  'art',
+  'mu',
+  'sé',
+  'ré',
+];
 
 function baseName(k: number): string {
   // k in base 30, at least two syllables; every seventh name becomes two words.
@@ -72,7 +103,19 @@ function baseName(k: number): string {
 /** ~`size` distinct names, 1 in 5 a twin of another name (case, accent or slug collision), shuffled. */
 export function tagVocabulary(size: number, seed = 7): string[] {
   const random = prng(seed);
-  const names = new Set<string>(['machine learning', 'Machine Learning', 'c++', 'c', 'c#', 'élève', 'eleve', 'Python', 'python', 'data science', 'data-science']);
+  const names = new Set<string>([
+    'machine learning',
+    'Machine Learning',
+    'c++',
+    'c',
+    'c#',
+    'élève',
+    'eleve',
+    'Python',
+    'python',
+    'data science',
+    'data-science',
+  ]);
   let k = 0;
   while (names.size < size) {
     const base = baseName(k);

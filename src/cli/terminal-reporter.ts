@@ -37,13 +37,19 @@ export class TerminalReporter implements Reporter {
         this.line(`▶ ${event.step} (${event.stepType})${event.description ? ` — ${event.description}` : ''}`);
         break;
       case 'step-end':
-        this.line(`${event.status === 'failed' ? '✗' : '✓'} ${event.step}: ${event.status} in ${(event.ms / 1000).toFixed(2)} s${event.detail ? ` — ${event.detail}` : ''}`);
+        this.line(
+          `${event.status === 'failed' ? '✗' : '✓'} ${event.step}: ${event.status} in ${(event.ms / 1000).toFixed(2)} s${event.detail ? ` — ${event.detail}` : ''}`,
+        );
         break;
       case 'table-start':
         if (this.out.isTTY && event.totalRows !== null && event.totalRows > 20000) {
           this.stopBar();
           this.bar = new SingleBar(
-            { format: `  ${event.step} ${event.table} [{bar}] {value}/{total} rows, {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+            {
+              format: `  ${event.step} ${event.table} [{bar}] {value}/{total} rows, {eta_formatted} left`,
+              stream: process.stderr,
+              hideCursor: true,
+            },
             Presets.shades_classic,
           );
           this.bar.start(event.totalRows, 0);
@@ -51,11 +57,13 @@ export class TerminalReporter implements Reporter {
         break;
       case 'table-progress':
         if (this.bar) this.bar.update(event.rows);
-        else if (this.options.verbose || !this.out.isTTY) this.line(`  ${event.step} ${event.table}: ${event.rows}${event.totalRows !== null ? `/${event.totalRows}` : ''} rows`);
+        else if (this.options.verbose || !this.out.isTTY)
+          this.line(`  ${event.step} ${event.table}: ${event.rows}${event.totalRows !== null ? `/${event.totalRows}` : ''} rows`);
         break;
       case 'table-end':
         this.stopBar();
-        if (this.options.verbose || event.ms > 2000) this.line(`  ${event.step} ${event.table}: ${event.rows} rows in ${(event.ms / 1000).toFixed(2)} s`);
+        if (this.options.verbose || event.ms > 2000)
+          this.line(`  ${event.step} ${event.table}: ${event.rows} rows in ${(event.ms / 1000).toFixed(2)} s`);
         break;
       case 'info':
         this.line(event.message);

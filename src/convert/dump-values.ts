@@ -123,9 +123,11 @@ const CONVERSION_TYPES: Record<Conversion, LogicalType> = {
  */
 export function applyConversion(value: unknown, conversion: Conversion, column: ColumnLike, place: ErrorPlace = {}): CanonicalValue {
   const type = CONVERSION_TYPES[conversion];
-  if (type === undefined) throw new PodMigrateError('PLAN_INVALID', `unknown conversion "${conversion}"`, { place: { ...place, column: column.name } });
+  if (type === undefined)
+    throw new PodMigrateError('PLAN_INVALID', `unknown conversion "${conversion}"`, { place: { ...place, column: column.name } });
   let input = value;
-  if (isJsonText(input)) input = input.json; // to json: validated again; to text: the document's text
+  if (isJsonText(input))
+    input = input.json; // to json: validated again; to text: the document's text
   else if (Buffer.isBuffer(input) && type === 'text') input = input.toString('utf8');
   else if (typeof input === 'boolean' && type === 'text') input = input ? '1' : '0';
   return fromDumpValue(input, { ...column, type }, place);
@@ -196,9 +198,13 @@ function toJson(value: unknown, column: ColumnLike, place: ErrorPlace): Canonica
 
 function invalid(value: unknown, column: ColumnLike, place: ErrorPlace, expected?: string): never {
   const native = column.nativeType ? ` (${column.nativeType})` : '';
-  throw new PodMigrateError('VALUE_INVALID', `${brief(value)} is not a valid ${expected ?? column.type} value for column ${column.name}${native}`, {
-    place: { ...place, column: place.column ?? column.name },
-  });
+  throw new PodMigrateError(
+    'VALUE_INVALID',
+    `${brief(value)} is not a valid ${expected ?? column.type} value for column ${column.name}${native}`,
+    {
+      place: { ...place, column: place.column ?? column.name },
+    },
+  );
 }
 
 /** A short, printable rendering of a value for messages. */

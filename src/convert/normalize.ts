@@ -59,7 +59,11 @@ export function normalizeTime(text: string): string | undefined {
 
 /** 32 lowercase hex digits (Django's MySQL storage), from any of the usual spellings. */
 export function normalizeUuid(text: string): string | undefined {
-  const hex = text.trim().replace(/^\{|\}$/g, '').replace(/-/g, '').toLowerCase();
+  const hex = text
+    .trim()
+    .replace(/^\{|\}$/g, '')
+    .replace(/-/g, '')
+    .toLowerCase();
   return /^[0-9a-f]{32}$/.test(hex) ? hex : undefined;
 }
 

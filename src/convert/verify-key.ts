@@ -73,7 +73,7 @@ function keyOf(value: unknown, type: LogicalType, options: KeyOptions): string {
     case 'date': {
       if (value instanceof Date) return value.toISOString().slice(0, 10);
       // normalizeDate gives back the trimmed text or nothing (then the fallback: the text): a trimmed text is its own key.
-      if (typeof value === 'string') return value.trim() === value ? value : normalizeDate(value) ?? value;
+      if (typeof value === 'string') return value.trim() === value ? value : (normalizeDate(value) ?? value);
       return fallback(value);
     }
     case 'time': {

@@ -71,7 +71,9 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
   const forgetWorkDir = keep ? () => undefined : onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   const dumpPath = join(workDir, 'v3_exported_tables.json');
 
-  note(`pod-migrate demo: Pod 3.8.4 → Pod 4.0.3 on two embedded PostgreSQL instances (PGlite), ${options.videos} videos, seed ${options.seed}`);
+  note(
+    `pod-migrate demo: Pod 3.8.4 → Pod 4.0.3 on two embedded PostgreSQL instances (PGlite), ${options.videos} videos, seed ${options.seed}`,
+  );
   const servers: EmbeddedPostgres[] = [];
   const keepServer = (server: EmbeddedPostgres): EmbeddedPostgres => {
     servers.push(server);
@@ -129,7 +131,10 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     print(formatSummary(summary));
     if (summary.ok) highlights = await readHighlights(v4, summary);
   } finally {
-    for (const server of servers) await server.stop().catch((error: unknown) => note(`warning: stopping an embedded PostgreSQL: ${(error as Error)?.message ?? error}`));
+    for (const server of servers)
+      await server
+        .stop()
+        .catch((error: unknown) => note(`warning: stopping an embedded PostgreSQL: ${(error as Error)?.message ?? error}`));
     if (!keep) rmSync(workDir, { recursive: true, force: true });
     forgetWorkDir();
   }
@@ -142,7 +147,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
     for (const line of highlights) print(`  ${line}`);
   }
   print(`  ${verifyLine ?? (ok ? 'verify: (no result)' : 'verify: FAILED or not reached')}`);
-  if (summary && summary.reminders.length > 0) print(`  Reminders: the ${summary.reminders.length} things still to do by hand are listed above (Still to do by hand).`);
+  if (summary && summary.reminders.length > 0)
+    print(`  Reminders: the ${summary.reminders.length} things still to do by hand are listed above (Still to do by hand).`);
   print('');
   print(`Demo timings: ${timings.map(([label, ms]) => `${label} ${seconds(ms)}`).join(', ')}; total ${seconds(Date.now() - started)}.`);
   if (keep) {
@@ -152,7 +158,9 @@ export async function runDemo(options: DemoOptions, io: DemoIo): Promise<number>
   }
   print('');
   print('The same against your real servers (--dry first: it touches nothing and says what each step would do):');
-  print('  pod-migrate plan run plans/v3-to-v4.yaml --source mysql://pod:PASSWORD@v3-db/pod --target postgres://pod:PASSWORD@v4-db/pod --dry');
+  print(
+    '  pod-migrate plan run plans/v3-to-v4.yaml --source mysql://pod:PASSWORD@v3-db/pod --target postgres://pod:PASSWORD@v4-db/pod --dry',
+  );
   print('  pod-migrate plan run plans/v3-to-v4.yaml --source mysql://pod:PASSWORD@v3-db/pod --target postgres://pod:PASSWORD@v4-db/pod');
   print('  (or POD_MIGRATE_SOURCE / POD_MIGRATE_TARGET instead of the URLs; the v4 database must be fresh from make createDB.)');
   return ok ? 0 : 1;
@@ -187,7 +195,9 @@ async function readHighlights(v4: EmbeddedPostgres, summary: RunSummary): Promis
      ORDER BY CASE WHEN name = 'machine learning' THEN 0 ELSE 1 END, count DESC, name LIMIT 3`,
   );
   if (multiWord.length > 0) {
-    lines.push(`Multi-word tags kept whole (not split on spaces): ${multiWord.map((t) => `"${t.name}" → slug ${t.slug} (${t.count} video${t.count === 1 ? '' : 's'})`).join('; ')}.`);
+    lines.push(
+      `Multi-word tags kept whole (not split on spaces): ${multiWord.map((t) => `"${t.name}" → slug ${t.slug} (${t.count} video${t.count === 1 ? '' : 's'})`).join('; ')}.`,
+    );
   }
   // Tagulous gives a colliding slug the first free `_N` suffix: "c++" → c, then "c" → c_1, "c#" → c_2.
   const collided = await q<{ name: string; slug: string; base: string }>(
@@ -204,7 +214,9 @@ async function readHighlights(v4: EmbeddedPostgres, summary: RunSummary): Promis
     const [holder] = await q<{ name: string }>(`SELECT name FROM video_tagulous_video_tags WHERE slug = '${base.replace(/'/g, "''")}'`);
     const others = collided.filter((c) => c.base === base);
     const shown = [`"${holder?.name}" → ${base}`, ...others.slice(0, 3).map((c) => `"${c.name}" → ${c.slug}`)];
-    lines.push(`Slug collision resolved as Tagulous does: ${shown.join(', ')}${others.length > 3 ? `, … (${others.length + 1} names)` : ''}.`);
+    lines.push(
+      `Slug collision resolved as Tagulous does: ${shown.join(', ')}${others.length > 3 ? `, … (${others.length + 1} names)` : ''}.`,
+    );
   }
   const orphanWarnings = summary.warnings.filter((w) => /tagged (item|object)/.test(w));
   if (orphanWarnings.length > 0) {

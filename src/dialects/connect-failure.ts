@@ -44,7 +44,10 @@ export function connectFailure(error: unknown, settings: ConnectionSettings, ser
   const where = settings.options.socketPath ?? (settings.host.startsWith('/') ? settings.host : `${settings.host}:${settings.port}`);
   return new PodMigrateError(
     'DATABASE',
-    redactSecrets(`cannot connect to ${settings.displayName}: tried ${where} as user ${settings.user}, database ${settings.database}: ${reason}`, settings),
+    redactSecrets(
+      `cannot connect to ${settings.displayName}: tried ${where} as user ${settings.user}, database ${settings.database}: ${reason}`,
+      settings,
+    ),
     { cause: error },
   );
 }

@@ -20,9 +20,15 @@ export function checkIdentifier(name: string, rule: IdentifierLimit): void {
     throw new PodMigrateError('SCHEMA_MISMATCH', `an empty identifier cannot be quoted for ${rule.server}`);
   }
   if (name.includes('\u0000')) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `identifier ${JSON.stringify(name)} contains a NUL character: ${rule.server} names cannot`);
+    throw new PodMigrateError(
+      'SCHEMA_MISMATCH',
+      `identifier ${JSON.stringify(name)} contains a NUL character: ${rule.server} names cannot`,
+    );
   }
   if (rule.exceeds(name)) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `identifier ${JSON.stringify(name)} is longer than ${rule.server}'s ${rule.limit}: ${rule.consequence}`);
+    throw new PodMigrateError(
+      'SCHEMA_MISMATCH',
+      `identifier ${JSON.stringify(name)} is longer than ${rule.server}'s ${rule.limit}: ${rule.consequence}`,
+    );
   }
 }

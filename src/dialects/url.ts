@@ -33,11 +33,17 @@ export function parseConnectionUrl(url: string, role = 'connection'): Connection
     parsed = new URL(url);
   } catch {
     // The URL itself may hold a password: never echo it.
-    throw new PodMigrateError('USAGE', `the ${role} URL is not a valid URL (expected mysql://, mariadb:// or postgres://user@host:port/database)`);
+    throw new PodMigrateError(
+      'USAGE',
+      `the ${role} URL is not a valid URL (expected mysql://, mariadb:// or postgres://user@host:port/database)`,
+    );
   }
   const dialect = SCHEMES[parsed.protocol];
   if (dialect === undefined) {
-    throw new PodMigrateError('USAGE', `the ${role} URL has an unsupported scheme "${parsed.protocol}" (use mysql://, mariadb://, postgres:// or postgresql://)`);
+    throw new PodMigrateError(
+      'USAGE',
+      `the ${role} URL has an unsupported scheme "${parsed.protocol}" (use mysql://, mariadb://, postgres:// or postgresql://)`,
+    );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (database === '') {

@@ -25,7 +25,7 @@ import { DumpTokenizer, decodeJsonBytes, dumpError, type DumpToken } from './tok
 export type DumpRow = Record<string, unknown>;
 
 export type DumpEvent =
-  | { type: 'table'; name: string; /** Byte offset of the table's key (uncompressed stream). */ offset: number }
+  | { type: 'table'; name: string /** Byte offset of the table's key (uncompressed stream). */; offset: number }
   | {
       type: 'row';
       table: string;
@@ -219,7 +219,8 @@ export class DumpParser {
   private onToken(token: DumpToken): void {
     switch (token.type) {
       case 'key':
-        if (this.seen.has(token.name)) throw dumpError(this.path, token.offset, `table "${token.name}" appears twice in the dump`, { table: token.name });
+        if (this.seen.has(token.name))
+          throw dumpError(this.path, token.offset, `table "${token.name}" appears twice in the dump`, { table: token.name });
         this.seen.add(token.name);
         this.table = token.name;
         return;
@@ -227,7 +228,13 @@ export class DumpParser {
         this.events.push({ type: 'table', name: token.name, offset: token.offset });
         return;
       case 'row':
-        this.events.push({ type: 'row', table: this.table!, index: token.index, row: this.parseRow(token.bytes, token.offset, token.index), offset: token.offset });
+        this.events.push({
+          type: 'row',
+          table: this.table!,
+          index: token.index,
+          row: this.parseRow(token.bytes, token.offset, token.index),
+          offset: token.offset,
+        });
         return;
       case 'arrayEnd':
         this.events.push({ type: 'tableEnd', table: token.name, rows: token.rows });

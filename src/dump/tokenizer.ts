@@ -160,8 +160,13 @@ export class DumpTokenizer {
       switch (this.state) {
         case S_START:
           if (c !== LBRACE) {
-            if (c === 0xef) this.fail(i, 'the file starts with a UTF-8 byte order mark, which Pod\'s json.load rejects');
-            this.fail(i, c === LBRACKET ? 'the dump is a JSON array, not an object of tables' : `expected '{' at the start of the dump, found ${describeByte(c)}`);
+            if (c === 0xef) this.fail(i, "the file starts with a UTF-8 byte order mark, which Pod's json.load rejects");
+            this.fail(
+              i,
+              c === LBRACKET
+                ? 'the dump is a JSON array, not an object of tables'
+                : `expected '{' at the start of the dump, found ${describeByte(c)}`,
+            );
           }
           this.state = S_KEY_OR_END;
           break;
@@ -187,7 +192,8 @@ export class DumpTokenizer {
           this.state = S_ARRAY;
           break;
         case S_ARRAY:
-          if (c !== LBRACKET) this.fail(i, `the value of table "${this.table}" is not an array (found ${describeByte(c)})`, { table: this.table });
+          if (c !== LBRACKET)
+            this.fail(i, `the value of table "${this.table}" is not an array (found ${describeByte(c)})`, { table: this.table });
           this.onToken({ type: 'arrayStart', name: this.table!, offset: this.tokenStart });
           this.rowIndex = 0;
           this.state = S_ROW_OR_END;
@@ -211,18 +217,21 @@ export class DumpTokenizer {
             this.state = S_AFTER_TABLE;
             break;
           }
-          this.fail(
-            i,
-            `row ${this.rowIndex + 1} is not an object (found ${describeByte(c)})`,
-            { table: this.table, row: this.rowIndex + 1 },
-          );
+          this.fail(i, `row ${this.rowIndex + 1} is not an object (found ${describeByte(c)})`, {
+            table: this.table,
+            row: this.rowIndex + 1,
+          });
           break;
         case S_AFTER_ROW:
           if (c === COMMA) this.state = S_ROW;
           else if (c === RBRACKET) {
             this.onToken({ type: 'arrayEnd', name: this.table!, rows: this.rowIndex });
             this.state = S_AFTER_TABLE;
-          } else this.fail(i, `expected ',' or ']' after row ${this.rowIndex}, found ${describeByte(c)}`, { table: this.table, row: this.rowIndex });
+          } else
+            this.fail(i, `expected ',' or ']' after row ${this.rowIndex}, found ${describeByte(c)}`, {
+              table: this.table,
+              row: this.rowIndex,
+            });
           break;
         case S_AFTER_TABLE:
           if (c === COMMA) this.state = S_KEY;

@@ -104,8 +104,12 @@ class FileDumpWriter implements DumpWriter {
   beginTable(name: string): void {
     this.assertOpen();
     if (typeof name !== 'string') throw new PodMigrateError('DUMP_INVALID', 'a dump table name must be a string');
-    if (this.table !== undefined) throw new PodMigrateError('DUMP_INVALID', `table "${name}" begun while table "${this.table}" is still open`, { place: { table: name } });
-    if (this.tableRows.has(name)) throw new PodMigrateError('DUMP_INVALID', `table "${name}" is written twice into the dump`, { place: { table: name } });
+    if (this.table !== undefined)
+      throw new PodMigrateError('DUMP_INVALID', `table "${name}" begun while table "${this.table}" is still open`, {
+        place: { table: name },
+      });
+    if (this.tableRows.has(name))
+      throw new PodMigrateError('DUMP_INVALID', `table "${name}" is written twice into the dump`, { place: { table: name } });
     this.append(`${this.tableRows.size === 0 ? '\n' : ',\n'}${JSON.stringify(name)}: [`);
     this.table = name;
     this.rows = 0;
@@ -127,7 +131,9 @@ class FileDumpWriter implements DumpWriter {
         try {
           value = stringifyDumpValue(row[key]);
         } catch (error) {
-          throw new PodMigrateError('VALUE_INVALID', (error as Error).message, { place: { table: this.table, row: this.rows + 1, column: key } });
+          throw new PodMigrateError('VALUE_INVALID', (error as Error).message, {
+            place: { table: this.table, row: this.rows + 1, column: key },
+          });
         }
         text += `${(k === 0 ? '' : ',') + JSON.stringify(key)}:${value}`;
       }
@@ -289,7 +295,9 @@ export function stringifyDumpValue(value: unknown): string {
       if (Array.isArray(value)) return `[${value.map(stringifyDumpValue).join(',')}]`;
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new Error(`a ${(value as object).constructor?.name ?? 'non-plain'} object cannot be written to a JSON dump (convert it first)`);
+        throw new Error(
+          `a ${(value as object).constructor?.name ?? 'non-plain'} object cannot be written to a JSON dump (convert it first)`,
+        );
       }
       const obj = value as Record<string, unknown>;
       return `{${Object.keys(obj)

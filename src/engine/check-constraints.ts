@@ -77,10 +77,17 @@ export class CheckConstraints {
     );
     const bounds = written.flatMap((c) => numberBound(mapping, c.name, c.expression) ?? []);
     const checks = written.filter((c) => !bounds.some((b) => b.name === c.name));
-    const columns = mapping.columns.flatMap((m, index) => (checks.some((c) => mentions(c.expression, m.target.name)) ? [{ index, column: m.target }] : []));
+    const columns = mapping.columns.flatMap((m, index) =>
+      checks.some((c) => mentions(c.expression, m.target.name)) ? [{ index, column: m.target }] : [],
+    );
     const compiled =
       bounds.length > 0 || (checks.length > 0 && columns.length > 0)
-        ? { bounds, names: columns.length > 0 ? checks.map((c) => c.name) : [], expressions: columns.length > 0 ? checks.map((c) => c.expression) : [], columns }
+        ? {
+            bounds,
+            names: columns.length > 0 ? checks.map((c) => c.name) : [],
+            expressions: columns.length > 0 ? checks.map((c) => c.expression) : [],
+            columns,
+          }
         : null;
     this.compiled.set(mapping, compiled);
     return compiled;

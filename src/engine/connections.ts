@@ -10,7 +10,11 @@ export class Connections {
   constructor(private readonly settings: { source?: ConnectionSettings; target?: ConnectionSettings }) {}
   get(role: Database, step: string): Promise<DatabaseConnection> {
     const settings = this.settings[role];
-    if (!settings) throw new PodMigrateError('USAGE', `step ${step} needs the ${role} database: give --${role} URL or set POD_MIGRATE_${role.toUpperCase()}`);
+    if (!settings)
+      throw new PodMigrateError(
+        'USAGE',
+        `step ${step} needs the ${role} database: give --${role} URL or set POD_MIGRATE_${role.toUpperCase()}`,
+      );
     let connection = this.open.get(role);
     if (!connection) {
       connection = connect(settings);

@@ -19,7 +19,9 @@ export function describeDrift(mapping: TableMapping, rows: number): string[] {
     );
   }
   if (mapping.defaulted.length > 0) {
-    lines.push(`schema drift: ${table}: v4 column(s) the v3 lacks, given the plan's default: ${mapping.defaulted.map((d) => `${d.column} = ${JSON.stringify(d.value)}`).join(', ')}`);
+    lines.push(
+      `schema drift: ${table}: v4 column(s) the v3 lacks, given the plan's default: ${mapping.defaulted.map((d) => `${d.column} = ${JSON.stringify(d.value)}`).join(', ')}`,
+    );
   }
   if (mapping.leftNull.length > 0) {
     lines.push(`schema drift: ${table}: v4 column(s) the v3 lacks, left NULL or to the database default: ${mapping.leftNull.join(', ')}`);

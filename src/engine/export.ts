@@ -137,8 +137,19 @@ async function exportTagSet(
       message: `${orphans} tagged item(s) of ${set.objectTable} point at deleted objects (ids ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}): not exported`,
     });
   }
-  if (!writer) reporter.emit({ type: 'dry', message: `export ${set.dumpTable}: ${objects} tagged objects, ${items} tags (${orphans} orphan items left out)` });
+  if (!writer)
+    reporter.emit({
+      type: 'dry',
+      message: `export ${set.dumpTable}: ${objects} tagged objects, ${items} tags (${orphans} orphan items left out)`,
+    });
   const ms = Date.now() - started;
   reporter.emit({ type: 'table-end', step: STEP, table: set.dumpTable, rows: objects, ms });
-  return { table: set.dumpTable, read: items + orphans, written: writer ? objects : 0, skipped: orphans, ms, note: `${items} tags on ${objects} objects` };
+  return {
+    table: set.dumpTable,
+    read: items + orphans,
+    written: writer ? objects : 0,
+    skipped: orphans,
+    ms,
+    note: `${items} tags on ${objects} objects`,
+  };
 }

@@ -50,12 +50,26 @@ export class Findings {
 
 /** A preflight finding as the run summary lists it (console, --json, report). */
 export function preflightFinding(f: Finding): RunFinding {
-  return { kind: 'preflight', table: f.table, constraint: f.constraint, count: f.count, keys: f.keys, ...(f.fixableBy ? { rule: `${f.fixableBy} (switched off) would fix it` } : {}) };
+  return {
+    kind: 'preflight',
+    table: f.table,
+    constraint: f.constraint,
+    count: f.count,
+    keys: f.keys,
+    ...(f.fixableBy ? { rule: `${f.fixableBy} (switched off) would fix it` } : {}),
+  };
 }
 
 /** A repair rule's changed rows as the run summary lists them. */
 export function repairFinding(r: RepairReport, dry: boolean): RunFinding {
-  return { kind: dry ? 'repair (would apply)' : 'repair', table: r.table, constraint: r.action, count: r.count, keys: r.keys, rule: r.rule };
+  return {
+    kind: dry ? 'repair (would apply)' : 'repair',
+    table: r.table,
+    constraint: r.action,
+    count: r.count,
+    keys: r.keys,
+    rule: r.rule,
+  };
 }
 
 /** "table auth_user: UNIQUE username: 1 row (id 12)" */

@@ -95,14 +95,20 @@ export class ImportChecks {
   /** Reports the repairs; throws the findings (every row the target would refuse) when there are any. */
   finish(reporter: Reporter): void {
     this.rows.finish();
-    for (const report of this.repairs.reports()) if (report.count > 0) reporter.emit({ type: 'info', message: formatRepair(report, this.dry) });
+    for (const report of this.repairs.reports())
+      if (report.count > 0) reporter.emit({ type: 'info', message: formatRepair(report, this.dry) });
     const findings = this.rows.findings.list();
     // Always shown (the console's Findings, --json, the report): they are a dry run's answer.
     const repaired = this.repairs.reports().filter((r) => r.count > 0);
     reporter.emit({ type: 'findings', findings: [...findings.map(preflightFinding), ...repaired.map((r) => repairFinding(r, this.dry))] });
     if (findings.length > 0) throw findingsError(findings, this.dry);
     const sql = sqlRepairs(this.importPlan.mappings.values());
-    if (this.dry) for (const { table, rule } of sql) reporter.emit({ type: 'dry', message: `repair ${table}/${rule.name}: would run template ${rule.sql} on the target once ${table} is written` });
+    if (this.dry)
+      for (const { table, rule } of sql)
+        reporter.emit({
+          type: 'dry',
+          message: `repair ${table}/${rule.name}: would run template ${rule.sql} on the target once ${table} is written`,
+        });
   }
 
   /** The plan's `sql` repair rules, in the import transaction, once every row is written. */

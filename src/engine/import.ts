@@ -71,17 +71,29 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   const source = options.sourceDescription ?? (await scanDump(options.dumpPath));
   const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
-    if (!options.onlyTags) reporter.emit({ type: 'warning', message: `the dump has no table ${table.name}: ${table.target} is left as it is in the target` });
+    if (!options.onlyTags)
+      reporter.emit({ type: 'warning', message: `the dump has no table ${table.name}: ${table.target} is left as it is in the target` });
   }
   for (const set of importPlan.absentTagSets) {
-    reporter.emit({ type: 'warning', message: `the dump has no table ${set.dumpTable}: tag set ${set.name} (${set.tagTable}, ${set.linkTable}) is left as it is in the target` });
+    reporter.emit({
+      type: 'warning',
+      message: `the dump has no table ${set.dumpTable}: tag set ${set.name} (${set.tagTable}, ${set.linkTable}) is left as it is in the target`,
+    });
   }
   for (const mapping of importPlan.mappings.values()) {
-    for (const message of describeDrift(mapping, source.tables.get(mapping.plan.name)?.rows ?? 0)) reporter.emit({ type: 'warning', message });
+    for (const message of describeDrift(mapping, source.tables.get(mapping.plan.name)?.rows ?? 0))
+      reporter.emit({ type: 'warning', message });
   }
-  for (const table of importPlan.skipped) reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
+  for (const table of importPlan.skipped)
+    reporter.emit({ type: 'info', message: `${table.name} skipped by the plan${table.why ? `: ${table.why}` : ''}` });
   if (options.onlyTags) {
-    await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite, onlyTags: { sets: importPlan.tagSets.map((t) => t.set), dumpPath: options.dumpPath } });
+    await refuseUsedTarget({
+      plan,
+      target,
+      schema,
+      overwrite: options.overwrite,
+      onlyTags: { sets: importPlan.tagSets.map((t) => t.set), dumpPath: options.dumpPath },
+    });
   }
 
   if (options.dry) {
@@ -89,7 +101,13 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
     // The same pass as the live import, on the same rows, writing nothing: what the live run would find, found now.
     if (options.sourceRows || !options.sourceDescription) return dryImport(options, importPlan, source, schema);
     return {
-      tables: [...importPlan.mappings.values()].map((m) => ({ table: m.target.name, read: source.tables.get(m.plan.name)?.rows ?? 0, written: 0, skipped: 0, ms: 0 })),
+      tables: [...importPlan.mappings.values()].map((m) => ({
+        table: m.target.name,
+        read: source.tables.get(m.plan.name)?.rows ?? 0,
+        written: 0,
+        skipped: 0,
+        ms: 0,
+      })),
       tagSets: [],
       kept: {},
       orphans: [],
@@ -100,7 +118,12 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   return runImport(options, importPlan, source, schema);
 }
 
-async function dryImport(options: ImportOptions, importPlan: ImportPlan, source: SourceDescription, schema: SchemaInfo): Promise<ImportResult> {
+async function dryImport(
+  options: ImportOptions,
+  importPlan: ImportPlan,
+  source: SourceDescription,
+  schema: SchemaInfo,
+): Promise<ImportResult> {
   const { plan, target, reporter } = options;
   const tagImports = new Map(importPlan.tagSets.map((t) => [t.set.dumpTable, new TagSetImport(t.set, t.tagTable, t.linkTable)]));
   const tallies = new Map<string, TableTally>();
@@ -111,10 +134,22 @@ async function dryImport(options: ImportOptions, importPlan: ImportPlan, source:
     tallies.set(set.dumpTable, { table: set.dumpTable, read: objects, written: 0, skipped: 0, ms: 0 });
   }
   checks.finish(reporter);
-  return { tables: [...tallies.values()], tagSets: [], kept: {}, orphans: [], repairs: checks.repairs.reports(), repairedKeys: checks.repairs.changedKeys() };
+  return {
+    tables: [...tallies.values()],
+    tagSets: [],
+    kept: {},
+    orphans: [],
+    repairs: checks.repairs.reports(),
+    repairedKeys: checks.repairs.changedKeys(),
+  };
 }
 
-async function runImport(options: ImportOptions, importPlan: ImportPlan, source: SourceDescription, schema: SchemaInfo): Promise<ImportResult> {
+async function runImport(
+  options: ImportOptions,
+  importPlan: ImportPlan,
+  source: SourceDescription,
+  schema: SchemaInfo,
+): Promise<ImportResult> {
   const { plan, target, reporter } = options;
   const merges = orderMergeTables(
     [...importPlan.mappings.values()].filter((m) => m.plan.strategy === 'merge').map((m) => new MergeTable(m)),
@@ -152,14 +187,20 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       if (kept[merge.table] > 0) {
         const tally = tallies.get(merge.table);
         if (tally) tally.note = `+${kept[merge.table]} v4-only rows kept`;
-        reporter.emit({ type: 'info', message: `${merge.table}: kept ${kept[merge.table]} row(s) that only the target had, re-keyed after the source ids` });
+        reporter.emit({
+          type: 'info',
+          message: `${merge.table}: kept ${kept[merge.table]} row(s) that only the target had, re-keyed after the source ids`,
+        });
       }
     }
 
     for (const { set } of importPlan.tagSets) {
       const tagImport = tagImports.get(set.dumpTable)!;
       const objectTable = schema.tables.get(set.objectTable);
-      if (!objectTable) throw new PodMigrateError('SCHEMA_MISMATCH', `the target has no table ${set.objectTable} (tag set ${set.name})`, { place: { table: set.objectTable } });
+      if (!objectTable)
+        throw new PodMigrateError('SCHEMA_MISMATCH', `the target has no table ${set.objectTable} (tag set ${set.name})`, {
+          place: { table: set.objectTable },
+        });
       const started = Date.now();
       const result = await tagImport.write(tx, target.dialect, objectTable);
       await pausePoint('tag-rebuild');
@@ -187,13 +228,23 @@ async function runImport(options: ImportOptions, importPlan: ImportPlan, source:
       tally.skipped += finding.keys.length;
     }
   }
-  return { tables: [...tallies.values()], tagSets: tagResults, kept, orphans, repairs: checks.repairs.reports(), repairedKeys: checks.repairs.changedKeys() };
+  return {
+    tables: [...tallies.values()],
+    tagSets: tagResults,
+    kept,
+    orphans,
+    repairs: checks.repairs.reports(),
+    repairedKeys: checks.repairs.changedKeys(),
+  };
 }
 
 /** What a rebuilt tag set says to the administrator: left-out objects, merged spellings, slug collisions, losses. */
 function reportTagSet(name: string, objectTable: string, result: TagSetResult, reporter: Reporter): void {
   if (result.missingObjects > 0) {
-    reporter.emit({ type: 'warning', message: `tag set ${name}: ${result.missingObjects} tagged object(s) do not exist in ${objectTable} (deleted in v3): their tags are left out` });
+    reporter.emit({
+      type: 'warning',
+      message: `tag set ${name}: ${result.missingObjects} tagged object(s) do not exist in ${objectTable} (deleted in v3): their tags are left out`,
+    });
   }
   if (result.spellingsMerged > 0) {
     reporter.emit({
@@ -202,7 +253,10 @@ function reportTagSet(name: string, objectTable: string, result: TagSetResult, r
     });
   }
   if (result.slugCollisions > 0) {
-    reporter.emit({ type: 'info', message: `tag set ${name}: ${result.slugCollisions} slug collision(s) resolved the Tagulous way: ${result.examples.slugCollisions.slice(0, 3).join('; ')}` });
+    reporter.emit({
+      type: 'info',
+      message: `tag set ${name}: ${result.slugCollisions} slug collision(s) resolved the Tagulous way: ${result.examples.slugCollisions.slice(0, 3).join('; ')}`,
+    });
   }
   if (result.fromJoinedNames) {
     reporter.emit({
@@ -227,13 +281,31 @@ async function streamDumpInto(
   checks: ImportChecks,
 ): Promise<void> {
   const { reporter } = options;
-  reporter.emit({ type: 'step-size', step: STEP, tables: importPlan.mappings.size, rows: [...importPlan.mappings.keys()].reduce((n, name) => n + (source.tables.get(name)?.rows ?? 0), 0) });
-  let current: { mapping: TableMapping; merge: MergeTable | undefined; batch: CanonicalValue[][]; bytes: number; rows: number; written: number; started: number } | null = null;
+  reporter.emit({
+    type: 'step-size',
+    step: STEP,
+    tables: importPlan.mappings.size,
+    rows: [...importPlan.mappings.keys()].reduce((n, name) => n + (source.tables.get(name)?.rows ?? 0), 0),
+  });
+  let current: {
+    mapping: TableMapping;
+    merge: MergeTable | undefined;
+    batch: CanonicalValue[][];
+    bytes: number;
+    rows: number;
+    written: number;
+    started: number;
+  } | null = null;
 
   const flush = async () => {
     if (!current || current.batch.length === 0) return;
     const batch = await checks.filterBatch(current.mapping, current.batch);
-    if (tx && batch.length > 0) await tx.insertRows(current.mapping.target, current.mapping.columns.map((c) => c.target), batch);
+    if (tx && batch.length > 0)
+      await tx.insertRows(
+        current.mapping.target,
+        current.mapping.columns.map((c) => c.target),
+        batch,
+      );
     if (tx) current.written += batch.length;
     current.batch = [];
     current.bytes = 0;
@@ -253,9 +325,22 @@ async function streamDumpInto(
     if (event.type === 'table') {
       const mapping = importPlan.mappings.get(event.name);
       if (mapping) {
-        current = { mapping, merge: merges.find((m) => m.mapping === mapping), batch: [], bytes: 0, rows: 0, written: 0, started: Date.now() };
+        current = {
+          mapping,
+          merge: merges.find((m) => m.mapping === mapping),
+          batch: [],
+          bytes: 0,
+          rows: 0,
+          written: 0,
+          started: Date.now(),
+        };
         checks.beginTable(mapping);
-        reporter.emit({ type: 'table-start', step: STEP, table: mapping.target.name, totalRows: source.tables.get(event.name)?.rows ?? null });
+        reporter.emit({
+          type: 'table-start',
+          step: STEP,
+          table: mapping.target.name,
+          totalRows: source.tables.get(event.name)?.rows ?? null,
+        });
       }
     } else if (event.type === 'row') {
       if (current && event.table === current.mapping.plan.name) {
@@ -264,7 +349,13 @@ async function streamDumpInto(
         const repaired = values && checks.repair(current.mapping, values);
         if (repaired) await accept(repaired, event.index);
         if (current.rows % PROGRESS_EVERY === 0) {
-          reporter.emit({ type: 'table-progress', step: STEP, table: current.mapping.target.name, rows: current.rows, totalRows: source.tables.get(event.table)?.rows ?? null });
+          reporter.emit({
+            type: 'table-progress',
+            step: STEP,
+            table: current.mapping.target.name,
+            rows: current.rows,
+            totalRows: source.tables.get(event.table)?.rows ?? null,
+          });
         }
       } else {
         tagImports.get(event.table)?.observeDumpRow(event.row, event.index);
@@ -275,7 +366,14 @@ async function streamDumpInto(
         await flush();
         const ms = Date.now() - current.started;
         const note = checks.noteFor(current.mapping);
-        tallies.set(current.mapping.target.name, { table: current.mapping.target.name, read: current.rows, written: current.written, skipped: tx ? current.rows - current.written : 0, ms, ...(note ? { note } : {}) });
+        tallies.set(current.mapping.target.name, {
+          table: current.mapping.target.name,
+          read: current.rows,
+          written: current.written,
+          skipped: tx ? current.rows - current.written : 0,
+          ms,
+          ...(note ? { note } : {}),
+        });
         reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
         current = null;
       }

@@ -51,9 +51,13 @@ export function mapTable(plan: ResolvedTable, target: TableInfo, sourceColumns: 
     const other = bySourceTarget.get(targetName);
     if (other !== undefined) {
       // Two source columns feeding one target column: one of them would be lost, whichever the dump lists last.
-      throw new PodMigrateError('SCHEMA_MISMATCH', `source columns ${other} and ${source} would both be written to ${target.name}.${targetName}: drop or rename one of them in the plan`, {
-        place: { table: plan.name, column: source },
-      });
+      throw new PodMigrateError(
+        'SCHEMA_MISMATCH',
+        `source columns ${other} and ${source} would both be written to ${target.name}.${targetName}: drop or rename one of them in the plan`,
+        {
+          place: { table: plan.name, column: source },
+        },
+      );
     }
     bySourceTarget.set(targetName, source);
   }
@@ -113,7 +117,9 @@ export function mapRow(mapping: TableMapping, row: Record<string, unknown>, rowN
     let value: unknown = source === null ? undefined : row[source];
     if (value === undefined && source !== null) {
       // Other rows of the table have this column: a row without it is not a dump to guess about.
-      throw new PodMigrateError('DUMP_INVALID', `the row has no value for ${source}, which other rows of the table have`, { place: { table, row: rowNumber, column: source } });
+      throw new PodMigrateError('DUMP_INVALID', `the row has no value for ${source}, which other rows of the table have`, {
+        place: { table, row: rowNumber, column: source },
+      });
     }
     if (value === undefined || (value === null && rule?.defaultOnNull)) value = rule?.default ?? null;
     const place = { table, row: rowNumber, column: target.name };

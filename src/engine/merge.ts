@@ -100,7 +100,9 @@ export function orderMergeTables(tables: MergeTable[], schema: SchemaInfo): Merg
   const pending = [...tables];
   while (pending.length > 0) {
     const index = pending.findIndex((t) =>
-      schema.foreignKeys.every((fk) => fk.table !== t.table || fk.refTable === t.table || !names.has(fk.refTable) || ordered.some((o) => o.table === fk.refTable)),
+      schema.foreignKeys.every(
+        (fk) => fk.table !== t.table || fk.refTable === t.table || !names.has(fk.refTable) || ordered.some((o) => o.table === fk.refTable),
+      ),
     );
     ordered.push(...pending.splice(Math.max(index, 0), 1));
   }

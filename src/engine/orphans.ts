@@ -51,7 +51,14 @@ async function allOrphanKeys(tx: ImportTransaction, dialect: Dialect, table: str
  * than with the NOT EXISTS condition because MySQL refuses a subquery on the table being changed
  * (self-references such as video_comment.parent_id).
  */
-async function updateByKeys(tx: ImportTransaction, dialect: Dialect, table: string, pk: string, keys: unknown[], assignment: string | null): Promise<void> {
+async function updateByKeys(
+  tx: ImportTransaction,
+  dialect: Dialect,
+  table: string,
+  pk: string,
+  keys: unknown[],
+  assignment: string | null,
+): Promise<void> {
   const q = (n: string) => dialect.quoteIdent(n);
   for (let start = 0; start < keys.length; start += 1000) {
     const batch = keys.slice(start, start + 1000);
@@ -91,20 +98,34 @@ export async function enforceForeignKeys(
       const policy = policyFor(fk.table);
       const id = `${fk.table}.${fk.column}`;
       const previous = findings.get(id);
-      const finding: OrphanFinding = { fk, count: (previous?.count ?? 0) + found.count, sample: previous?.sample ?? found.sample, keys: previous?.keys ?? [], policy };
+      const finding: OrphanFinding = {
+        fk,
+        count: (previous?.count ?? 0) + found.count,
+        sample: previous?.sample ?? found.sample,
+        keys: previous?.keys ?? [],
+        policy,
+      };
       findings.set(id, finding);
       const what = `${found.count} row(s) of ${fk.table} whose ${fk.column} points at no ${fk.refTable}.${fk.refColumn} (${found.pk} ${found.sample.join(', ')}${found.count > found.sample.length ? ', …' : ''})`;
       if (policy === 'fail') {
-        throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.table} in the plan`, {
-          place: { table: fk.table, column: fk.column, row: found.sample[0] },
-        });
+        throw new PodMigrateError(
+          'INTEGRITY',
+          `orphan rows: ${what}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.table} in the plan`,
+          {
+            place: { table: fk.table, column: fk.column, row: found.sample[0] },
+          },
+        );
       }
       const column = schema.tables.get(fk.table)?.columns.find((c) => c.name === fk.column);
       if (policy === 'null') {
         if (!column?.nullable) {
-          throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}; the plan says "orphans: null" but ${fk.table}.${fk.column} is NOT NULL`, {
-            place: { table: fk.table, column: fk.column },
-          });
+          throw new PodMigrateError(
+            'INTEGRITY',
+            `orphan rows: ${what}; the plan says "orphans: null" but ${fk.table}.${fk.column} is NOT NULL`,
+            {
+              place: { table: fk.table, column: fk.column },
+            },
+          );
         }
         const affected = await allOrphanKeys(tx, dialect, fk.table, found.pk, found.where);
         finding.keys.push(...affected.map(String));
@@ -121,7 +142,10 @@ export async function enforceForeignKeys(
   }
   if (changed) {
     // Still changing after MAX_ROUNDS (a very deep self-referencing chain): never commit what was not re-checked.
-    throw new PodMigrateError('INTEGRITY', `orphan rows were still being removed after ${MAX_ROUNDS} rounds of the plan's orphan policy: nothing was written`);
+    throw new PodMigrateError(
+      'INTEGRITY',
+      `orphan rows were still being removed after ${MAX_ROUNDS} rounds of the plan's orphan policy: nothing was written`,
+    );
   }
   return [...findings.values()];
 }

@@ -14,16 +14,25 @@ export function checkPodDir(steps: Step[], podDir: string | undefined): void {
   for (const step of steps) {
     if (step.type !== 'command' || step.requires !== 'empty-target') continue;
     if (!podDir) {
-      throw new PodMigrateError('USAGE', `step ${step.name} runs \`${step.run}\` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile`);
+      throw new PodMigrateError(
+        'USAGE',
+        `step ${step.name} runs \`${step.run}\` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile`,
+      );
     }
     const rule = /^\s*make\s+([A-Za-z0-9_.-]+)/.exec(step.run)?.[1];
     if (!rule) continue; // not make: the command knows where it runs
     const makefile = MAKEFILES.map((name) => join(podDir, name)).find((path) => existsSync(path));
     if (!makefile) {
-      throw new PodMigrateError('USAGE', `step ${step.name} runs \`${step.run}\` in ${podDir}, which holds no Makefile: is --pod-dir the Pod 4 folder?`);
+      throw new PodMigrateError(
+        'USAGE',
+        `step ${step.name} runs \`${step.run}\` in ${podDir}, which holds no Makefile: is --pod-dir the Pod 4 folder?`,
+      );
     }
     if (!new RegExp(`^${rule.replace(/[.]/g, '\\.')}\\s*:`, 'm').test(readFileSync(makefile, 'utf8'))) {
-      throw new PodMigrateError('USAGE', `step ${step.name} runs \`${step.run}\` in ${podDir}, but its Makefile has no ${rule} rule: is --pod-dir the Pod 4 folder?`);
+      throw new PodMigrateError(
+        'USAGE',
+        `step ${step.name} runs \`${step.run}\` in ${podDir}, but its Makefile has no ${rule} rule: is --pod-dir the Pod 4 folder?`,
+      );
     }
   }
 }

@@ -75,11 +75,15 @@ export function planImport(
       if (table.strategy === 'merge') {
         for (const key of table.key) {
           if (!target.columns.some((c) => c.name === key)) {
-            throw new PodMigrateError('SCHEMA_MISMATCH', `merge key column ${key} is not a column of ${table.target}`, { place: { table: table.target, column: key } });
+            throw new PodMigrateError('SCHEMA_MISMATCH', `merge key column ${key} is not a column of ${table.target}`, {
+              place: { table: table.target, column: key },
+            });
           }
         }
         if (target.primaryKey.length !== 1) {
-          throw new PodMigrateError('SCHEMA_MISMATCH', `merge needs a one-column primary key on ${table.target}`, { place: { table: table.target } });
+          throw new PodMigrateError('SCHEMA_MISMATCH', `merge needs a one-column primary key on ${table.target}`, {
+            place: { table: table.target },
+          });
         }
       }
       result.mappings.set(table.name, mapping);
@@ -107,7 +111,9 @@ export function planImport(
       [linkTable, set.linkTagColumn],
     ] as const) {
       if (!table.columns.some((c) => c.name === column)) {
-        throw new PodMigrateError('SCHEMA_MISMATCH', `tag set ${set.name}: ${table.name} has no column ${column}`, { place: { table: table.name, column } });
+        throw new PodMigrateError('SCHEMA_MISMATCH', `tag set ${set.name}: ${table.name} has no column ${column}`, {
+          place: { table: table.name, column },
+        });
       }
     }
     result.tagSets.push({ set, rows: described.rows, tagTable, linkTable });

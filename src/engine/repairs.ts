@@ -46,9 +46,13 @@ interface Tally {
 function columnIndex(mapping: TableMapping, rule: RepairRule, name: string): number {
   const index = mapping.columns.findIndex((c) => c.target.name === name);
   if (index < 0) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `repair rule ${rule.name} names column ${name}, which the rows written to ${mapping.target.name} do not have`, {
-      place: { table: mapping.target.name, column: name },
-    });
+    throw new PodMigrateError(
+      'SCHEMA_MISMATCH',
+      `repair rule ${rule.name} names column ${name}, which the rows written to ${mapping.target.name} do not have`,
+      {
+        place: { table: mapping.target.name, column: name },
+      },
+    );
   }
   return index;
 }
@@ -162,7 +166,10 @@ export class RowRepairs {
   /** Tables whose rules name columns their rows lack: an error if a row comes (an empty dump table has no columns). */
   private readonly uncompiled = new Map<string, unknown>();
 
-  constructor(mappings: Iterable<TableMapping>, private readonly dialect: Dialect) {
+  constructor(
+    mappings: Iterable<TableMapping>,
+    private readonly dialect: Dialect,
+  ) {
     for (const mapping of mappings) {
       const rules = mapping.plan.repairs.filter((r) => r.enabled !== false && repairAction(r) !== 'sql');
       if (rules.length > 0) this.rules.set(mapping.plan.name, rules);
@@ -175,7 +182,10 @@ export class RowRepairs {
   }
 
   private tally(table: string, rule: RepairRule): Tally {
-    const tally: Tally = { report: { table, rule: rule.name, why: rule.why ?? '', action: describeRepairRule(rule), count: 0, keys: [] }, all: new Set() };
+    const tally: Tally = {
+      report: { table, rule: rule.name, why: rule.why ?? '', action: describeRepairRule(rule), count: 0, keys: [] },
+      all: new Set(),
+    };
     this.tallies.push(tally);
     return tally;
   }
@@ -189,7 +199,10 @@ export class RowRepairs {
 
   private static idIndexOf(mapping: TableMapping, rule: RepairRule): number {
     const pk = mapping.target.primaryKey;
-    if (pk.length !== 1) throw new PodMigrateError('SCHEMA_MISMATCH', `repair rule ${rule.name} needs a one-column primary key on ${mapping.target.name}`, { place: { table: mapping.target.name } });
+    if (pk.length !== 1)
+      throw new PodMigrateError('SCHEMA_MISMATCH', `repair rule ${rule.name} needs a one-column primary key on ${mapping.target.name}`, {
+        place: { table: mapping.target.name },
+      });
     return columnIndex(mapping, rule, pk[0]);
   }
 
@@ -246,7 +259,14 @@ export class RowRepairs {
         this.merges.set(table, merge);
         for (const ref of rule.mergeDuplicates.references ?? []) {
           const list = this.followers.get(ref.table) ?? [];
-          list.push({ merge, tally: this.tally(ref.table, { ...rule, name: `${rule.name} (${ref.table})` }), column: -1, unique: [], idIndex: -1, held: new Map() });
+          list.push({
+            merge,
+            tally: this.tally(ref.table, { ...rule, name: `${rule.name} (${ref.table})` }),
+            column: -1,
+            unique: [],
+            idIndex: -1,
+            held: new Map(),
+          });
           this.followers.set(ref.table, list);
         }
       }
@@ -283,7 +303,9 @@ export class RowRepairs {
     }
     const merge = this.merges.get(table);
     if (merge) {
-      const group = merge.keyIndexes.map((k) => (typeof row[k] === 'string' ? merge.fold(row[k] as string) : canonicalKey(row[k], mapping.columns[k].target.type))).join('\u0000');
+      const group = merge.keyIndexes
+        .map((k) => (typeof row[k] === 'string' ? merge.fold(row[k] as string) : canonicalKey(row[k], mapping.columns[k].target.type)))
+        .join('\u0000');
       const other = merge.kept.get(group);
       if (other === undefined) merge.kept.set(group, row);
       else {
@@ -397,7 +419,8 @@ function byId(rows: Row[], idIndex: number): Row[] {
 export function sqlRepairs(mappings: Iterable<TableMapping>): Array<{ table: string; rule: RepairRule }> {
   const out: Array<{ table: string; rule: RepairRule }> = [];
   for (const mapping of mappings) {
-    for (const rule of mapping.plan.repairs) if (rule.enabled !== false && rule.sql !== undefined) out.push({ table: mapping.target.name, rule });
+    for (const rule of mapping.plan.repairs)
+      if (rule.enabled !== false && rule.sql !== undefined) out.push({ table: mapping.target.name, rule });
   }
   return out;
 }

@@ -72,13 +72,17 @@ export class RowChecks {
     const uniques: UniqueCheck[] = [];
     // A merge table keeps target rows of its own (re-keyed): its keys are the merge's business.
     if (mapping.plan.strategy !== 'merge') {
-      const keys = [...(table.primaryKey.length > 0 ? [{ name: 'PRIMARY KEY', columns: table.primaryKey }] : []), ...(table.uniqueKeys ?? [])];
+      const keys = [
+        ...(table.primaryKey.length > 0 ? [{ name: 'PRIMARY KEY', columns: table.primaryKey }] : []),
+        ...(table.uniqueKeys ?? []),
+      ];
       for (const key of keys) {
         const columns = key.columns.map(indexOf);
         if (columns.some((i) => i < 0)) continue; // a column the rows do not write: the database default decides
         const merge = mapping.plan.repairs.find((r) => r.enabled === false && r.mergeDuplicates?.key.join() === key.columns.join());
         uniques.push({
-          constraint: key.name === 'PRIMARY KEY' ? `PRIMARY KEY (${key.columns.join(', ')})` : `UNIQUE ${key.name} (${key.columns.join(', ')})`,
+          constraint:
+            key.name === 'PRIMARY KEY' ? `PRIMARY KEY (${key.columns.join(', ')})` : `UNIQUE ${key.name} (${key.columns.join(', ')})`,
           columns,
           folds: columns.map((i) => this.foldOf(mapping, i)),
           seen: new KeySet(),
@@ -93,10 +97,13 @@ export class RowChecks {
     const referenced = [...new Set(this.schema.foreignKeys.filter((fk) => fk.refTable === table.name).map((fk) => fk.refColumn))]
       .map((column) => ({ column, index: indexOf(column) }))
       .filter((r) => r.index >= 0);
-    for (const r of referenced) this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new KeySet());
+    for (const r of referenced)
+      this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new KeySet());
     this.tables.set(table.name, {
       notNull: mapping.columns.flatMap((c, i) => (!c.target.nullable && !c.target.autoIncrement ? [i] : [])),
-      lengths: mapping.columns.flatMap((c, i) => (c.target.type === 'text' && c.target.maxLength !== null ? [{ index: i, max: c.target.maxLength }] : [])),
+      lengths: mapping.columns.flatMap((c, i) =>
+        c.target.type === 'text' && c.target.maxLength !== null ? [{ index: i, max: c.target.maxLength }] : [],
+      ),
       uniques,
       keyIndexes: table.primaryKey.map(indexOf).filter((i) => i >= 0),
       references,
@@ -113,7 +120,11 @@ export class RowChecks {
 
   /** A value that does not convert to its column (mapRow refused it). */
   conversionFailed(mapping: TableMapping, error: PodMigrateError, rowNumber: number): void {
-    this.findings.add(mapping.target.name, `value that does not convert${error.place.column ? ` (${error.place.column})` : ''}: ${error.message}`, `row ${rowNumber}`);
+    this.findings.add(
+      mapping.target.name,
+      `value that does not convert${error.place.column ? ` (${error.place.column})` : ''}: ${error.message}`,
+      `row ${rowNumber}`,
+    );
   }
 
   /** Checks one row; false when the target would reject it (it is then not written). */
@@ -123,18 +134,25 @@ export class RowChecks {
     const before = this.findings.total;
     const key = () => this.keyOf(mapping, row, rowNumber);
     for (const i of checks.notNull) {
-      if (row[i] === null) this.findings.add(table, `NOT NULL ${mapping.columns[i].target.name}`, key(), disabledRuleMatching(mapping, row));
+      if (row[i] === null)
+        this.findings.add(table, `NOT NULL ${mapping.columns[i].target.name}`, key(), disabledRuleMatching(mapping, row));
     }
     for (const { index, max } of checks.lengths) {
       const value = row[index];
       if (typeof value === 'string' && value.length > max && Array.from(value).length > max) {
-        this.findings.add(table, `length of ${mapping.columns[index].target.name} (${mapping.columns[index].target.nativeType}, at most ${max})`, key(), disabledRuleMatching(mapping, row));
+        this.findings.add(
+          table,
+          `length of ${mapping.columns[index].target.name} (${mapping.columns[index].target.nativeType}, at most ${max})`,
+          key(),
+          disabledRuleMatching(mapping, row),
+        );
       }
     }
     for (const unique of checks.uniques) {
       if (unique.columns.some((i) => row[i] === null)) continue; // NULLs never collide
       const folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
-      if (!unique.seen.add(folded)) this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
+      if (!unique.seen.add(folded))
+        this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
     }
     for (const { column, index } of checks.referenced) {
       if (row[index] !== null) this.present.get(`${table}.${column}`)!.add(canonicalKey(row[index], mapping.columns[index].target.type));
@@ -158,7 +176,13 @@ export class RowChecks {
   }
 
   private orphan(fk: ForeignKeyInfo, key: string, count = 1): void {
-    this.findings.add(fk.table, `FOREIGN KEY ${fk.column} → ${fk.refTable}.${fk.refColumn} (orphan rows; or "orphans: skip|null" on ${fk.table} in the plan)`, key, undefined, count);
+    this.findings.add(
+      fk.table,
+      `FOREIGN KEY ${fk.column} → ${fk.refTable}.${fk.refColumn} (orphan rows; or "orphans: skip|null" on ${fk.table} in the plan)`,
+      key,
+      undefined,
+      count,
+    );
   }
 
   endTable(mapping: TableMapping): void {

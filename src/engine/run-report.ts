@@ -31,7 +31,14 @@ export function checkFinding(step: CheckStep, result: CheckResult, dry: boolean)
 }
 
 export function tagSetTallies(results: TagSetResult[]): TagSetTally[] {
-  return results.map((r) => ({ set: r.set, tags: r.tags, links: r.links, spellingsMerged: r.spellingsMerged, slugCollisions: r.slugCollisions, missingObjects: r.missingObjects }));
+  return results.map((r) => ({
+    set: r.set,
+    tags: r.tags,
+    links: r.links,
+    spellingsMerged: r.spellingsMerged,
+    slugCollisions: r.slugCollisions,
+    missingObjects: r.missingObjects,
+  }));
 }
 
 export function gateResults(
@@ -43,10 +50,13 @@ export function gateResults(
     const guess = guesses[role];
     const database = databases[role];
     if (!guess || !database) return [];
-    const detected = guess.kind === 'empty' ? 'empty database' : guess.kind === 'unknown' ? 'no Pod database' : `Pod ${guess.version ?? '?'}`;
+    const detected =
+      guess.kind === 'empty' ? 'empty database' : guess.kind === 'unknown' ? 'no Pod database' : `Pod ${guess.version ?? '?'}`;
     const range = plan[role].pod;
     // An empty target got here only as make createDB's (or with --force, which warned): not a refusal.
-    const passed = (role === 'target' && guess.kind === 'empty') || (guess.kind === (role === 'source' ? 'pod3' : 'pod4') && guess.version !== null && semver.satisfies(guess.version, range));
+    const passed =
+      (role === 'target' && guess.kind === 'empty') ||
+      (guess.kind === (role === 'source' ? 'pod3' : 'pod4') && guess.version !== null && semver.satisfies(guess.version, range));
     return [{ role, database, detected, range, passed }];
   });
 }

@@ -53,7 +53,16 @@ export interface RunOutcome {
 
 export async function runPlan(options: RunOptions): Promise<RunOutcome> {
   const { plan, reporter, dry } = options;
-  const summary: RunSummary = { plan: plan.name, dry, ok: true, steps: [], reminders: [], warnings: [], source: options.source?.displayName, target: options.target?.displayName };
+  const summary: RunSummary = {
+    plan: plan.name,
+    dry,
+    ok: true,
+    steps: [],
+    reminders: [],
+    warnings: [],
+    source: options.source?.displayName,
+    target: options.target?.displayName,
+  };
   const runStarted = Date.now();
   const connections = new Connections(options);
   // The step running now: the findings its engine reports (preflight, repairs) go into its tally.
@@ -80,9 +89,11 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
     checkPodDir(selected, options.podDir);
     // Before any step writes anything, on either side: are these the Pod versions the plan is for?
     const used = databasesUsed(selected, connections.has('source'));
-    const gated = (role: 'source' | 'target') => (used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined);
+    const gated = (role: 'source' | 'target') =>
+      used.has(role) && connections.has(role) ? connections.get(role, 'version gate') : undefined;
     // One run at a time on the target, from its first step to its end (a dry run writes nothing: no lock).
-    if (!dry && used.has('target') && connections.has('target')) releaseRunLock = await takeRunLock(await connections.get('target', 'run lock'));
+    if (!dry && used.has('target') && connections.has('target'))
+      releaseRunLock = await takeRunLock(await connections.get('target', 'run lock'));
     const createsTarget = selected.some((s) => s.type === 'command' && s.requires === 'empty-target');
     const guesses = await gateDatabases({
       plan,
@@ -116,13 +127,21 @@ export async function runPlan(options: RunOptions): Promise<RunOutcome> {
         throw error;
       }
       tally.ms = Date.now() - started;
-      reporter.emit({ type: 'step-end', step: step.name, status: tally.status, ms: tally.ms, detail: tally.detail, figures: stepFigures(tally, dry) });
+      reporter.emit({
+        type: 'step-end',
+        step: step.name,
+        status: tally.status,
+        ms: tally.ms,
+        detail: tally.detail,
+        figures: stepFigures(tally, dry),
+      });
     }
     if (selected.some((s) => s.type === 'import')) summary.reminders.push(...skippedTableReminders(plan));
   } catch (error) {
     summary.ok = false;
     // The summary lists what did not happen too: an administrator reads which steps remain, verify among them.
-    for (const step of selected.slice(summary.steps.length)) summary.steps.push({ name: step.name, type: step.type, status: 'not run', ms: 0, tables: [] });
+    for (const step of selected.slice(summary.steps.length))
+      summary.steps.push({ name: step.name, type: step.type, status: 'not run', ms: 0, tables: [] });
     summary.failure = summary.steps.find((s) => s.status === 'failed')?.error ?? runErrorOf(error, redact);
     summary.error = summary.failure.message;
     return { summary, error };

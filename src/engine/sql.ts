@@ -15,7 +15,11 @@ export function renderFor(plan: ResolvedPlan, template: string, db: DatabaseConn
 }
 
 /** Row counts and column names of the named tables that the database has (the others are left out). */
-export async function describeSourceTables(db: DatabaseConnection, schema: SchemaInfo, names: Iterable<string>): Promise<SourceDescription> {
+export async function describeSourceTables(
+  db: DatabaseConnection,
+  schema: SchemaInfo,
+  names: Iterable<string>,
+): Promise<SourceDescription> {
   const tables: SourceDescription['tables'] = new Map();
   for (const name of names) {
     const info = schema.tables.get(name);

@@ -100,7 +100,9 @@ const runImport: StepHandler<StepOf<'import'> | StepOf<'tags'>> = async (step, {
   // Rows the plan's repair rules changed: verify names them as repaired, not as differences.
   for (const [table, keys] of result.repairedKeys) nameChangedRows(state, table, 'repaired', keys);
   const tags = result.tagSets.map((t) => `${t.set}: ${t.tags} tags, ${t.links} links`).join('; ');
-  tally.detail = tags || (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
+  tally.detail =
+    tags ||
+    (dry ? `would ${step.type === 'tags' ? 'rebuild the tags' : `import ${result.tables.length} tables`} in one transaction` : undefined);
 };
 
 function nameChangedRows(state: RunState, table: string, policy: string, keys: Iterable<string>): void {
@@ -166,7 +168,8 @@ async function describeForDryImport(source: DatabaseConnection, schema: SchemaIn
   const names = plan.tables.filter((t) => t.strategy !== 'skip').map((t) => t.name);
   const { tables } = await describeSourceTables(source, schema, names);
   for (const set of plan.tags) {
-    if (schema.tables.has('tagging_taggeditem')) tables.set(set.dumpTable, { rows: 0, columns: new Set([set.objectColumn, 'tag_name', 'tag_names']) });
+    if (schema.tables.has('tagging_taggeditem'))
+      tables.set(set.dumpTable, { rows: 0, columns: new Set([set.objectColumn, 'tag_name', 'tag_names']) });
   }
   return { tables };
 }

@@ -9,11 +9,21 @@ import type { CheckStep, CommandStep, ResolvedPlan, SqlStep, Step } from '../pla
 import type { Reporter } from './reporter';
 import { renderFor } from './sql';
 
-export async function runSqlStep(step: SqlStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<string> {
+export async function runSqlStep(
+  step: SqlStep,
+  plan: ResolvedPlan,
+  db: DatabaseConnection,
+  dry: boolean,
+  reporter: Reporter,
+): Promise<string> {
   const { sql, params, paramNames } = renderFor(plan, step.template, db, step.params ?? {});
   if (dry) {
-    const bound = paramNames.length > 0 ? `\nbound: ${paramNames.map((name, i) => `${name} = ${JSON.stringify(params[i])}`).join(', ')}` : '';
-    reporter.emit({ type: 'dry', message: `${step.name}: would run on the ${step.database} database, in one transaction:\n${sql}${bound}` });
+    const bound =
+      paramNames.length > 0 ? `\nbound: ${paramNames.map((name, i) => `${name} = ${JSON.stringify(params[i])}`).join(', ')}` : '';
+    reporter.emit({
+      type: 'dry',
+      message: `${step.name}: would run on the ${step.database} database, in one transaction:\n${sql}${bound}`,
+    });
     return `would run template ${step.template}`;
   }
   await db.transaction(async (tx) => {
@@ -41,7 +51,13 @@ export interface CheckResult {
  * Lists what `find` finds; in a live run, applies the `fix` templates and runs `find` again, all in one
  * transaction on the step's database: a problem left after the fix rolls every fix back.
  */
-export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: DatabaseConnection, dry: boolean, reporter: Reporter): Promise<CheckResult> {
+export async function runCheckStep(
+  step: CheckStep,
+  plan: ResolvedPlan,
+  db: DatabaseConnection,
+  dry: boolean,
+  reporter: Reporter,
+): Promise<CheckResult> {
   const find = renderFor(plan, step.find, db, step.params ?? {});
   const fixes = (step.fix ?? []).map((template) => renderFor(plan, template, db, step.params ?? {}));
   const list = (found: Row[]): string[] => {
@@ -61,7 +77,10 @@ export async function runCheckStep(step: CheckStep, plan: ResolvedPlan, db: Data
     for (const fix of fixes) await tx.query(fix.sql, fix.params);
     const again = await tx.query(find.sql, find.params);
     if (again.length > 0) {
-      throw new PodMigrateError('INTEGRITY', `${step.name}: ${again.length} of ${lines.length} problem(s) remain after the fix (rolled back, nothing changed): ${reportLine(step, again[0])}`);
+      throw new PodMigrateError(
+        'INTEGRITY',
+        `${step.name}: ${again.length} of ${lines.length} problem(s) remain after the fix (rolled back, nothing changed): ${reportLine(step, again[0])}`,
+      );
     }
     return { found: lines.length, fixed: lines.length, lines, detail: `found ${lines.length}, fixed ${lines.length}` };
   });
@@ -82,7 +101,8 @@ export interface CommandContext {
 export async function runCommandStep(step: CommandStep, target: DatabaseConnection | undefined, context: CommandContext): Promise<string> {
   const cwd = context.podDir ?? process.cwd();
   if (step.requires === 'empty-target') {
-    if (!target) throw new PodMigrateError('USAGE', `step ${step.name} needs the target database (to check that it is empty): give --target`);
+    if (!target)
+      throw new PodMigrateError('USAGE', `step ${step.name} needs the target database (to check that it is empty): give --target`);
     const tables = (await target.introspect()).tables.size;
     if (tables > 0) {
       throw new PodMigrateError(

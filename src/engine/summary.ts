@@ -114,14 +114,21 @@ export function formatSummary(summary: RunSummary): string {
     const width = Math.max(5, ...step.tables.map((t) => t.table.length));
     lines.push('');
     lines.push(`${step.name}: ${step.tables.length} tables`);
-    lines.push(`  ${pad('table', width)} ${pad('read', 10, true)} ${pad('written', 10, true)} ${pad('skipped', 8, true)} ${pad('time', 9, true)}`);
+    lines.push(
+      `  ${pad('table', width)} ${pad('read', 10, true)} ${pad('written', 10, true)} ${pad('skipped', 8, true)} ${pad('time', 9, true)}`,
+    );
     for (const t of step.tables) {
       lines.push(
         `  ${pad(t.table, width)} ${pad(String(t.read), 10, true)} ${pad(String(t.written), 10, true)} ${pad(String(t.skipped), 8, true)} ${pad(seconds(t.ms), 9, true)}${t.note ? `  ${t.note}` : ''}`,
       );
     }
-    const total = step.tables.reduce((a, t) => ({ read: a.read + t.read, written: a.written + t.written, skipped: a.skipped + t.skipped }), { read: 0, written: 0, skipped: 0 });
-    lines.push(`  ${pad('total', width)} ${pad(String(total.read), 10, true)} ${pad(String(total.written), 10, true)} ${pad(String(total.skipped), 8, true)}`);
+    const total = step.tables.reduce(
+      (a, t) => ({ read: a.read + t.read, written: a.written + t.written, skipped: a.skipped + t.skipped }),
+      { read: 0, written: 0, skipped: 0 },
+    );
+    lines.push(
+      `  ${pad('total', width)} ${pad(String(total.read), 10, true)} ${pad(String(total.written), 10, true)} ${pad(String(total.skipped), 8, true)}`,
+    );
   }
   if (summary.warnings.length > 0) {
     lines.push('');

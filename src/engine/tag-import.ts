@@ -44,7 +44,9 @@ export class TagSetImport {
     // Ids beyond 2^53 arrive from the dump reader as bigint: kept exact, as decimal text.
     const objectId = typeof raw === 'bigint' ? raw.toString() : raw;
     if (!(typeof objectId === 'number' && Number.isSafeInteger(objectId)) && !(typeof objectId === 'string' && /^\d+$/.test(objectId))) {
-      throw new PodMigrateError('DUMP_INVALID', `${this.set.objectColumn} must be an object id, found ${brief(objectId)}`, { place: { ...place, column: this.set.objectColumn } });
+      throw new PodMigrateError('DUMP_INVALID', `${this.set.objectColumn} must be an object id, found ${brief(objectId)}`, {
+        place: { ...place, column: this.set.objectColumn },
+      });
     }
     let names: string[];
     if (Array.isArray(row.tag_names)) {
@@ -81,16 +83,22 @@ export class TagSetImport {
 
   async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
     const idColumn = objectTable.primaryKey[0] ?? 'id';
-    const present = new Set((await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)));
+    const present = new Set(
+      (await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)),
+    );
     const ordered = this.taggedObjects;
     const kept = ordered.filter((o) => present.has(String(o.objectId)));
     const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');
     const built = buildTagTables(kept, { fold: dialect.uniqueFold(nameColumn?.collation ?? null) });
     if (built.stats.errors.length > 0) {
       const first = built.stats.errors[0];
-      throw new PodMigrateError('VALUE_INVALID', `tag set ${this.set.name}: object ${first.objectId}, tag ${JSON.stringify(first.name)}: ${first.message}`, {
-        place: { table: this.tagTable.name, column: 'name', row: String(first.objectId) },
-      });
+      throw new PodMigrateError(
+        'VALUE_INVALID',
+        `tag set ${this.set.name}: object ${first.objectId}, tag ${JSON.stringify(first.name)}: ${first.message}`,
+        {
+          place: { table: this.tagTable.name, column: 'name', row: String(first.objectId) },
+        },
+      );
     }
     const tagValues: Record<string, (t: (typeof built.tags)[number]) => CanonicalValue> = {
       id: (t) => t.id,
@@ -99,7 +107,11 @@ export class TagSetImport {
       count: (t) => t.count,
       protected: (t) => t.protected,
     };
-    await tx.insertRows(this.tagTable, this.tagTable.columns, built.tags.map((t) => this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name)(t))));
+    await tx.insertRows(
+      this.tagTable,
+      this.tagTable.columns,
+      built.tags.map((t) => this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name)(t))),
+    );
     const linkValues: Record<string, (l: (typeof built.links)[number]) => CanonicalValue> = {
       id: (l) => l.id,
       [this.set.linkObjectColumn]: (l) => l.objectId,
@@ -109,7 +121,11 @@ export class TagSetImport {
     const linkColumns = this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name));
     for (let start = 0; start < built.links.length; start += LINK_SLICE) {
       const slice = built.links.slice(start, start + LINK_SLICE);
-      await tx.insertRows(this.linkTable, this.linkTable.columns, slice.map((l) => linkColumns.map((value) => value(l))));
+      await tx.insertRows(
+        this.linkTable,
+        this.linkTable.columns,
+        slice.map((l) => linkColumns.map((value) => value(l))),
+      );
     }
     return {
       set: this.set.name,
@@ -128,7 +144,11 @@ export class TagSetImport {
 function pick<T>(values: Record<string, (x: T) => CanonicalValue>, column: string, table: string): (x: T) => CanonicalValue {
   const value = values[column];
   if (!value) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `Tagulous table ${table} has a column ${column} that pod-migrate does not know how to fill`, { place: { table, column } });
+    throw new PodMigrateError(
+      'SCHEMA_MISMATCH',
+      `Tagulous table ${table} has a column ${column} that pod-migrate does not know how to fill`,
+      { place: { table, column } },
+    );
   }
   return value;
 }

@@ -39,11 +39,16 @@ export async function rowsBeyondCreateDB(target: DatabaseConnection, schema: Sch
     if (!table) continue;
     const ids = CREATEDB_ROW_IDS[name] ?? [];
     const key = table.primaryKey.length === 1 ? table.primaryKey[0] : undefined;
-    const where = ids.length > 0 && key ? ` WHERE ${dialect.quoteIdent(key)} NOT IN (${ids.map((_, i) => dialect.placeholder(i + 1)).join(', ')})` : '';
-    const rows = await target.query(`SELECT count(*) AS n FROM ${dialect.tableRef(name)}${where}`, where ? ids : []).catch((error: unknown) => {
-      // A lock another session holds on the table (lock timeout), or any failure: the message names the table.
-      throw error instanceof PodMigrateError && error.place.table === undefined ? new PodMigrateError(error.code, error.message, { cause: error, place: { table: name } }) : error;
-    });
+    const where =
+      ids.length > 0 && key ? ` WHERE ${dialect.quoteIdent(key)} NOT IN (${ids.map((_, i) => dialect.placeholder(i + 1)).join(', ')})` : '';
+    const rows = await target
+      .query(`SELECT count(*) AS n FROM ${dialect.tableRef(name)}${where}`, where ? ids : [])
+      .catch((error: unknown) => {
+        // A lock another session holds on the table (lock timeout), or any failure: the message names the table.
+        throw error instanceof PodMigrateError && error.place.table === undefined
+          ? new PodMigrateError(error.code, error.message, { cause: error, place: { table: name } })
+          : error;
+      });
     const n = Number(rows[0]?.n ?? 0);
     if (n > 0) found.push({ table: name, rows: n, what: 'rows' });
   }
@@ -51,9 +56,16 @@ export async function rowsBeyondCreateDB(target: DatabaseConnection, schema: Sch
 }
 
 /** Tags and links of the target's tag sets that a rebuild from the dump would not bring back. */
-export async function tagsBeyondDump(target: DatabaseConnection, schema: SchemaInfo, sets: TagSet[], dumpPath: string): Promise<FoundRows[]> {
+export async function tagsBeyondDump(
+  target: DatabaseConnection,
+  schema: SchemaInfo,
+  sets: TagSet[],
+  dumpPath: string,
+): Promise<FoundRows[]> {
   const { dialect } = target;
-  const imports = new Map(sets.map((set) => [set.dumpTable, new TagSetImport(set, tableOf(schema, set.tagTable), tableOf(schema, set.linkTable))]));
+  const imports = new Map(
+    sets.map((set) => [set.dumpTable, new TagSetImport(set, tableOf(schema, set.tagTable), tableOf(schema, set.linkTable))]),
+  );
   for await (const event of readDump(dumpPath)) {
     if (event.type === 'row') imports.get(event.table)?.observeDumpRow(event.row, event.index);
   }
@@ -121,7 +133,7 @@ export async function refuseUsedTarget(options: GuardOptions): Promise<void> {
     'TARGET_IN_USE',
     `${target.displayName} looks in use: ${what}. Nothing was written. ` +
       (onlyTags
-        ? 'Give --overwrite to replace them with the dump\'s tags, or export again first (plan run without --onlytags)'
+        ? "Give --overwrite to replace them with the dump's tags, or export again first (plan run without --onlytags)"
         : 'If nothing there needs keeping (e.g. a previous migration to redo), give --overwrite'),
   );
 }

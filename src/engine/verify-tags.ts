@@ -58,7 +58,9 @@ export class TagSetCheck {
     const dialect = target.dialect;
     const fold = dialect.uniqueFold(tag.columns.find((c) => c.name === 'name')?.collation ?? null);
     const present = new Set(
-      (await target.query(`SELECT ${dialect.quoteIdent(object.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(object.name)}`)).map((r) => String(r.id)),
+      (await target.query(`SELECT ${dialect.quoteIdent(object.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(object.name)}`)).map(
+        (r) => String(r.id),
+      ),
     );
     return new TagSetCheck(set, { tag, link }, present, (name) => fold(name.toUpperCase()), lossyAllowed);
   }
@@ -126,7 +128,14 @@ export class TagSetCheck {
     const targetRows = targetSets.pairs;
     const table = `${set.linkTable} (tags)`;
     const differing = differingObjects(this.source, targetSets);
-    if (Number(badCounts.n) > 0) return { table, status: 'differs', sourceRows, targetRows, detail: `${badCounts.n} tag(s) whose count is not their number of objects` };
+    if (Number(badCounts.n) > 0)
+      return {
+        table,
+        status: 'differs',
+        sourceRows,
+        targetRows,
+        detail: `${badCounts.n} tag(s) whose count is not their number of objects`,
+      };
     if (differing.length === 0 && misspelled.size > 0) {
       const names = [...misspelled.keys()];
       return {
@@ -134,7 +143,10 @@ export class TagSetCheck {
         status: 'differs',
         sourceRows,
         targetRows,
-        detail: `${names.length} tag name(s) spelled as in no v3 tag: ${names.slice(0, SHOW_KEYS).map((n) => JSON.stringify(n)).join(', ')}`,
+        detail: `${names.length} tag name(s) spelled as in no v3 tag: ${names
+          .slice(0, SHOW_KEYS)
+          .map((n) => JSON.stringify(n))
+          .join(', ')}`,
         keys: [...misspelled.values()].flat().slice(0, SHOW_KEYS),
       };
     }
@@ -144,7 +156,9 @@ export class TagSetCheck {
         status: this.joined ? 'lossy' : 'ok',
         sourceRows,
         targetRows,
-        detail: this.joined ? 'compared with comma-joined names (Pod exporter dump): a tag containing a comma cannot be told from two tags' : undefined,
+        detail: this.joined
+          ? 'compared with comma-joined names (Pod exporter dump): a tag containing a comma cannot be told from two tags'
+          : undefined,
       };
     }
     // A v3 name containing a comma becomes several v4 tags when the dump only had Pod's joined string.
@@ -158,7 +172,14 @@ export class TagSetCheck {
         keys: differing.slice(0, SHOW_KEYS),
       };
     }
-    return { table, status: 'differs', sourceRows, targetRows, detail: `${differing.length} object(s) with different tags`, keys: differing.slice(0, SHOW_KEYS) };
+    return {
+      table,
+      status: 'differs',
+      sourceRows,
+      targetRows,
+      detail: `${differing.length} object(s) with different tags`,
+      keys: differing.slice(0, SHOW_KEYS),
+    };
   }
 }
 

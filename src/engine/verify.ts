@@ -120,13 +120,22 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     const described = description.tables.get(table.name);
     const targetTable = targetSchema.tables.get(table.target);
     if (!described || !targetTable) {
-      if (described && !targetTable) verdicts.push({ table: table.target, status: 'missing', sourceRows: described.rows, targetRows: 0, detail: 'no such table in the target' });
+      if (described && !targetTable)
+        verdicts.push({
+          table: table.target,
+          status: 'missing',
+          sourceRows: described.rows,
+          targetRows: 0,
+          detail: 'no such table in the target',
+        });
       continue;
     }
     const full = mapTable(table, targetTable, described.columns);
     const mapping: TableMapping = { ...full, columns: full.columns.filter((c) => c.source !== null) };
     const keepRows =
-      described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) || table.strategy === 'merge' || options.orphanKeys?.has(table.target) === true;
+      described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) ||
+      table.strategy === 'merge' ||
+      options.orphanKeys?.has(table.target) === true;
     const pk = targetTable.primaryKey.length === 1 ? targetTable.primaryKey[0] : null;
     const types = mapping.columns.map((c) => c.target.type);
     const keyIndex = pk ? mapping.columns.findIndex((c) => c.target.name === pk) : -1;
@@ -143,9 +152,16 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     });
   }
 
-  const tagChecks = (await Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed)))).filter((c): c is TagSetCheck => c !== null);
+  const tagChecks = (await Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed)))).filter(
+    (c): c is TagSetCheck => c !== null,
+  );
   const totalRows = (name: string) => description.tables.get(name)?.rows ?? null;
-  reporter.emit({ type: 'step-size', step: 'verify', tables: compared.size, rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0) });
+  reporter.emit({
+    type: 'step-size',
+    step: 'verify',
+    tables: compared.size,
+    rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0),
+  });
   await readBothSides(options, compared, totalRows, new Map(tagChecks.map((c) => [c.set.dumpTable, c])));
   const unordered = new Map<string, Compared>();
   for (const [name, c] of compared) if (c.ordered && !c.ordered.equal) unordered.set(name, { ...c, ordered: undefined });
@@ -160,7 +176,11 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     verdicts.push(verdict);
     if (verdict.status === 'differs' && !c.source.exact.rows && c.keyIndex >= 0) {
       const keepBuckets = c.source.exact.differingBuckets(c.target.exact);
-      secondPass.set(name, { ...c, source: new Side({ keepRows: true, keepBuckets }, lossyAllowed), target: new Side({ keepRows: true, keepBuckets }, lossyAllowed) });
+      secondPass.set(name, {
+        ...c,
+        source: new Side({ keepRows: true, keepBuckets }, lossyAllowed),
+        target: new Side({ keepRows: true, keepBuckets }, lossyAllowed),
+      });
     }
   }
   if (secondPass.size > 0) {
@@ -192,7 +212,10 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
 }
 
 async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
-  for await (const batch of target.streamRowBatches(c.mapping.target, c.mapping.columns.map((m) => m.target))) {
+  for await (const batch of target.streamRowBatches(
+    c.mapping.target,
+    c.mapping.columns.map((m) => m.target),
+  )) {
     for (const values of batch) addRow(c, 'target', values);
   }
 }
@@ -202,7 +225,11 @@ function keyOf(values: CanonicalValue[], c: Compared): string {
 }
 
 async function describeSourceDb(source: DatabaseConnection, plan: ResolvedPlan): Promise<SourceDescription> {
-  return describeSourceTables(source, await source.introspect(), plan.tables.map((t) => t.name));
+  return describeSourceTables(
+    source,
+    await source.introspect(),
+    plan.tables.map((t) => t.name),
+  );
 }
 
 /**
@@ -215,7 +242,8 @@ async function readBothSides(
   totalRows: (name: string) => number | null,
   tagChecks?: Map<string, TagSetCheck>,
 ): Promise<void> {
-  const startTable = (name: string, c: Compared) => options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
+  const startTable = (name: string, c: Compared) =>
+    options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
   if (options.source) {
     const schema = await options.source.introspect();
     for (const [name, c] of compared) {
@@ -277,8 +305,18 @@ function judge(c: Compared, lossyAllowed: boolean, orphans?: { policy: string; k
     const keys = differingKeys(c.source.exact, c.target.exact, false);
     if (keys.length > 0 && keys.every((k) => orphans.keys.has(k))) {
       const what = orphans.policy === 'skip' ? 'left out' : 'with their dangling reference cleared';
-      const detail = orphans.policy === 'repaired' ? `${keys.length} row(s) repaired by the plan's repair rules` : `${keys.length} orphan row(s) ${what} by the plan's orphan policy`;
-      return { table, status: 'ok', sourceRows: c.source.exact.count, targetRows: c.target.exact.count, detail, keys: keys.slice(0, SHOW_KEYS) };
+      const detail =
+        orphans.policy === 'repaired'
+          ? `${keys.length} row(s) repaired by the plan's repair rules`
+          : `${keys.length} orphan row(s) ${what} by the plan's orphan policy`;
+      return {
+        table,
+        status: 'ok',
+        sourceRows: c.source.exact.count,
+        targetRows: c.target.exact.count,
+        detail,
+        keys: keys.slice(0, SHOW_KEYS),
+      };
     }
   }
   const sourceRows = c.source.exact.count;
@@ -287,14 +325,34 @@ function judge(c: Compared, lossyAllowed: boolean, orphans?: { policy: string; k
     // The target keeps rows the source lacks: every source row must be there, unchanged.
     const missing = differingKeys(c.source.exact, c.target.exact, true);
     return missing.length === 0 && targetRows >= sourceRows
-      ? { table, status: 'ok', sourceRows, targetRows, detail: targetRows > sourceRows ? `+${targetRows - sourceRows} target-only rows kept (merge)` : undefined }
-      : { table, status: 'differs', sourceRows, targetRows, detail: `${missing.length} source row(s) missing or changed`, keys: missing.slice(0, SHOW_KEYS) };
+      ? {
+          table,
+          status: 'ok',
+          sourceRows,
+          targetRows,
+          detail: targetRows > sourceRows ? `+${targetRows - sourceRows} target-only rows kept (merge)` : undefined,
+        }
+      : {
+          table,
+          status: 'differs',
+          sourceRows,
+          targetRows,
+          detail: `${missing.length} source row(s) missing or changed`,
+          keys: missing.slice(0, SHOW_KEYS),
+        };
   }
   if (sourceRows === targetRows && c.source.exact.digest === c.target.exact.digest) return { table, status: 'ok', sourceRows, targetRows };
   const keys = differingKeys(c.source.exact, c.target.exact, false).slice(0, SHOW_KEYS);
   // Lossy only if the target holds exactly the source truncated to the second (no sub-second value of its own).
   if (lossyAllowed && c.source.seconds && sourceRows === targetRows && c.source.seconds.digest === c.target.exact.digest) {
-    return { table, status: 'lossy', sourceRows, targetRows, detail: 'microseconds lost (datetimes/times equal to the second: the dump came from Pod\'s exporter)', keys };
+    return {
+      table,
+      status: 'lossy',
+      sourceRows,
+      targetRows,
+      detail: "microseconds lost (datetimes/times equal to the second: the dump came from Pod's exporter)",
+      keys,
+    };
   }
   const detail = sourceRows !== targetRows ? `row counts differ (${sourceRows} vs ${targetRows})` : 'same row count, different values';
   return { table, status: 'differs', sourceRows, targetRows, detail, keys };
@@ -305,13 +363,18 @@ export function formatVerify(result: VerifyResult, options: { onlyProblems?: boo
   // Rows the plan changed on purpose (orphan policy, repair rules) are named too: an administrator sees them.
   const shown = options.onlyProblems ? result.tables.filter((t) => t.status !== 'ok' || t.keys?.length) : result.tables;
   const width = Math.max(5, ...shown.map((t) => t.table.length));
-  const lines = shown.length > 0 ? [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`] : [];
+  const lines =
+    shown.length > 0 ? [`${'table'.padEnd(width)} ${'status'.padEnd(8)} ${'source'.padStart(9)} ${'target'.padStart(9)}  detail`] : [];
   for (const t of shown) {
     const keys = t.keys?.length ? ` [keys: ${t.keys.join(', ')}]` : '';
-    lines.push(`${t.table.padEnd(width)} ${t.status.padEnd(8)} ${String(t.sourceRows).padStart(9)} ${String(t.targetRows).padStart(9)}  ${t.detail ?? ''}${keys}`.trimEnd());
+    lines.push(
+      `${t.table.padEnd(width)} ${t.status.padEnd(8)} ${String(t.sourceRows).padStart(9)} ${String(t.targetRows).padStart(9)}  ${t.detail ?? ''}${keys}`.trimEnd(),
+    );
   }
   const counts = (s: VerdictStatus) => result.tables.filter((t) => t.status === s).length;
   if (lines.length > 0) lines.push('');
-  lines.push(`verify: ${result.ok ? 'PASSED' : 'FAILED'} — ${counts('ok')} ok, ${counts('lossy')} lossy (named above), ${counts('differs')} differ, ${counts('missing')} missing`);
+  lines.push(
+    `verify: ${result.ok ? 'PASSED' : 'FAILED'} — ${counts('ok')} ok, ${counts('lossy')} lossy (named above), ${counts('differs')} differ, ${counts('missing')} missing`,
+  );
   return lines.join('\n');
 }

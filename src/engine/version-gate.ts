@@ -26,7 +26,11 @@ export function detectPodVersion(schema: SchemaInfo): PodVersionGuess {
   if (schema.tables.has('tagging_tag') && hasColumn(schema, 'video_video', 'tags')) {
     const evidence = ['django-tagging tables', 'video_video.tags'];
     if (!hasColumn(schema, 'meeting_livegateway', 'sipmediagw_server_url')) {
-      return { kind: 'pod3', version: '3.8.1', evidence: [...evidence, 'meeting_livegateway without sipmediagw_server_url (before 3.8.2)'] };
+      return {
+        kind: 'pod3',
+        version: '3.8.1',
+        evidence: [...evidence, 'meeting_livegateway without sipmediagw_server_url (before 3.8.2)'],
+      };
     }
     if (!hasColumn(schema, 'video_video', 'order')) {
       return { kind: 'pod3', version: '3.8.2', evidence: [...evidence, 'video_video without order (3.8.2–3.8.3)'] };
@@ -65,12 +69,16 @@ export function checkVersion(
   const expected = role === 'source' ? 'pod3' : 'pod4';
   let problem: string | null = null;
   if (guess.kind === 'empty') {
-    problem = role === 'source' ? `the source database ${options.displayName} is empty` : `the target database ${options.displayName} is empty: create the Pod 4 schema first (--createDB runs make createDB)`;
+    problem =
+      role === 'source'
+        ? `the source database ${options.displayName} is empty`
+        : `the target database ${options.displayName} is empty: create the Pod 4 schema first (--createDB runs make createDB)`;
   } else if (guess.kind !== expected) {
     const looks = guess.kind === 'pod4' ? 'Pod 4' : guess.kind === 'pod3' ? 'Pod 3' : 'no Pod database';
     // Only a hint when the other database is unknown (export, import alone) or of the other kind.
     const otherKind = options.other?.kind;
-    const swapped = guess.kind !== 'unknown' && (otherKind === undefined || otherKind === expected) ? ' (are --source and --target swapped?)' : '';
+    const swapped =
+      guess.kind !== 'unknown' && (otherKind === undefined || otherKind === expected) ? ' (are --source and --target swapped?)' : '';
     problem = `the ${role} database ${options.displayName} looks like ${looks} (${guess.evidence.join(', ')}), not Pod ${role === 'source' ? '3.8' : '4.0'}${swapped}`;
   } else if (guess.version && !semver.satisfies(guess.version, range)) {
     const why = role === 'source' ? WHY_OLD_SOURCE.find((w) => semver.lt(guess.version!, w.below))?.why : undefined;
@@ -84,7 +92,12 @@ export function checkVersion(
 }
 
 function describeGuess(guess: PodVersionGuess): string {
-  const what = guess.kind === 'pod3' || guess.kind === 'pod4' ? `Pod ${guess.version ?? (guess.kind === 'pod3' ? '3' : '4')}` : guess.kind === 'empty' ? 'an empty database' : 'no Pod database';
+  const what =
+    guess.kind === 'pod3' || guess.kind === 'pod4'
+      ? `Pod ${guess.version ?? (guess.kind === 'pod3' ? '3' : '4')}`
+      : guess.kind === 'empty'
+        ? 'an empty database'
+        : 'no Pod database';
   return `${what} (${guess.evidence.join(', ')})`;
 }
 
@@ -114,9 +127,20 @@ export async function gateDatabases(options: {
         'Nothing was written (--force does not apply: the run would overwrite the v3 database).',
     );
   }
-  if (source && sourceSchema) checkVersion('source', sourceSchema, plan.source.pod, { force: options.force, displayName: source.displayName, reporter, other: targetGuess });
+  if (source && sourceSchema)
+    checkVersion('source', sourceSchema, plan.source.pod, {
+      force: options.force,
+      displayName: source.displayName,
+      reporter,
+      other: targetGuess,
+    });
   if (target && targetSchema && !(options.targetMayBeEmpty && targetGuess?.kind === 'empty')) {
-    checkVersion('target', targetSchema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter, other: sourceGuess });
+    checkVersion('target', targetSchema, plan.target.pod, {
+      force: options.force,
+      displayName: target.displayName,
+      reporter,
+      other: sourceGuess,
+    });
   }
   const parts = [
     source && sourceGuess ? `source ${source.displayName}: ${describeGuess(sourceGuess)}` : undefined,

@@ -47,7 +47,8 @@ function tablesSection(plan: ResolvedPlan): string {
     if (table.why) lines.push(`${detail}why: ${table.why}`);
     if (table.orderBy) lines.push(`${detail}read ordered by ${table.orderBy.join(', ')}`);
     for (const [column, rule] of Object.entries(table.columns)) lines.push(`${detail}column ${column}: ${columnRuleText(rule)}`);
-    for (const rule of table.repairs) lines.push(`${detail}repair ${rule.name}: ${describeRepairRule(rule)}${rule.why ? ` — ${rule.why}` : ''}`);
+    for (const rule of table.repairs)
+      lines.push(`${detail}repair ${rule.name}: ${describeRepairRule(rule)}${rule.why ? ` — ${rule.why}` : ''}`);
   });
   return lines.join('\n');
 }
@@ -131,7 +132,11 @@ function stepsSection(plan: ResolvedPlan): string {
     lines.push(`     ${stepKind(step).explain(step, plan)}`);
     const params = stepParams(step);
     if (params && Object.keys(params).length > 0) {
-      lines.push(`     params (bound): ${Object.entries(params).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}`);
+      lines.push(
+        `     params (bound): ${Object.entries(params)
+          .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+          .join(', ')}`,
+      );
     }
     if (step.why) lines.push(`     why: ${step.why}`);
   });

@@ -126,7 +126,10 @@ export function requiredParams(source: string): string[] {
     return [];
   }
   const needed = new Set<string>();
-  const visitCall = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.BlockStatement, guarded: ReadonlySet<string>): void => {
+  const visitCall = (
+    node: hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.BlockStatement,
+    guarded: ReadonlySet<string>,
+  ): void => {
     const path = node.path as hbs.AST.PathExpression;
     if (node.type !== 'BlockStatement' && path.type === 'PathExpression' && path.original === 'param') {
       const key = node.params[0];
@@ -136,7 +139,8 @@ export function requiredParams(source: string): string[] {
       }
     }
     for (const param of node.params) if (param.type === 'SubExpression') visitCall(param as hbs.AST.SubExpression, guarded);
-    for (const pair of node.hash?.pairs ?? []) if (pair.value.type === 'SubExpression') visitCall(pair.value as hbs.AST.SubExpression, guarded);
+    for (const pair of node.hash?.pairs ?? [])
+      if (pair.value.type === 'SubExpression') visitCall(pair.value as hbs.AST.SubExpression, guarded);
   };
   const walk = (node: hbs.AST.Program | null | undefined, guarded: ReadonlySet<string>): void => {
     for (const statement of node?.body ?? []) {
@@ -231,20 +235,28 @@ function stateOf(options: Handlebars.HelperOptions): SqlRenderState {
 
 function identifierArgument(helper: string, value: unknown): string {
   if (typeof value !== 'string') throw new PodMigrateError('PLAN_INVALID', `{{${helper}}} needs a name in quotes, got ${typeof value}`);
-  if (value.includes('\0')) throw new PodMigrateError('PLAN_INVALID', `{{${helper}}}: identifier ${JSON.stringify(value)} contains a NUL character`);
+  if (value.includes('\0'))
+    throw new PodMigrateError('PLAN_INVALID', `{{${helper}}}: identifier ${JSON.stringify(value)} contains a NUL character`);
   return value;
 }
 
 /** An isolated Handlebars environment: nothing registered elsewhere (by a dependency) leaks into plans. */
 const sqlEnvironment = Handlebars.create();
-sqlEnvironment.registerHelper('ident', (name: unknown, options: Handlebars.HelperOptions) => stateOf(options).flavor.quoteIdent(identifierArgument('ident', name)));
-sqlEnvironment.registerHelper('table', (name: unknown, options: Handlebars.HelperOptions) => stateOf(options).flavor.quoteIdent(identifierArgument('table', name)));
+sqlEnvironment.registerHelper('ident', (name: unknown, options: Handlebars.HelperOptions) =>
+  stateOf(options).flavor.quoteIdent(identifierArgument('ident', name)),
+);
+sqlEnvironment.registerHelper('table', (name: unknown, options: Handlebars.HelperOptions) =>
+  stateOf(options).flavor.quoteIdent(identifierArgument('table', name)),
+);
 sqlEnvironment.registerHelper('param', (key: unknown, options: Handlebars.HelperOptions) => {
   const state = stateOf(options);
   if (typeof key !== 'string') throw new PodMigrateError('PLAN_INVALID', `{{param}} needs a parameter name in quotes, got ${typeof key}`);
   if (!Object.hasOwn(state.params, key)) {
     const given = Object.keys(state.params);
-    throw new PodMigrateError('PLAN_INVALID', `{{param "${key}"}}: no value given for "${key}"${given.length > 0 ? ` (given: ${given.join(', ')})` : ' (no parameters given)'}`);
+    throw new PodMigrateError(
+      'PLAN_INVALID',
+      `{{param "${key}"}}: no value given for "${key}"${given.length > 0 ? ` (given: ${given.join(', ')})` : ' (no parameters given)'}`,
+    );
   }
   state.values.push(state.params[key]);
   state.names.push(key);
@@ -257,7 +269,13 @@ type CompiledTemplate = Handlebars.TemplateDelegate;
 const compiledSql = new Map<string, CompiledTemplate>();
 const compiledReports = new Map<string, CompiledTemplate>();
 
-function compile(cache: Map<string, CompiledTemplate>, environment: typeof Handlebars, source: string, kind: TemplateKind, label: string): CompiledTemplate {
+function compile(
+  cache: Map<string, CompiledTemplate>,
+  environment: typeof Handlebars,
+  source: string,
+  kind: TemplateKind,
+  label: string,
+): CompiledTemplate {
   let compiled = cache.get(source);
   if (compiled === undefined) {
     // Plans are validated before use; this guards direct callers, and values pasted into SQL above all.
@@ -288,7 +306,10 @@ export function renderSql(source: string, flavor: SqlFlavor, params: Record<stri
 export function templateSource(plan: ResolvedPlan, name: string, flavor: SqlFlavor): string {
   const template = Object.hasOwn(plan.templates, name) ? plan.templates[name] : undefined;
   if (template === undefined) {
-    throw new PodMigrateError('PLAN_INVALID', `no template named "${name}" in plan ${plan.name} (known: ${Object.keys(plan.templates).join(', ') || 'none'})`);
+    throw new PodMigrateError(
+      'PLAN_INVALID',
+      `no template named "${name}" in plan ${plan.name} (known: ${Object.keys(plan.templates).join(', ') || 'none'})`,
+    );
   }
   const source = template[flavor.name];
   if (source === null) throw new PodMigrateError('PLAN_INVALID', `template "${name}" has no ${flavor.name} version`);

@@ -84,7 +84,13 @@ export function resolvePlan(sources: PlanSource[]): PlanResolution {
     tags: [],
     steps: [],
   };
-  const resolution: Omit<PlanResolution, 'plan'> = { tables: new Map(), templates: new Map(), tags: new Map(), steps: new Map(), problems: [] };
+  const resolution: Omit<PlanResolution, 'plan'> = {
+    tables: new Map(),
+    templates: new Map(),
+    tags: new Map(),
+    steps: new Map(),
+    problems: [],
+  };
 
   for (const source of sources) {
     const input = source.data as PlanInput;
@@ -124,7 +130,13 @@ export function resolvePlan(sources: PlanSource[]): PlanResolution {
   return { plan, ...resolution };
 }
 
-function mergeTable(state: MergeState, resolution: Omit<PlanResolution, 'plan'>, source: PlanSource, input: TableEntry | string, i: number): void {
+function mergeTable(
+  state: MergeState,
+  resolution: Omit<PlanResolution, 'plan'>,
+  source: PlanSource,
+  input: TableEntry | string,
+  i: number,
+): void {
   const entry: TableEntry = typeof input === 'string' ? { name: input } : input;
   const entryPath: NodePath = typeof input === 'string' ? ['tables', i] : ['tables', i, 'name'];
   const index = state.tables.findIndex((table) => table.name === entry.name);
@@ -169,7 +181,8 @@ function mergeStep(state: MergeState, resolution: Omit<PlanResolution, 'plan'>, 
   const { before, after, remove, ...rest } = input;
   const existing = state.steps.findIndex((step) => step.name === input.name);
   if (remove === true) {
-    if (existing < 0) resolution.problems.push(problemAt(source, ['steps', i, 'name'], `remove: no step named "${input.name}" in the base plan`));
+    if (existing < 0)
+      resolution.problems.push(problemAt(source, ['steps', i, 'name'], `remove: no step named "${input.name}" in the base plan`));
     else state.steps.splice(existing, 1);
     if (existing >= 0) resolution.steps.delete(input.name);
     return;
@@ -193,7 +206,9 @@ function mergeStep(state: MergeState, resolution: Omit<PlanResolution, 'plan'>, 
   if (anchor < 0) {
     const known = state.steps.map((other) => other.name);
     const list = known.length > 0 ? ` (steps so far: ${known.join(', ')})` : '';
-    resolution.problems.push(problemAt(source, ['steps', i, anchorField], `${anchorField}: no step named "${anchorName}" before this one${list}`));
+    resolution.problems.push(
+      problemAt(source, ['steps', i, anchorField], `${anchorField}: no step named "${anchorName}" before this one${list}`),
+    );
     state.steps.splice(existing >= 0 ? existing : state.steps.length, 0, step);
     return;
   }

@@ -45,15 +45,18 @@ export interface StepKind<S extends Step> {
 
 export const STEP_KINDS: { readonly [K in StepType]: StepKind<StepOf<K>> } = {
   export: {
-    explain: (_step, plan) => `exports the source database to ${plan.dump.file} (${plan.tables.length} tables, ${plan.tags.length} tag sets)`,
+    explain: (_step, plan) =>
+      `exports the source database to ${plan.dump.file} (${plan.tables.length} tables, ${plan.tags.length} tag sets)`,
     databases: () => ['source'],
   },
   import: {
-    explain: (_step, plan) => `imports ${plan.dump.file} into the target database in one transaction (${plan.tables.length} tables, then tags)`,
+    explain: (_step, plan) =>
+      `imports ${plan.dump.file} into the target database in one transaction (${plan.tables.length} tables, then tags)`,
     databases: () => ['target'],
   },
   tags: {
-    explain: (step, plan) => `rebuilds the Tagulous tables of tag sets: ${(step.sets ?? plan.tags.map((set) => set.name)).join(', ') || 'none'}`,
+    explain: (step, plan) =>
+      `rebuilds the Tagulous tables of tag sets: ${(step.sets ?? plan.tags.map((set) => set.name)).join(', ') || 'none'}`,
     databases: () => ['target'],
     tagSets: (step) => (step.sets ?? []).map((set, i) => ({ text: set, field: ['sets', i] })),
   },

@@ -48,7 +48,8 @@ export class PlanValidationError extends PodMigrateError {
 export function sortProblems(problems: PlanProblem[]): PlanProblem[] {
   const unique = new Map(problems.map((problem) => [formatProblem(problem), problem]));
   return [...unique.values()].sort(
-    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : 1),
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : 1),
   );
 }
 
@@ -139,7 +140,11 @@ export function problemInString(source: PlanSource, nodePath: NodePath, issue: T
   // Without an explicit indentation indicator (`|2`), a block's indentation is its first non-empty line's.
   if (node.type === 'BLOCK_LITERAL' && /^\|[+-]?(\s|#|$)/.test(raw)) {
     const contentStart = source.text.indexOf('\n', node.range[0]) + 1;
-    const firstLine = source.text.slice(contentStart).split('\n').find((line) => line.trim() !== '') ?? '';
+    const firstLine =
+      source.text
+        .slice(contentStart)
+        .split('\n')
+        .find((line) => line.trim() !== '') ?? '';
     const indent = firstLine.length - firstLine.trimStart().length;
     return { ...fallback, line: start.line + issue.line, column: indent + issue.column };
   }
@@ -179,7 +184,13 @@ export function schemaProblems(source: PlanSource): PlanProblem[] {
 }
 
 function schemaProblem(source: PlanSource, error: ErrorObject): PlanProblem {
-  const segments = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments =
+    error.instancePath === ''
+      ? []
+      : error.instancePath
+          .slice(1)
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const nodePath = toNodePath(source.data, segments);
   const where = describePath(nodePath);
   const custom = (error.parentSchema as { errorMessage?: string } | undefined)?.errorMessage;
@@ -187,7 +198,9 @@ function schemaProblem(source: PlanSource, error: ErrorObject): PlanProblem {
   switch (error.keyword) {
     case 'additionalProperties': {
       const unknownKey = String(params.additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter(
+        (k) => k !== '$schema',
+      );
       const suggestion = closest(unknownKey, allowed);
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : allowed.length > 0 ? ` (expected one of: ${allowed.join(', ')})` : '';
       return problemAt(source, [...nodePath, unknownKey], `unknown key "${unknownKey}" in ${where}${hint}`, 'key');
@@ -197,7 +210,11 @@ function schemaProblem(source: PlanSource, error: ErrorObject): PlanProblem {
     case 'type':
       return problemAt(source, nodePath, `${where} ${custom ?? `must be ${typeWords(params.type)}`} (got ${kindOf(error.data)})`);
     case 'const':
-      return problemAt(source, nodePath, `${where} ${custom ?? `must be ${JSON.stringify(params.allowedValue)}`} (got ${JSON.stringify(error.data)})`);
+      return problemAt(
+        source,
+        nodePath,
+        `${where} ${custom ?? `must be ${JSON.stringify(params.allowedValue)}`} (got ${JSON.stringify(error.data)})`,
+      );
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const suggestion = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
@@ -365,7 +382,14 @@ export function fileProblems(source: PlanSource): PlanProblem[] {
     if (typeof entry === 'string') return;
     for (const [column, rule] of Object.entries(entry.columns ?? {})) {
       if (typeof rule === 'object' && rule.rename !== undefined && rule.drop === true) {
-        problems.push(problemAt(source, ['tables', i, 'columns', column], `table "${entry.name}", column "${column}": rename and drop exclude each other`, 'key'));
+        problems.push(
+          problemAt(
+            source,
+            ['tables', i, 'columns', column],
+            `table "${entry.name}", column "${column}": rename and drop exclude each other`,
+            'key',
+          ),
+        );
       }
     }
   });
@@ -391,7 +415,9 @@ function tableProblems(resolution: PlanResolution): PlanProblem[] {
     }
     if (table.strategy !== 'merge' && table.key.length > 0) {
       const at = field('key') ?? origin.entry;
-      problems.push(problemAt(at.source, at.path, `table "${table.name}": key is only used by strategy: merge (strategy is ${table.strategy})`, 'key'));
+      problems.push(
+        problemAt(at.source, at.path, `table "${table.name}": key is only used by strategy: merge (strategy is ${table.strategy})`, 'key'),
+      );
     }
     const earlier = targets.get(table.target);
     if (earlier !== undefined) {
@@ -410,7 +436,11 @@ function tableProblems(resolution: PlanResolution): PlanProblem[] {
       const at = origin.columns[column];
       if (other !== undefined && at !== undefined) {
         problems.push(
-          problemAt(at.source, [...at.path, 'rename'], `table "${table.name}": column "${column}" renamed to "${rule.rename}", which column "${other}" already writes`),
+          problemAt(
+            at.source,
+            [...at.path, 'rename'],
+            `table "${table.name}": column "${column}" renamed to "${rule.rename}", which column "${other}" already writes`,
+          ),
         );
       }
       writtenBy.set(rule.rename, column);
@@ -442,7 +472,13 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
     const needed = new Set([...requiredParams(template.mysql ?? ''), ...requiredParams(template.postgres ?? '')]);
     for (const key of needed) {
       if (given !== undefined && Object.hasOwn(given, key)) continue;
-      problems.push(problemAt(origin.source, [...origin.path, ...field], `template "${name}" needs param "${key}", which ${who} does not give (add it under params:)`));
+      problems.push(
+        problemAt(
+          origin.source,
+          [...origin.path, ...field],
+          `template "${name}" needs param "${key}", which ${who} does not give (add it under params:)`,
+        ),
+      );
     }
   };
   for (const set of plan.tags) {
@@ -461,7 +497,9 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
     for (const set of kind.tagSets?.(step) ?? []) {
       if (!tagSetNames.includes(set.text)) {
         const known = tagSetNames.length > 0 ? ` (known: ${tagSetNames.join(', ')})` : ' (the plan has no tag sets)';
-        problems.push(problemAt(origin.source, [...origin.path, ...set.field], `step "${step.name}": no tag set named "${set.text}"${known}`));
+        problems.push(
+          problemAt(origin.source, [...origin.path, ...set.field], `step "${step.name}": no tag set named "${set.text}"${known}`),
+        );
       }
     }
   }
@@ -471,7 +509,13 @@ function referenceProblems(resolution: PlanResolution): PlanProblem[] {
     const origin = resolution.tags.get(set.name);
     const owner = dumpNames.get(set.dumpTable);
     if (owner !== undefined && origin !== undefined) {
-      problems.push(problemAt(origin.source, [...origin.path, 'dumpTable'], `tag set "${set.name}": dumpTable "${set.dumpTable}" is also the name of ${owner} in the dump`));
+      problems.push(
+        problemAt(
+          origin.source,
+          [...origin.path, 'dumpTable'],
+          `tag set "${set.name}": dumpTable "${set.dumpTable}" is also the name of ${owner} in the dump`,
+        ),
+      );
     }
     dumpNames.set(set.dumpTable, `the dumpTable of tag set "${set.name}"`);
   }

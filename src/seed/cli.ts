@@ -40,7 +40,15 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ url: string; videos: number; dialect?: string; seed: number; staleOwnerPaths?: boolean; clear?: boolean; quiet?: boolean }>();
+  const opts = program.opts<{
+    url: string;
+    videos: number;
+    dialect?: string;
+    seed: number;
+    staleOwnerPaths?: boolean;
+    clear?: boolean;
+    quiet?: boolean;
+  }>();
   let settings: ConnectionSettings;
   try {
     settings = parseConnectionUrl(opts.url);

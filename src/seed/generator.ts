@@ -50,7 +50,13 @@ export function seedTableOrder(schema: SchemaInfo, only?: readonly string[]): st
   while (done.size < wanted.size) {
     const ready = [...wanted].filter((t) => !done.has(t) && [...(deps.get(t) ?? [])].every((d) => done.has(d))).sort();
     // A cycle (none in Pod's schema): take the remaining tables by name; the transaction relaxes foreign keys anyway.
-    const next = ready.length > 0 ? ready : [...wanted].filter((t) => !done.has(t)).sort().slice(0, 1);
+    const next =
+      ready.length > 0
+        ? ready
+        : [...wanted]
+            .filter((t) => !done.has(t))
+            .sort()
+            .slice(0, 1);
     for (const t of next) {
       order.push(t);
       done.add(t);

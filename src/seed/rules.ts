@@ -26,7 +26,10 @@ export function uuidDashed(r: Rng): string {
 
 /** A Django pbkdf2_sha256 password hash. */
 export function djangoPassword(r: Rng): string {
-  const salt = Buffer.from(r.hex(32), 'hex').toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 22);
+  const salt = Buffer.from(r.hex(32), 'hex')
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 22);
   return `pbkdf2_sha256$260000$${salt}$${Buffer.from(r.hex(64), 'hex').toString('base64')}`;
 }
 
@@ -67,7 +70,15 @@ export function* withSites(w: World, count: number): Iterable<[number, number]> 
 }
 
 /** Up to `max` distinct values in [1, pool] for each parent chosen with probability p (parent 1 always). */
-export function* somePairs(w: World, name: string, parents: number, pool: number, p: number, min: number, max: number): Iterable<[number, number]> {
+export function* somePairs(
+  w: World,
+  name: string,
+  parents: number,
+  pool: number,
+  p: number,
+  min: number,
+  max: number,
+): Iterable<[number, number]> {
   for (let a = 1; a <= parents; a += 1) {
     const r = w.rng(name, a);
     if (a > 1 && !r.bool(p)) continue;

@@ -129,10 +129,11 @@ export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTa
     const ids: number[] = [];
     if (rec === 1 && eleve !== undefined) ids.push(eleve, byName.get('machine learning') ?? 1);
     else if (rec === 2) ids.length = 0;
-    else for (let k = r.int(0, 4); k > 0; k -= 1) {
-      const id = 1 + Math.floor(r.next() ** 2 * Math.min(vocabulary, 150));
-      if (!ids.includes(id)) ids.push(id);
-    }
+    else
+      for (let k = r.int(0, 4); k > 0; k -= 1) {
+        const id = 1 + Math.floor(r.next() ** 2 * Math.min(vocabulary, 150));
+        if (!ids.includes(id)) ids.push(id);
+      }
     const fitting = tagStringFitting(names(ids), recorderMax);
     recorderTags.push(ids.slice(0, fitting.count));
     recorderTagString.push(fitting.text);

@@ -191,7 +191,8 @@ export class World {
 
   constructor(schema: SchemaInfo, options: GenerateOptions) {
     if (!Number.isInteger(options.videos) || options.videos < 1) throw new Error(`videos must be an integer ≥ 1 (got ${options.videos})`);
-    if (options.videos > 2_000_000) throw new Error('videos must be at most 2,000,000 (video ids must stay below 2^31 for tagging_taggeditem.object_id)');
+    if (options.videos > 2_000_000)
+      throw new Error('videos must be at most 2,000,000 (video ids must stay below 2^31 for tagging_taggeditem.object_id)');
     this.seed = options.seed ?? 1;
     this.N = options.videos;
     this.schema = schema;
@@ -282,10 +283,17 @@ export class World {
       const r = this.rng('video', i);
       // A few prolific owners, a long tail.
       this.videoOwner[i - 1] = 1 + Math.min(this.users - 1, Math.floor(r.next() ** 1.6 * this.users));
-      this.videoType[i - 1] = r.pickSkewed(Array.from({ length: this.types }, (_, k) => k + 1), 1.5);
+      this.videoType[i - 1] = r.pickSkewed(
+        Array.from({ length: this.types }, (_, k) => k + 1),
+        1.5,
+      );
       // Dates grow with ids, with jitter.
       const base = EPOCH_START + ((EPOCH_END - EPOCH_START) * (i - 0.5)) / N;
-      this.videoDate[i - 1] = randomMicros(r, Math.max(EPOCH_START, base - 20 * MICROS_PER_DAY), Math.min(EPOCH_END, base + 20 * MICROS_PER_DAY));
+      this.videoDate[i - 1] = randomMicros(
+        r,
+        Math.max(EPOCH_START, base - 20 * MICROS_PER_DAY),
+        Math.min(EPOCH_END, base + 20 * MICROS_PER_DAY),
+      );
       let flags = 0;
       if (r.bool(0.15)) flags |= World.DRAFT;
       if (r.bool(0.12)) flags |= World.RESTRICTED;
@@ -328,7 +336,8 @@ export class World {
       if (u <= 2 || this.rng('favorites', u).bool(0.5)) this.playlists.push({ id: playlistId++, owner: u, favorites: true });
     }
     const named = Math.max(3, Math.ceil(N / 25));
-    for (let k = 1; k <= named; k += 1) this.playlists.push({ id: playlistId++, owner: this.rng('playlist-owner', k).int(1, this.users), favorites: false });
+    for (let k = 1; k <= named; k += 1)
+      this.playlists.push({ id: playlistId++, owner: this.rng('playlist-owner', k).int(1, this.users), favorites: false });
 
     let categoryId = 1;
     for (let u = 1; u <= this.users; u += 1) {
@@ -432,9 +441,7 @@ export class World {
 
   /** `count` distinct users, none equal to `not`. */
   distinctUsers(r: Rng, count: number, not = 0): number[] {
-    return r
-      .distinctInts(Math.min(count, this.users - 1), 1, this.users - 1)
-      .map((u) => (not > 0 && u >= not ? u + 1 : u));
+    return r.distinctInts(Math.min(count, this.users - 1), 1, this.users - 1).map((u) => (not > 0 && u >= not ? u + 1 : u));
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -31,9 +31,12 @@ export interface SeedResult {
 export async function readReferenceData(conn: DatabaseConnection, schema: SchemaInfo): Promise<ReferenceData> {
   const q = (name: string) => conn.dialect.quoteIdent(name);
   for (const table of ['django_content_type', 'django_site', 'auth_permission']) {
-    if (!schema.tables.has(table)) throw new PodMigrateError('SCHEMA_MISMATCH', `${conn.displayName} has no ${table} table: is it a Pod 3.8 database?`);
+    if (!schema.tables.has(table))
+      throw new PodMigrateError('SCHEMA_MISMATCH', `${conn.displayName} has no ${table} table: is it a Pod 3.8 database?`);
   }
-  const contentTypes = (await conn.query(`SELECT ${q('id')}, ${q('app_label')}, ${q('model')} FROM ${q('django_content_type')} ORDER BY ${q('id')}`)).map((r) => ({
+  const contentTypes = (
+    await conn.query(`SELECT ${q('id')}, ${q('app_label')}, ${q('model')} FROM ${q('django_content_type')} ORDER BY ${q('id')}`)
+  ).map((r) => ({
     id: Number(r.id),
     app_label: String(r.app_label),
     model: String(r.model),
@@ -88,7 +91,9 @@ export async function seedDatabase(conn: DatabaseConnection, options: SeedOption
       uniqueFold: (collation) => conn.dialect.uniqueFold(collation),
     })) {
       const table = schema.tables.get(batch.table) as TableInfo;
-      const columns = batch.columns.map((name) => table.columns.find((c) => c.name === name) as NonNullable<(typeof table.columns)[number]>);
+      const columns = batch.columns.map(
+        (name) => table.columns.find((c) => c.name === name) as NonNullable<(typeof table.columns)[number]>,
+      );
       const written = await tx.insertRows(table, columns, batch.rows);
       const sum = (perTable.get(batch.table) ?? 0) + written;
       perTable.set(batch.table, sum);

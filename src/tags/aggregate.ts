@@ -99,10 +99,7 @@ export class TagPairAggregator implements AsyncIterable<AggregatedObject> {
       if (currentId === undefined || compareIds(id, currentId) !== 0) {
         if (currentId !== undefined) {
           if (compareIds(id, currentId) < 0) {
-            throw new PodMigrateError(
-              'INTEGRITY',
-              `tagged items are not sorted by object_id: ${String(id)} after ${String(currentId)}`,
-            );
+            throw new PodMigrateError('INTEGRITY', `tagged items are not sorted by object_id: ${String(id)} after ${String(currentId)}`);
           }
           if (currentExists && names.length > 0) {
             summary.objects++;

@@ -21,12 +21,7 @@
  *   already on the object is not added twice. `protected` stays False.
  */
 import { PodMigrateError } from '../errors';
-import {
-  TAGULOUS_NAME_MAX_LENGTH,
-  TAGULOUS_SLUG_MAX_LENGTH,
-  tagulousSlug,
-  tagulousSlugCollisionBase,
-} from './slugify';
+import { TAGULOUS_NAME_MAX_LENGTH, TAGULOUS_SLUG_MAX_LENGTH, tagulousSlug, tagulousSlugCollisionBase } from './slugify';
 
 /** A tagged object's primary key (`video_video.id`, `recorder_recorder.id`): a non-negative integer, or its decimal string. */
 export type ObjectId = number | string;
@@ -356,8 +351,12 @@ export class TagTableBuilder {
       let tag = this.byCi.get(keys.ci) ?? this.byFold.get(keys.fold);
       if (tag === undefined) {
         if (keys.length > TAGULOUS_NAME_MAX_LENGTH) {
-          this.error('NAME_TOO_LONG', object.objectId, name,
-            `tag name of ${keys.length} characters exceeds Tagulous's NAME_MAX_LENGTH (${TAGULOUS_NAME_MAX_LENGTH})`);
+          this.error(
+            'NAME_TOO_LONG',
+            object.objectId,
+            name,
+            `tag name of ${keys.length} characters exceeds Tagulous's NAME_MAX_LENGTH (${TAGULOUS_NAME_MAX_LENGTH})`,
+          );
           continue;
         }
         tag = this.createTag(name, keys, object.objectId);
@@ -417,8 +416,12 @@ export class TagTableBuilder {
       const max = this.maxSuffix.get(base);
       slug = `${base}_${max === undefined ? 1n : max + 1n}`;
       if (slug.length > TAGULOUS_SLUG_MAX_LENGTH || this.slugs.has(slug)) {
-        this.error('SLUG_TOO_LONG', objectId, name,
-          `no unique slug within ${TAGULOUS_SLUG_MAX_LENGTH} characters: "${wanted}" is taken and Tagulous would try "${slug}"`);
+        this.error(
+          'SLUG_TOO_LONG',
+          objectId,
+          name,
+          `no unique slug within ${TAGULOUS_SLUG_MAX_LENGTH} characters: "${wanted}" is taken and Tagulous would try "${slug}"`,
+        );
         return undefined;
       }
       this.stats.slugCollisions++;

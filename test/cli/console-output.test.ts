@@ -9,7 +9,13 @@ import { ConsoleReporter } from '../../src/cli/output/progress';
 import { plainPaint } from '../../src/cli/output/style';
 import type { RunSummary, TableTally } from '../../src/engine/summary';
 
-const tables: TableTally[] = Array.from({ length: 134 }, (_, i) => ({ table: `table_${i}`, read: i === 0 ? 968_939 - 133 * 7 : 7, written: i === 0 ? 968_939 - 133 * 7 : 7, skipped: 0, ms: 100 + i }));
+const tables: TableTally[] = Array.from({ length: 134 }, (_, i) => ({
+  table: `table_${i}`,
+  read: i === 0 ? 968_939 - 133 * 7 : 7,
+  written: i === 0 ? 968_939 - 133 * 7 : 7,
+  skipped: 0,
+  ms: 100 + i,
+}));
 const reminders = ['re-index', 'media root', 'move folders', 'USE_PODFILE'];
 
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
@@ -18,10 +24,50 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     dry: false,
     ok: true,
     steps: [
-      { name: 'check-owner-paths', type: 'check', status: 'done', ms: 170, detail: 'found 2, fixed 2', tables: [], findings: [{ kind: 'check', table: 'source database', constraint: 'check-owner-paths', count: 2, keys: ['79; change of owner; encoding videos/aaaa/0079/v.mp4 not in bbbb folder', '183; change of owner'], rule: 'fixed 2' }] },
+      {
+        name: 'check-owner-paths',
+        type: 'check',
+        status: 'done',
+        ms: 170,
+        detail: 'found 2, fixed 2',
+        tables: [],
+        findings: [
+          {
+            kind: 'check',
+            table: 'source database',
+            constraint: 'check-owner-paths',
+            count: 2,
+            keys: ['79; change of owner; encoding videos/aaaa/0079/v.mp4 not in bbbb folder', '183; change of owner'],
+            rule: 'fixed 2',
+          },
+        ],
+      },
       { name: 'export', type: 'export', status: 'done', ms: 41_000, tables },
-      { name: 'import', type: 'import', status: 'done', ms: 62_000, tables, findings: [{ kind: 'orphan', table: 'video_video', constraint: 'video_video.owner_id → auth_user.id', count: 12, keys: Array.from({ length: 12 }, (_, i) => String(i + 1)), rule: 'orphans: skip' }] },
-      { name: 'verify', type: 'verify', status: 'done', ms: 38_000, tables: [], verify: tables.map((t) => ({ table: t.table, status: 'ok', sourceRows: t.read, targetRows: t.written })) },
+      {
+        name: 'import',
+        type: 'import',
+        status: 'done',
+        ms: 62_000,
+        tables,
+        findings: [
+          {
+            kind: 'orphan',
+            table: 'video_video',
+            constraint: 'video_video.owner_id → auth_user.id',
+            count: 12,
+            keys: Array.from({ length: 12 }, (_, i) => String(i + 1)),
+            rule: 'orphans: skip',
+          },
+        ],
+      },
+      {
+        name: 'verify',
+        type: 'verify',
+        status: 'done',
+        ms: 38_000,
+        tables: [],
+        verify: tables.map((t) => ({ table: t.table, status: 'ok', sourceRows: t.read, targetRows: t.written })),
+      },
     ],
     reminders,
     warnings: ['9 tagged item(s) of video_video point at deleted objects'],
@@ -33,14 +79,27 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
 test('a successful run of the shipped plan: a screenful, the verdict last', () => {
   const lines: string[] = [];
   const live = new ConsoleReporter({ write: (t) => void lines.push(...t.split('\n').slice(0, -1)) });
-  live.emit({ type: 'gates', gates: [{ role: 'source', database: 'mysql://pod@v3/pod', detected: 'Pod 3.8.4', range: '>=3.8.2 <3.9', passed: true }, { role: 'target', database: 'postgres://pod@v4/pod', detected: 'Pod 4.0.3', range: '>=4.0.0 <4.2', passed: true }] });
+  live.emit({
+    type: 'gates',
+    gates: [
+      { role: 'source', database: 'mysql://pod@v3/pod', detected: 'Pod 3.8.4', range: '>=3.8.2 <3.9', passed: true },
+      { role: 'target', database: 'postgres://pod@v4/pod', detected: 'Pod 4.0.3', range: '>=4.0.0 <4.2', passed: true },
+    ],
+  });
   for (const step of summary().steps) {
     live.emit({ type: 'step-start', step: step.name, stepType: step.type, description: '' });
     for (const t of step.tables) {
       live.emit({ type: 'table-start', step: step.name, table: t.table, totalRows: t.read });
       live.emit({ type: 'table-end', step: step.name, table: t.table, rows: t.read, ms: t.ms });
     }
-    live.emit({ type: 'step-end', step: step.name, status: 'done', ms: step.ms, detail: step.detail, figures: step.tables.length ? { tables: 134, rows: 968_939 } : undefined });
+    live.emit({
+      type: 'step-end',
+      step: step.name,
+      status: 'done',
+      ms: step.ms,
+      detail: step.detail,
+      figures: step.tables.length ? { tables: 134, rows: 968_939 } : undefined,
+    });
   }
   const end = renderRunEnd(summary(), { paint: plainPaint }).split('\n');
   expect(lines).toEqual([
@@ -52,9 +111,13 @@ test('a successful run of the shipped plan: a screenful, the verdict last', () =
     '✓ verify               38.0s',
   ]);
   expect(lines.length + end.length).toBeLessThanOrEqual(30);
-  expect(end[end.length - 1]).toBe('OK — 968,939 rows in 134 tables, verify passed (0 differ), 2 findings, 1 warning, 4 things to do by hand, 2m22s');
+  expect(end[end.length - 1]).toBe(
+    'OK — 968,939 rows in 134 tables, verify passed (0 differ), 2 findings, 1 warning, 4 things to do by hand, 2m22s',
+  );
   // Findings always: ids on one line (ten, then how many more), report lines one per line.
-  expect(end).toContain('  import: orphan video_video (video_video.owner_id → auth_user.id): 12, orphans: skip — ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … 2 more (-v, --json or --report)');
+  expect(end).toContain(
+    '  import: orphan video_video (video_video.owner_id → auth_user.id): 12, orphans: skip — ids 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 … 2 more (-v, --json or --report)',
+  );
   expect(end).toContain('      79; change of owner; encoding videos/aaaa/0079/v.mp4 not in bbbb folder');
   // -v: the per-table tallies too (134 rows per table step).
   expect(renderRunEnd(summary(), { paint: plainPaint, verbose: true }).split('\n').length).toBeGreaterThan(268);
@@ -68,7 +131,14 @@ test('a failed run: FAILED, the step, the error once; the steps not run listed',
     reminders: [],
     steps: [
       { name: 'export', type: 'export', status: 'done', ms: 41_000, tables },
-      { name: 'import', type: 'import', status: 'failed', ms: 3_000, tables: [], error: { code: 'INTEGRITY', message: 'step import: orphan rows', step: 'import' } },
+      {
+        name: 'import',
+        type: 'import',
+        status: 'failed',
+        ms: 3_000,
+        tables: [],
+        error: { code: 'INTEGRITY', message: 'step import: orphan rows', step: 'import' },
+      },
       { name: 'verify', type: 'verify', status: 'not run', ms: 0, tables: [] },
     ],
     failure: { code: 'INTEGRITY', message: 'step import: orphan rows', step: 'import' },
@@ -77,7 +147,9 @@ test('a failed run: FAILED, the step, the error once; the steps not run listed',
   expect(end[end.length - 1]).toBe('FAILED — step import: orphan rows');
   expect(end).toContain('Not run: verify');
   expect(end.join('\n').match(/orphan rows/g)).toHaveLength(1);
-  expect(verdictLine({ ...failed, failure: { code: 'VERSION_GATE', message: 'swapped' } }, plainPaint)).toBe('FAILED — version gate: swapped');
+  expect(verdictLine({ ...failed, failure: { code: 'VERSION_GATE', message: 'swapped' } }, plainPaint)).toBe(
+    'FAILED — version gate: swapped',
+  );
 });
 
 test('the HTML report escapes every text and holds no external resource', () => {

@@ -24,11 +24,17 @@ interface Running {
 }
 
 function start(args: string[]): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { exited, stderr: () => stderr, interrupt: (signal = 'SIGINT') => child.kill(signal) };
 }
 
@@ -49,8 +55,13 @@ async function holdLock(db: TestDatabase, table: string) {
 async function lockWaiters(db: TestDatabase): Promise<Array<{ id: number; statement: string }>> {
   const rows =
     db.dialect === 'mysql'
-      ? await db.query("SELECT id, info AS statement FROM information_schema.processlist WHERE db = ? AND state LIKE 'Waiting for table metadata lock%'", [db.name])
-      : await db.query("SELECT pid AS id, query AS statement FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [db.name]);
+      ? await db.query(
+          "SELECT id, info AS statement FROM information_schema.processlist WHERE db = ? AND state LIKE 'Waiting for table metadata lock%'",
+          [db.name],
+        )
+      : await db.query("SELECT pid AS id, query AS statement FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [
+          db.name,
+        ]);
   return rows.map((r) => ({ id: Number(r.id), statement: String(r.statement) }));
 }
 
@@ -152,8 +163,23 @@ describe.each(DIALECTS)('interrupting the CLI on %s', (dialect: DialectName) => 
         `  - { name: site-hook, type: command, run: ${JSON.stringify(`sleep 120 & echo $! > ${pidFile}; wait`)}, before: export }`,
       ].join('\n'),
     );
-    const running = start(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(pair.dir, 'hook-dump.json'), '--overwrite']);
-    const pid = await waitFor('the command to start', async () => (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '' ? Number(readFileSync(pidFile, 'utf8')) : undefined), running);
+    const running = start([
+      'plan',
+      'run',
+      fork,
+      '--source',
+      pair.v3.url,
+      '--target',
+      pair.v4.url,
+      '--dump',
+      join(pair.dir, 'hook-dump.json'),
+      '--overwrite',
+    ]);
+    const pid = await waitFor(
+      'the command to start',
+      async () => (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '' ? Number(readFileSync(pidFile, 'utf8')) : undefined),
+      running,
+    );
     expect(isAlive(pid)).toBe(true);
     running.interrupt('SIGTERM');
     const { code } = await running.exited;

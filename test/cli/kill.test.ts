@@ -28,7 +28,12 @@ interface Running {
 
 /** The built CLI in a process group of its own (detached), so that the whole group can be killed at once. */
 function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
+  });
   let stderr = '';
   let output = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -36,7 +41,9 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
     output += chunk;
   });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { pid: child.pid!, exited, stderr: () => stderr, output: () => output };
 }
 
@@ -66,7 +73,10 @@ async function blockedDelete(db: TestDatabase): Promise<number | undefined> {
   const rows =
     db.dialect === 'mysql'
       ? await db.query("SELECT id FROM information_schema.processlist WHERE db = ? AND info LIKE 'DELETE FROM%'", [db.name])
-      : await db.query("SELECT pid AS id FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND (query LIKE 'DELETE FROM%' OR query LIKE 'ALTER TABLE%')", [db.name]);
+      : await db.query(
+          "SELECT pid AS id FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND (query LIKE 'DELETE FROM%' OR query LIKE 'ALTER TABLE%')",
+          [db.name],
+        );
   return rows.length > 0 ? Number(rows[0].id) : undefined;
 }
 
@@ -89,7 +99,9 @@ async function insertWithoutId(db: TestDatabase): Promise<void> {
   await db.exec("INSERT INTO auth_group (name) VALUES ('kill-test-group')");
   await db.exec("DELETE FROM auth_group WHERE name = 'kill-test-group'");
   if (video !== null) {
-    await db.exec(`INSERT INTO video_viewcount (date, ${db.dialect === 'mysql' ? '`count`' : 'count'}, video_id) VALUES ('1800-01-01', 1, ${video})`);
+    await db.exec(
+      `INSERT INTO video_viewcount (date, ${db.dialect === 'mysql' ? '`count`' : 'count'}, video_id) VALUES ('1800-01-01', 1, ${video})`,
+    );
     await db.exec("DELETE FROM video_viewcount WHERE date = '1800-01-01'");
   }
 }
@@ -99,7 +111,9 @@ async function bigViewCountTable(db: TestDatabase): Promise<void> {
   const [{ v }] = await db.query('SELECT MIN(id) AS v FROM video_video');
   const day = (n: number) => new Date(Date.UTC(1900, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
   const values = Array.from({ length: BATCH_ROWS + 1000 }, (_, n) => `('${day(n)}', ${n % 7}, ${Number(v)})`);
-  await db.exec(`INSERT INTO video_viewcount (date, ${db.dialect === 'mysql' ? '`count`' : 'count'}, video_id) VALUES ${values.join(', ')}`);
+  await db.exec(
+    `INSERT INTO video_viewcount (date, ${db.dialect === 'mysql' ? '`count`' : 'count'}, video_id) VALUES ${values.join(', ')}`,
+  );
 }
 
 const POINTS: PausePoint[] = ['during-deletes', 'mid-table', 'tag-rebuild', 'before-commit', 'after-commit'];
@@ -174,7 +188,11 @@ describe.each(DIALECTS)('killing the import on %s', (dialect: DialectName) => {
       expect(second.code).toBe(1);
       const said = `${second.stdout}${second.stderr}`;
       expect(said).toMatch(/another pod-migrate run is using .*: nothing was done/);
-      expect(said).toMatch(dialect === 'mysql' ? /held by connection \d+ \(.*@.*\), holding it for \d+ s/ : /held by server process \d+, client .*, application "pod-migrate run lock \(pid \d+\)", user \w+, since \d{4}-/);
+      expect(said).toMatch(
+        dialect === 'mysql'
+          ? /held by connection \d+ \(.*@.*\), holding it for \d+ s/
+          : /held by server process \d+, client .*, application "pod-migrate run lock \(pid \d+\)", user \w+, since \d{4}-/,
+      );
       if (dialect === 'postgres') expect(said).toContain(`(pid ${run.pid})`);
     } finally {
       await lock.release();

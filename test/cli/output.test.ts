@@ -39,7 +39,10 @@ describe('without a database', () => {
     expect(result.stderr).toBe("error: unknown option '--forse'\n(Did you mean --force?)\n(add --help for usage)\n");
     const json = await cli(['plan', 'run', '--forse', '--json']);
     expect(json.code).toBe(2);
-    expect(parseDocument(json.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE', exitCode: 2, message: expect.stringContaining('--forse') } });
+    expect(parseDocument(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', exitCode: 2, message: expect.stringContaining('--forse') },
+    });
   });
 
   test('--json on exit 2: a plan that does not exist, two different plans', async () => {
@@ -54,7 +57,11 @@ describe('without a database', () => {
   test('a shipped plan by name from any folder, as an argument or --plan; the command says which file', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'pod-migrate-cwd-'));
     try {
-      for (const args of [['plan', 'validate', 'v3-to-v4.yaml'], ['plan', 'validate', '--plan', 'plans/v3-to-v4.yaml'], ['plan', 'validate']]) {
+      for (const args of [
+        ['plan', 'validate', 'v3-to-v4.yaml'],
+        ['plan', 'validate', '--plan', 'plans/v3-to-v4.yaml'],
+        ['plan', 'validate'],
+      ]) {
         const result = await cli(args, {}, elsewhere);
         expect(result.code).toBe(0);
         expect(result.stdout).toBe(`${PLAN_PATH}: valid — plan pod-3.8-to-4.0, 132 tables, 2 tag sets, 10 steps\n`);
@@ -106,15 +113,31 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
     const doc = parseDocument(ok.stdout);
     expect(doc).toMatchObject({ ok: true, dry: true, command: 'plan run', tool: { name: 'pod-migrate', version: VERSION }, reminders });
     expect(doc.gates?.map((g) => `${g.role}:${g.detected}:${g.passed}`)).toEqual(['source:Pod 3.8.4:true', 'target:Pod 4.0.3:true']);
-    expect(doc.steps?.find((s) => s.name === 'check-owner-paths')?.findings?.[0]).toMatchObject({ kind: 'check', count: 2, keys: [expect.stringMatching(/change of owner/), expect.any(String)] });
+    expect(doc.steps?.find((s) => s.name === 'check-owner-paths')?.findings?.[0]).toMatchObject({
+      kind: 'check',
+      count: 2,
+      keys: [expect.stringMatching(/change of owner/), expect.any(String)],
+    });
 
     const fork = join(dir, 'failing.yaml');
-    writeFileSync(fork, ['version: 1', 'name: failing-fork', `extends: ${JSON.stringify(PLAN_PATH)}`, 'steps:', '  - { name: hook, type: command, run: "exit 3", before: export }'].join('\n'));
+    writeFileSync(
+      fork,
+      [
+        'version: 1',
+        'name: failing-fork',
+        `extends: ${JSON.stringify(PLAN_PATH)}`,
+        'steps:',
+        '  - { name: hook, type: command, run: "exit 3", before: export }',
+      ].join('\n'),
+    );
     const failed = await cli(['plan', 'run', fork, '--json', '--dump', pair.dumpPath], env());
     expect(failed.code).toBe(1);
     const bad = parseDocument(failed.stdout);
     expect(bad).toMatchObject({ ok: false, error: { code: 'COMMAND_FAILED', step: 'hook', exitCode: 1 } });
-    expect(bad.steps?.find((s) => s.name === 'hook')).toMatchObject({ status: 'failed', error: { code: 'COMMAND_FAILED', message: expect.stringMatching(/exited with code 3/) } });
+    expect(bad.steps?.find((s) => s.name === 'hook')).toMatchObject({
+      status: 'failed',
+      error: { code: 'COMMAND_FAILED', message: expect.stringMatching(/exited with code 3/) },
+    });
     expect(bad.steps?.find((s) => s.name === 'export')).toMatchObject({ status: 'not run' });
   });
 
@@ -134,21 +157,46 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
   test('--report: one self-contained HTML file that headless Chromium renders with the tables, the chart and the reminders', async () => {
     const report = join(dir, 'report.html');
     const fork = join(dir, 'escaping.yaml');
-    writeFileSync(fork, ['version: 1', 'name: escaping-fork', `extends: ${JSON.stringify(PLAN_PATH)}`, 'steps:', '  - { name: check-html, type: reminder, text: "<script>alert(1)</script> & check" }'].join('\n'));
+    writeFileSync(
+      fork,
+      [
+        'version: 1',
+        'name: escaping-fork',
+        `extends: ${JSON.stringify(PLAN_PATH)}`,
+        'steps:',
+        '  - { name: check-html, type: reminder, text: "<script>alert(1)</script> & check" }',
+      ].join('\n'),
+    );
     const result = await cli(['plan', 'run', fork, '--dump', pair.dumpPath, '--report', report], env());
     expect(result.code).toBe(0);
     const html = readFileSync(report, 'utf8');
     expect(html).not.toMatch(/(src|href)=|<link|<script|@import|url\(/i); // nothing external, no script
 
-    const dom = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--dump-dom', `file://${report}`], { encoding: 'utf8', timeout: 60_000 });
+    const dom = spawnSync(
+      'chromium',
+      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--dump-dom', `file://${report}`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(dom.status).toBe(0);
     const text = dom.stdout.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(text).toContain('pod-migrate report — escaping-fork — OK');
-    for (const heading of ['Plan and databases', 'Version gates', 'Steps', 'Where the time went', 'Tables', 'Findings', 'Tags', 'Warnings', 'To do by hand']) expect(text).toContain(heading);
+    for (const heading of [
+      'Plan and databases',
+      'Version gates',
+      'Steps',
+      'Where the time went',
+      'Tables',
+      'Findings',
+      'Tags',
+      'Warnings',
+      'To do by hand',
+    ])
+      expect(text).toContain(heading);
     expect(dom.stdout).toMatch(/<svg[^>]*aria-label="time per step and ten slowest tables"[\s\S]*<rect/);
     expect(text).toMatch(/video_video 5 5 0 ok/); // rows read, written, skipped, verify
     expect(text).toMatch(/step import/);
-    for (const reminder of reminders) expect(dom.stdout).toContain(reminder.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const reminder of reminders)
+      expect(dom.stdout).toContain(reminder.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
     expect(dom.stdout.match(/type="checkbox"/g)).toHaveLength(reminders.length + 1);
     // The reminder's markup is text, not markup.
     expect(dom.stdout).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; check');
@@ -158,27 +206,46 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
   test('progress on a pseudo-terminal (one redrawn line, colour), none when piped; NO_COLOR', () => {
     expect(existsSync('/usr/bin/script')).toBe(true);
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} plan run v3-to-v4.yaml --dry --overwrite --dump ${JSON.stringify(pair.dumpPath)}`; // migrated by the tests above: in use
-    const tty = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env(), NO_COLOR: '' }, cwd: dir, timeout: 60_000 });
+    const tty = spawnSync('script', ['-qfec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env(), NO_COLOR: '' },
+      cwd: dir,
+      timeout: 60_000,
+    });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toMatch(/export: table \d+\/13\d \S+ [\d,]+\/[\d,]+ · [\d,]+ rows · [\d,]+ rows\/s/);
     expect(tty.stdout).toContain('\u001b[32m'); // the ✓ in green
     expect(tty.stdout).toMatch(/DRY RUN OK/);
 
-    const piped = spawnSync(process.execPath, [CLI, 'plan', 'run', 'v3-to-v4.yaml', '--dry', '--overwrite', '--dump', pair.dumpPath], { encoding: 'utf8', env: { ...process.env, ...env() }, cwd: dir, timeout: 60_000 });
-    expect(piped.status).toBe(0);
-    expect(piped.stdout + piped.stderr).not.toMatch(/rows\/s|\u001b/);
-
-    const noColor = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env(), NO_COLOR: '1' }, cwd: dir, timeout: 60_000 });
-    expect(noColor.status).toBe(0);
-    expect(noColor.stdout).not.toMatch(/\u001b\[3\dm/);
-
-    // A step run alone (no step-end) on a terminal: its progress, with the step's total, and the process ends.
-    const verify = spawnSync('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} verify --dump ${JSON.stringify(pair.dumpPath)}`, '/dev/null'], {
+    const piped = spawnSync(process.execPath, [CLI, 'plan', 'run', 'v3-to-v4.yaml', '--dry', '--overwrite', '--dump', pair.dumpPath], {
       encoding: 'utf8',
       env: { ...process.env, ...env() },
       cwd: dir,
       timeout: 60_000,
     });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout + piped.stderr).not.toMatch(/rows\/s|\u001b/);
+
+    const noColor = spawnSync('script', ['-qfec', command, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env(), NO_COLOR: '1' },
+      cwd: dir,
+      timeout: 60_000,
+    });
+    expect(noColor.status).toBe(0);
+    expect(noColor.stdout).not.toMatch(/\u001b\[3\dm/);
+
+    // A step run alone (no step-end) on a terminal: its progress, with the step's total, and the process ends.
+    const verify = spawnSync(
+      'script',
+      ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} verify --dump ${JSON.stringify(pair.dumpPath)}`, '/dev/null'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...env() },
+        cwd: dir,
+        timeout: 60_000,
+      },
+    );
     expect(verify.error).toBeUndefined();
     expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/verify: table \d+\/13\d \S+ [\d,]+\/[\d,]+ · [\d,]+\/[\d,]+ rows · [\d,]+ rows\/s/);

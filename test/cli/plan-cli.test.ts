@@ -5,7 +5,10 @@ import { loadPlan } from '../../src/plan';
 import { cli } from '../helpers/cli';
 
 const CORPUS = path.join(__dirname, '..', 'plan', 'broken');
-const broken = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort();
+const broken = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('plan validate', () => {
   test('the shipped plan is valid (exit 0)', async () => {

@@ -29,7 +29,18 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
   });
 
   const run = async (args: string[]) => {
-    const { code, stdout, stderr } = await cli(['plan', 'run', PLAN_PATH, '--source', pair.v3.url, '--target', pair.v4.url, '--base-dir', baseDir, ...args]);
+    const { code, stdout, stderr } = await cli([
+      'plan',
+      'run',
+      PLAN_PATH,
+      '--source',
+      pair.v3.url,
+      '--target',
+      pair.v4.url,
+      '--base-dir',
+      baseDir,
+      ...args,
+    ]);
     return { code, out: stdout, err: stderr };
   };
   const dumpFiles = () => readdirSync(baseDir, { recursive: true }).map(String);
@@ -44,16 +55,25 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const stepRows = err.split('\n').filter((l) => /^✓ [a-z-]+ +\d/.test(l));
     expect(stepRows.map((l) => l.split(/\s+/)[1])).toEqual(['check-owner-paths', 'export', 'import', 'verify']);
     expect(err).toMatch(/^✓ check-owner-paths +[\dhm.]+s +found \d+, would fix them$/m);
-    expect(err).toMatch(new RegExp(`^✓ export +[\\dhm.]+s +13\\d tables, [\\d,]+ rows · would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`, 'm'));
+    expect(err).toMatch(
+      new RegExp(
+        `^✓ export +[\\dhm.]+s +13\\d tables, [\\d,]+ rows · would write ${join(baseDir, 'data_from_v3_to_v4', 'v3_exported_tables.json').replace(/[.\\/]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
     expect(err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · would import 13\d tables in one transaction$/m);
     expect(err).toMatch(/^✓ verify +.* would compare row counts and checksums/m);
     // The findings are the dry run's answer: always shown, with the rows they name.
-    expect(out).toMatch(/^Findings:\n {2}check-owner-paths: check source database \(check-owner-paths\): \d+, would fix\n {6}\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/m);
+    expect(out).toMatch(
+      /^Findings:\n {2}check-owner-paths: check source database \(check-owner-paths\): \d+, would fix\n {6}\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/m,
+    );
     expect(out).toContain('To do by hand, after the live run:');
     for (const [i, r] of reminders.entries()) expect(out).toContain(`  ${i + 1}. ${r}`);
     // A screenful: no per-table table, no [dry] detail without -v; the verdict last.
     expect(`${err}${out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
-    expect(out.trimEnd().split('\n').pop()).toMatch(/^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
+    expect(out.trimEnd().split('\n').pop()).toMatch(
+      /^DRY RUN OK — [\d,]+ rows in 13\d tables would be migrated, nothing written, 1 finding, (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/,
+    );
     expect(err).not.toContain('[dry]');
 
     // -v: the detail: each step starting, the import's description, the tables.
@@ -71,8 +91,21 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     const { code, out } = await run(['--dry', '--json']);
     expect(code).toBe(0);
     const summary = JSON.parse(out) as RunDocument;
-    expect(summary).toMatchObject({ plan: { name: 'pod-3.8-to-4.0', file: PLAN_PATH, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }, dry: true, ok: true });
-    expect(summary.steps!.map((s) => s.name)).toEqual(['check-owner-paths', 'export', 'import', 'verify', 'reindex-elasticsearch', 'media-root', 'owner-paths-files', 'use-podfile']);
+    expect(summary).toMatchObject({
+      plan: { name: 'pod-3.8-to-4.0', file: PLAN_PATH, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      dry: true,
+      ok: true,
+    });
+    expect(summary.steps!.map((s) => s.name)).toEqual([
+      'check-owner-paths',
+      'export',
+      'import',
+      'verify',
+      'reindex-elasticsearch',
+      'media-root',
+      'owner-paths-files',
+      'use-podfile',
+    ]);
     expect(summary.reminders).toEqual(reminders);
     expect(dumpFiles()).toEqual([]);
   });
@@ -95,7 +128,12 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     ]);
     expect(summary.steps[0].detail).toMatch(/^found (\d+), fixed \1$/);
     const imported = summary.steps.find((s) => s.name === 'import')!;
-    expect(imported.tables.find((t) => t.table === 'video_video')).toMatchObject({ read: 5, written: 5, skipped: 0, ms: expect.any(Number) });
+    expect(imported.tables.find((t) => t.table === 'video_video')).toMatchObject({
+      read: 5,
+      written: 5,
+      skipped: 0,
+      ms: expect.any(Number),
+    });
     for (const step of summary.steps) expect(step.ms).toEqual(expect.any(Number));
     // The verify step carries its verdict per table.
     const verified = summary.steps.find((s) => s.name === 'verify')!.verify!;
@@ -113,7 +151,9 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     expect(text.err).toMatch(/^✓ import +[\dhm.]+s +13\d tables, [\d,]+ rows · video: \d+ tags, \d+ links/m);
     expect(`${text.err}${text.out}`.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
     const lines = text.out.trimEnd().split('\n');
-    expect(lines.pop()).toMatch(/^OK — [\d,]+ rows in 13\d tables, verify passed \(0 differ\), (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/);
+    expect(lines.pop()).toMatch(
+      /^OK — [\d,]+ rows in 13\d tables, verify passed \(0 differ\), (\d+ warnings?, )?4 things to do by hand, [\dhm.]+s$/,
+    );
     const todo = lines.slice(lines.indexOf('To do by hand:'), -1);
     expect(todo.slice(1)).toEqual(reminders.map((r, i) => `  ${i + 1}. ${r}`));
     // -v adds the per-table tallies.
@@ -143,7 +183,18 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
       ].join('\n'),
     );
     const before = await snapshot(pair.v4);
-    const failed = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'fork-dump.json'), '--overwrite']);
+    const failed = await cli([
+      'plan',
+      'run',
+      fork,
+      '--source',
+      pair.v3.url,
+      '--target',
+      pair.v4.url,
+      '--dump',
+      join(baseDir, 'fork-dump.json'),
+      '--overwrite',
+    ]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^✗ site-hook +[\dhm.]+s +failed$/m);
     expect(failed.stdout).toMatch(/^Not run: export, import, verify, /m);
@@ -154,18 +205,51 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
     rmSync(fork);
 
     // --json too: the JSON summary, and the exit code.
-    const viaJson = await cli(['plan', 'run', PLAN_PATH, '--source', pair.v4.url, '--target', pair.v3.url, '--base-dir', baseDir, '--json']);
+    const viaJson = await cli([
+      'plan',
+      'run',
+      PLAN_PATH,
+      '--source',
+      pair.v4.url,
+      '--target',
+      pair.v3.url,
+      '--base-dir',
+      baseDir,
+      '--json',
+    ]);
     expect(viaJson.code).toBe(1);
-    expect(JSON.parse(viaJson.stdout)).toMatchObject({ ok: false, error: { code: 'VERSION_GATE', message: expect.stringMatching(/swapped/), exitCode: 1 } });
+    expect(JSON.parse(viaJson.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'VERSION_GATE', message: expect.stringMatching(/swapped/), exitCode: 1 },
+    });
   });
 
   it('lists the tables the plan skips, with why, among the reminders', async () => {
     const fork = join(baseDir, 'skip-fork.yaml');
     writeFileSync(
       fork,
-      ['version: 1', 'name: skipping-fork', `extends: ${JSON.stringify(PLAN_PATH)}`, 'tables:', '  - { name: video_vote, strategy: skip, why: "votes are not kept in v4 here" }'].join('\n'),
+      [
+        'version: 1',
+        'name: skipping-fork',
+        `extends: ${JSON.stringify(PLAN_PATH)}`,
+        'tables:',
+        '  - { name: video_vote, strategy: skip, why: "votes are not kept in v4 here" }',
+      ].join('\n'),
     );
-    const { code, stdout } = await cli(['plan', 'run', fork, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', join(baseDir, 'skip-dump.json'), '--dry', '--json', '--overwrite']);
+    const { code, stdout } = await cli([
+      'plan',
+      'run',
+      fork,
+      '--source',
+      pair.v3.url,
+      '--target',
+      pair.v4.url,
+      '--dump',
+      join(baseDir, 'skip-dump.json'),
+      '--dry',
+      '--json',
+      '--overwrite',
+    ]);
     rmSync(fork);
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as RunSummary;

@@ -38,7 +38,9 @@ describe('fromDumpValue', () => {
   it('boolean: 2 is refused, naming table, row, column and the value', () => {
     const e = rejects(2, 'boolean');
     expect(e.message).toBe('2 is not a valid boolean value for column is_draft (native_boolean)');
-    expect(e.describe()).toBe('table video_video, row 12, column is_draft: 2 is not a valid boolean value for column is_draft (native_boolean)');
+    expect(e.describe()).toBe(
+      'table video_video, row 12, column is_draft: 2 is not a valid boolean value for column is_draft (native_boolean)',
+    );
     for (const v of [-1, 0.5, 'yes', 't', '', [], {}, 'NULL']) rejects(v, 'boolean');
   });
 

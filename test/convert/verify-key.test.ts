@@ -11,7 +11,13 @@ describe('canonicalKey', () => {
   });
 
   it('NULL has its own key: not the text "NULL", not "", not "\\u0000"', () => {
-    const keys = [canonicalKey(null, 'text'), canonicalKey('NULL', 'text'), canonicalKey('', 'text'), canonicalKey('\u0000', 'text'), canonicalKey('\u0000\u0000', 'text')];
+    const keys = [
+      canonicalKey(null, 'text'),
+      canonicalKey('NULL', 'text'),
+      canonicalKey('', 'text'),
+      canonicalKey('\u0000', 'text'),
+      canonicalKey('\u0000\u0000', 'text'),
+    ];
     expect(new Set(keys).size).toBe(keys.length);
     expect(canonicalKey(null, 'text')).toBe(NULL_KEY);
     expect(canonicalKey(undefined, 'integer')).toBe(NULL_KEY);
@@ -45,7 +51,9 @@ describe('canonicalKey', () => {
     expect(canonicalKey('2023-06-15T10:00:00+02:00', 'datetime')).toBe('2023-06-15 08:00:00.000000');
     expect(canonicalKey(new Date('2023-06-15T08:00:00.123Z'), 'datetime')).toBe('2023-06-15 08:00:00.123000');
     expect(canonicalKey('2023-06-15 08:00:00.123456', 'datetime')).not.toBe(canonicalKey('2023-06-15 08:00:00', 'datetime'));
-    expect(canonicalKey('2023-06-15 08:00:00.123456', 'datetime', { dropMicroseconds: true })).toBe(canonicalKey('2023-06-15 08:00:00', 'datetime'));
+    expect(canonicalKey('2023-06-15 08:00:00.123456', 'datetime', { dropMicroseconds: true })).toBe(
+      canonicalKey('2023-06-15 08:00:00', 'datetime'),
+    );
     expect(canonicalKey('12:34:56.5', 'time')).toBe('12:34:56.500000');
     expect(canonicalKey('12:34:56.5', 'time', { dropMicroseconds: true })).toBe('12:34:56.000000');
     expect(canonicalKey('2100-01-01', 'date')).toBe('2100-01-01');
@@ -201,6 +209,16 @@ describe('OrderedDigest', () => {
     expect(digest(rows.slice(1))).not.toBe(whole);
     expect(digest([...rows, rows[0]])).not.toBe(whole);
     expect(digest([[1, '\ud800', null]])).not.toBe(digest([[1, '\ufffd', null]]));
-    expect(digest([[1, 'a', null], [2, 'bc', null]])).not.toBe(digest([[1, 'ab', null], [2, 'c', null]]));
+    expect(
+      digest([
+        [1, 'a', null],
+        [2, 'bc', null],
+      ]),
+    ).not.toBe(
+      digest([
+        [1, 'ab', null],
+        [2, 'c', null],
+      ]),
+    );
   });
 });

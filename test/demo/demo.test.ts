@@ -11,7 +11,12 @@ import { loadPlan } from '../../src/plan';
 import { CLI, ROOT, ensureBuiltCli } from '../helpers/built-cli';
 
 function runCli(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
 }
 

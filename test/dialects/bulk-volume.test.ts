@@ -26,7 +26,12 @@ function wideRow(i: number): CanonicalValue[] {
 
 const paths: Array<{ dialect: 'mysql' | 'postgres'; bulk?: string }> = [
   ...(DIALECTS.includes('postgres') ? [{ dialect: 'postgres' as const }] : []),
-  ...(DIALECTS.includes('mysql') ? [{ dialect: 'mysql' as const, bulk: 'insert' }, { dialect: 'mysql' as const, bulk: 'load-data' }] : []),
+  ...(DIALECTS.includes('mysql')
+    ? [
+        { dialect: 'mysql' as const, bulk: 'insert' },
+        { dialect: 'mysql' as const, bulk: 'load-data' },
+      ]
+    : []),
 ];
 
 describe.each(paths)('bulk path at volume: $dialect $bulk', ({ dialect, bulk }) => {

@@ -162,7 +162,10 @@ run('mysql uniqueFold against the server', () => {
       for (const [a, b] of pairs) {
         const server = await serverCollides(db, table, a, b);
         const ours = fold(a) === fold(b);
-        if (ours !== server) bad.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}: server ${server ? 'duplicate' : 'distinct'}, fold ${ours ? 'equal' : 'distinct'}`);
+        if (ours !== server)
+          bad.push(
+            `${JSON.stringify(a)} vs ${JSON.stringify(b)}: server ${server ? 'duplicate' : 'distinct'}, fold ${ours ? 'equal' : 'distinct'}`,
+          );
       }
       disagreements[collation] = bad;
       report.push(`${collation}: ${bad.length === 0 ? 'all pairs agree' : bad.join('; ')}`);
@@ -249,10 +252,13 @@ run('mysql uniqueFold against the server', () => {
           const [a, b] = chunk[k];
           const server = Number(row.same) === 1;
           if (server) equal += 1;
-          if (server !== (fold(a) === fold(b))) bad.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}: server ${server ? 'equal' : 'distinct'}`);
+          if (server !== (fold(a) === fold(b)))
+            bad.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}: server ${server ? 'equal' : 'distinct'}`);
         });
       }
-      report.push(`${collation}: ${comparedPairs} pairs, ${equal} equal, ${bad.length} disagreements${bad.length ? ` (${bad.slice(0, 5).join('; ')})` : ''}`);
+      report.push(
+        `${collation}: ${comparedPairs} pairs, ${equal} equal, ${bad.length} disagreements${bad.length ? ` (${bad.slice(0, 5).join('; ')})` : ''}`,
+      );
       // Every pair compared (utf8mb3: every pair without a character outside the BMP), and both verdicts seen.
       expect({ [collation]: comparedPairs }).toEqual({ [collation]: charset === 'utf8mb3' ? HOLDABLE_IN_UTF8MB3 : pairs.length });
       expect(equal).toBeGreaterThan(0);

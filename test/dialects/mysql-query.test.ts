@@ -117,7 +117,8 @@ live('mysql: parameters through a real connection', () => {
     const rows = await conn.query('SELECT id, p, `why?` AS why, at FROM t WHERE p REGEXP ? ORDER BY id', ['(?<=/)b{64}(?=/)']);
     expect(rows).toEqual([{ id: 2, p: `media/${HEX_B}/w.mp4`, why: "it's a \\ back?slash", at: '2024-02-29 12:34:56.789000' }]);
     const streamed: unknown[] = [];
-    for await (const row of conn.streamQuery("SELECT id, '(?=x)' AS lit FROM t WHERE id IN (?) AND `why?` IS NULL", [[1, 2]])) streamed.push(row);
+    for await (const row of conn.streamQuery("SELECT id, '(?=x)' AS lit FROM t WHERE id IN (?) AND `why?` IS NULL", [[1, 2]]))
+      streamed.push(row);
     expect(streamed).toEqual([{ id: 1, lit: '(?=x)' }]);
   });
 

@@ -80,19 +80,29 @@ describe('mysql dialect: pure parts', () => {
     expect(mapped.place).toEqual({ table: 'video_video', constraint: 'slug' });
     expect(mapped.cause).toBe(error);
     const check = mapMysqlError(
-      Object.assign(new Error('x'), { errno: 4025, code: 'ER_CONSTRAINT_FAILED', sqlMessage: 'CONSTRAINT `video_video.order` failed for `db`.`video_video`' }),
+      Object.assign(new Error('x'), {
+        errno: 4025,
+        code: 'ER_CONSTRAINT_FAILED',
+        sqlMessage: 'CONSTRAINT `video_video.order` failed for `db`.`video_video`',
+      }),
       { place: { table: 'video_video' }, columns: ['id', 'order'] },
     );
     expect(check.code).toBe('INTEGRITY');
     expect(check.place.column).toBe('order');
-    expect(mapMysqlError(Object.assign(new Error('x'), { errno: 1406, sqlMessage: "Data too long for column 'x' at row 2" })).code).toBe('VALUE_INVALID');
+    expect(mapMysqlError(Object.assign(new Error('x'), { errno: 1406, sqlMessage: "Data too long for column 'x' at row 2" })).code).toBe(
+      'VALUE_INVALID',
+    );
   });
 
   test("MariaDB's own error numbers are named from MariaDB's table, not MySQL's", () => {
     // mysql2 names every number after MySQL: 4025 is MySQL's ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE.
     const check = (server?: 'mariadb' | 'mysql') =>
       mapMysqlError(
-        Object.assign(new Error('x'), { errno: 4025, code: 'ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE', sqlMessage: 'CONSTRAINT `positive` failed for `db`.`t`' }),
+        Object.assign(new Error('x'), {
+          errno: 4025,
+          code: 'ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE',
+          sqlMessage: 'CONSTRAINT `positive` failed for `db`.`t`',
+        }),
         { server },
       );
     for (const server of ['mariadb', undefined] as const) {
@@ -101,11 +111,16 @@ describe('mysql dialect: pure parts', () => {
     }
     expect(check('mysql').message).toMatch(/\[ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE 4025\]$/);
     expect(check('mysql').fault).toBeUndefined();
-    const killed = mapMysqlError(Object.assign(new Error('x'), { errno: 1927, sqlMessage: 'Connection was killed' }), { server: 'mariadb' });
+    const killed = mapMysqlError(Object.assign(new Error('x'), { errno: 1927, sqlMessage: 'Connection was killed' }), {
+      server: 'mariadb',
+    });
     expect(killed).toMatchObject({ code: 'DATABASE', fault: 'connection-lost' });
     expect(killed.message).toMatch(/\[ER_CONNECTION_KILLED 1927\]$/);
     // A MariaDB number missing from the table is shown without a name rather than with MySQL's.
-    const unnamed = mapMysqlError(Object.assign(new Error('x'), { errno: 4091, code: 'ER_SOME_MYSQL_NAME', sqlMessage: 'Unknown SEQUENCE' }), { server: 'mariadb' });
+    const unnamed = mapMysqlError(
+      Object.assign(new Error('x'), { errno: 4091, code: 'ER_SOME_MYSQL_NAME', sqlMessage: 'Unknown SEQUENCE' }),
+      { server: 'mariadb' },
+    );
     expect(unnamed.message).toMatch(/Unknown SEQUENCE \[4091\]$/);
     expect(errorCodeFor(4025, 'mariadb')).toBe('INTEGRITY');
     expect(errorCodeFor(3819, 'mysql')).toBe('INTEGRITY');
@@ -125,7 +140,11 @@ describe('mysql dialect: pure parts', () => {
     expect(tableFromMessage("Table 'pm_db.nope' doesn't exist")).toBe('nope');
     expect(tableFromMessage('CONSTRAINT `c` failed for `db`.`t`')).toBe('t');
     // MySQL 8 names a key after its table: the constraint is the key's own name.
-    expect(mapMysqlError(Object.assign(new Error('x'), { errno: 1062, sqlMessage: "Duplicate entry 'a' for key 't.slug'" }), { place: { table: 't' } }).place).toEqual({
+    expect(
+      mapMysqlError(Object.assign(new Error('x'), { errno: 1062, sqlMessage: "Duplicate entry 'a' for key 't.slug'" }), {
+        place: { table: 't' },
+      }).place,
+    ).toEqual({
       table: 't',
       constraint: 'slug',
     });
@@ -190,19 +209,79 @@ run('mysql dialect: live server', () => {
   function sinkRows(): CanonicalValue[][] {
     return [
       [
-        1, 0, 'select', -2147483648, null, true, -128, '9007199254740993', '18446744073709551615', '12345678901234.123456', 0.1,
-        'Élève 😀 日本語 \\ \' " \n\t\u0000 end', 'ñ😀', '2024-02-29 23:59:59.123456', '1970-01-01 00:00:01.000001', '2024-02-29',
-        '23:59:59.999999', '0123456789abcdef0123456789abcdef', { json: '{"b": 1, "a": [true, null, "😀"], "n": 1.50}' },
-        Buffer.from([0, 1, 2, 255, 10, 9, 92]), Buffer.from('00112233445566778899aabbccddeeff', 'hex'), '2001:db8::1', 86400000000,
+        1,
+        0,
+        'select',
+        -2147483648,
+        null,
+        true,
+        -128,
+        '9007199254740993',
+        '18446744073709551615',
+        '12345678901234.123456',
+        0.1,
+        'Élève 😀 日本語 \\ \' " \n\t\u0000 end',
+        'ñ😀',
+        '2024-02-29 23:59:59.123456',
+        '1970-01-01 00:00:01.000001',
+        '2024-02-29',
+        '23:59:59.999999',
+        '0123456789abcdef0123456789abcdef',
+        { json: '{"b": 1, "a": [true, null, "😀"], "n": 1.50}' },
+        Buffer.from([0, 1, 2, 255, 10, 9, 92]),
+        Buffer.from('00112233445566778899aabbccddeeff', 'hex'),
+        '2001:db8::1',
+        86400000000,
       ],
       [
-        3000000000, 65535, '', 2147483647, 1, false, 127, -9007199254740991, 0, '-0.000001', -1.5e300,
-        '', ' trailing space ', '0001-01-01 00:00:00.000000', '2038-01-19 03:14:07.999999', '9999-12-31', '00:00:00.000000',
-        'ffffffffffffffffffffffffffffffff', { json: '[]' }, Buffer.alloc(0), Buffer.from([0]), '192.168.0.1', 0,
+        3000000000,
+        65535,
+        '',
+        2147483647,
+        1,
+        false,
+        127,
+        -9007199254740991,
+        0,
+        '-0.000001',
+        -1.5e300,
+        '',
+        ' trailing space ',
+        '0001-01-01 00:00:00.000000',
+        '2038-01-19 03:14:07.999999',
+        '9999-12-31',
+        '00:00:00.000000',
+        'ffffffffffffffffffffffffffffffff',
+        { json: '[]' },
+        Buffer.alloc(0),
+        Buffer.from([0]),
+        '192.168.0.1',
+        0,
       ],
       [
-        3000000001, null, null, null, 3000000000, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null,
+        3000000001,
+        null,
+        null,
+        null,
+        3000000000,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
       ],
     ];
   }
@@ -272,7 +351,10 @@ run('mysql dialect: live server', () => {
     const { db, conn } = await fresh('query');
     const table = await kitchen(conn, db);
     await conn.transaction((tx) => tx.insertRows(table, table.columns, sinkRows()));
-    const rows = await conn.query('SELECT id, `key`, doc FROM kitchen WHERE id IN (?) AND `key` = ? ORDER BY id', [[1, 3000000000], 'select']);
+    const rows = await conn.query('SELECT id, `key`, doc FROM kitchen WHERE id IN (?) AND `key` = ? ORDER BY id', [
+      [1, 3000000000],
+      'select',
+    ]);
     expect(rows).toEqual([{ id: 1, key: 'select', doc: '{"b": 1, "a": [true, null, "😀"], "n": 1.50}' }]);
     const streamed = await collect(conn.streamQuery('SELECT id FROM kitchen WHERE id > ? ORDER BY id', [1]));
     expect(streamed).toEqual([{ id: 3000000000 }, { id: 3000000001 }]);
@@ -294,7 +376,10 @@ run('mysql dialect: live server', () => {
     const error = await caught(
       conn.transaction(async (tx) => {
         await tx.relaxForeignKeys();
-        await tx.insertRows(parent, parent.columns, [[5, 'five'], [6, 'ONE']]); // duplicate under general_ci
+        await tx.insertRows(parent, parent.columns, [
+          [5, 'five'],
+          [6, 'ONE'],
+        ]); // duplicate under general_ci
       }),
     );
     expect(error).toMatchObject({ code: 'INTEGRITY', place: { table: 'parent' } });
@@ -319,12 +404,17 @@ run('mysql dialect: live server', () => {
 
   test('advanceSequences has nothing to do: inside a transaction InnoDB moves AUTO_INCREMENT past explicit ids, a refill with a lower max keeps it ahead', async () => {
     const { db, conn } = await fresh('advance');
-    await db.exec("CREATE TABLE seqa (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(20)); INSERT INTO seqa (id, name) VALUES (90, 'old')");
+    await db.exec(
+      "CREATE TABLE seqa (id bigint AUTO_INCREMENT PRIMARY KEY, name varchar(20)); INSERT INTO seqa (id, name) VALUES (90, 'old')",
+    );
     const seqa = (await conn.introspect()).tables.get('seqa')!;
     // What an import does: empty, refill with lower ids, commit; nothing after COMMIT.
     await conn.transaction(async (tx) => {
       await tx.deleteAll(seqa);
-      await tx.insertRows(seqa, seqa.columns, [[1, 'a'], [40, 'b']]);
+      await tx.insertRows(seqa, seqa.columns, [
+        [1, 'a'],
+        [40, 'b'],
+      ]);
       await tx.advanceSequences([seqa]);
     });
     await conn.query("INSERT INTO seqa (name) VALUES ('new')");
@@ -354,10 +444,17 @@ run('mysql dialect: live server', () => {
       ) DEFAULT CHARSET=utf8mb4`);
     const table = (await conn.introspect()).tables.get('strictly')!;
     const cols = (...names: string[]) => names.map((n) => table.columns.find((c) => c.name === n)!);
-    const attempt = (names: string[], rows: CanonicalValue[][]) => caught(conn.transaction((tx) => tx.insertRows(table, cols(...names), rows)));
+    const attempt = (names: string[], rows: CanonicalValue[][]) =>
+      caught(conn.transaction((tx) => tx.insertRows(table, cols(...names), rows)));
 
     // decimal rounding: MariaDB only leaves a note, the import fails on it
-    let e = await attempt(['id', 'price'], [[1, '1.25'], [2, '1.555']]);
+    let e = await attempt(
+      ['id', 'price'],
+      [
+        [1, '1.25'],
+        [2, '1.555'],
+      ],
+    );
     expect(e.code).toBe('VALUE_INVALID');
     expect(e.place).toMatchObject({ table: 'strictly', column: 'price', row: 2 });
     expect(e.message).toMatch(/1265|truncated/i);
@@ -369,7 +466,13 @@ run('mysql dialect: live server', () => {
     e = await attempt(['id', 't'], [[1, '10:00:00.000001']]);
     expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { column: 't' } });
     // strict-mode errors
-    e = await attempt(['id', 'short'], [[1, 'abc'], [2, 'abcdef']]);
+    e = await attempt(
+      ['id', 'short'],
+      [
+        [1, 'abc'],
+        [2, 'abcdef'],
+      ],
+    );
     expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'strictly', column: 'short', row: 2 } });
     e = await attempt(['id', 'mb3'], [[1, 'emoji 😀']]);
     expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { column: 'mb3' } });
@@ -391,7 +494,10 @@ run('mysql dialect: live server', () => {
     await db.exec('CREATE TABLE ld (id int PRIMARY KEY, name varchar(5) NOT NULL, price decimal(5,2) NULL)');
     const table = (await conn.introspect()).tables.get('ld')!;
     for (const rows of [
-      [[1, 'a', null], [1, 'b', null]], // duplicate: LOCAL skips it with a warning
+      [
+        [1, 'a', null],
+        [1, 'b', null],
+      ], // duplicate: LOCAL skips it with a warning
       [[1, 'toolong', null]], // truncated with a warning
       [[1, null, null]], // NULL into NOT NULL: '' with a warning
       [[1, 'a', '1.555']], // rounded with a note
@@ -401,7 +507,14 @@ run('mysql dialect: live server', () => {
       expect(e.place.table).toBe('ld');
     }
     expect(await db.query('SELECT COUNT(*) AS n FROM ld')).toEqual([{ n: 0 }]);
-    expect(await conn.transaction((tx) => tx.insertRows(table, table.columns, [[1, 'a\\b', '1.50'], [2, '\\N', null]]))).toBe(2);
+    expect(
+      await conn.transaction((tx) =>
+        tx.insertRows(table, table.columns, [
+          [1, 'a\\b', '1.50'],
+          [2, '\\N', null],
+        ]),
+      ),
+    ).toBe(2);
     expect(await db.query('SELECT id, name, price FROM ld ORDER BY id')).toEqual([
       { id: 1, name: 'a\\b', price: '1.50' },
       { id: 2, name: '\\N', price: null },
@@ -459,7 +572,12 @@ run('mysql dialect: live server', () => {
     const table = (await conn.introspect()).tables.get('nu')!;
     expect(table.columns[1].type).toBe('uuid');
     // (MariaDB checks the version and variant nibbles of a UUID value.)
-    await conn.transaction((tx) => tx.insertRows(table, table.columns, [[1, '0123456789ab4def8123456789abcdef'], [2, null]]));
+    await conn.transaction((tx) =>
+      tx.insertRows(table, table.columns, [
+        [1, '0123456789ab4def8123456789abcdef'],
+        [2, null],
+      ]),
+    );
     expect(await collect(conn.streamRows(table, table.columns))).toEqual([
       [1, '0123456789ab4def8123456789abcdef'],
       [2, null],
@@ -469,7 +587,9 @@ run('mysql dialect: live server', () => {
 
   test('decoding refuses zero dates, naming the row', async () => {
     const { db, conn } = await fresh('zerodate');
-    await db.exec("SET SESSION sql_mode = ''; CREATE TABLE z (id int PRIMARY KEY, d datetime NULL); INSERT INTO z VALUES (1, '2020-01-01'), (42, '0000-00-00 00:00:00');");
+    await db.exec(
+      "SET SESSION sql_mode = ''; CREATE TABLE z (id int PRIMARY KEY, d datetime NULL); INSERT INTO z VALUES (1, '2020-01-01'), (42, '0000-00-00 00:00:00');",
+    );
     const table = (await conn.introspect()).tables.get('z')!;
     const e = await caught(collect(conn.streamRows(table, table.columns)));
     expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'z', row: 42, column: 'd' } });

@@ -100,12 +100,49 @@ describeIfPostgres('postgres dialect: live server', () => {
 
   const ROUND_TRIP_ROWS: CanonicalValue[][] = [
     [
-      1, true, 0, 'select', 123_456, 7, '9223372036854775807', '1234567890.1234', 0.1, 'Émoji 😀 𝄞 and 中文 "quoted" \\ back\nslash\ttab',
-      '2024-02-29 23:59:59.123456', '1999-12-31 00:00:00.000001', '2024-02-29', '13:14:15.000001',
-      '0123456789abcdef0123456789abcdef', { json: '{"b": {"nested": [1, 2, {"deep": null}]}, "a": "😀"}' },
-      { json: '{"z":1,  "a":[true,false]}' }, 90_061_000_001, '192.168.1.10', Buffer.from([0, 1, 2, 255]),
+      1,
+      true,
+      0,
+      'select',
+      123_456,
+      7,
+      '9223372036854775807',
+      '1234567890.1234',
+      0.1,
+      'Émoji 😀 𝄞 and 中文 "quoted" \\ back\nslash\ttab',
+      '2024-02-29 23:59:59.123456',
+      '1999-12-31 00:00:00.000001',
+      '2024-02-29',
+      '13:14:15.000001',
+      '0123456789abcdef0123456789abcdef',
+      { json: '{"b": {"nested": [1, 2, {"deep": null}]}, "a": "😀"}' },
+      { json: '{"z":1,  "a":[true,false]}' },
+      90_061_000_001,
+      '192.168.1.10',
+      Buffer.from([0, 1, 2, 255]),
     ],
-    [2, false, 32767, 'KEY', -1, null, -42, '-0.0001', -1.5e-10, '', '1970-01-01 00:00:00.000000', '2038-01-19 03:14:07.999999', '0001-01-01', '00:00:00.000000', 'ffffffffffffffffffffffffffffffff', { json: '[]' }, { json: '"just a string"' }, -1, '::1', Buffer.alloc(0)],
+    [
+      2,
+      false,
+      32767,
+      'KEY',
+      -1,
+      null,
+      -42,
+      '-0.0001',
+      -1.5e-10,
+      '',
+      '1970-01-01 00:00:00.000000',
+      '2038-01-19 03:14:07.999999',
+      '0001-01-01',
+      '00:00:00.000000',
+      'ffffffffffffffffffffffffffffffff',
+      { json: '[]' },
+      { json: '"just a string"' },
+      -1,
+      '::1',
+      Buffer.alloc(0),
+    ],
     [3, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null],
   ];
 
@@ -115,8 +152,26 @@ describeIfPostgres('postgres dialect: live server', () => {
     const conn = await open(db);
     const info = table((await conn.introspect()).tables, 'RoundTrip');
     expect(info.columns.map((c) => c.type)).toEqual([
-      'integer', 'boolean', 'integer', 'text', 'integer', 'integer', 'integer', 'decimal', 'float', 'text',
-      'datetime', 'datetime', 'date', 'time', 'uuid', 'json', 'json', 'interval', 'inet', 'binary',
+      'integer',
+      'boolean',
+      'integer',
+      'text',
+      'integer',
+      'integer',
+      'integer',
+      'decimal',
+      'float',
+      'text',
+      'datetime',
+      'datetime',
+      'date',
+      'time',
+      'uuid',
+      'json',
+      'json',
+      'interval',
+      'inet',
+      'binary',
     ]);
     const written = await conn.transaction(async (tx) => {
       await tx.relaxForeignKeys();
@@ -166,7 +221,11 @@ describeIfPostgres('postgres dialect: live server', () => {
     // orderBy and a column subset.
     const titles = await collect(conn.streamRows(info, [column(info, 'key'), column(info, 'markerTime')], ['markerTime']));
     // PostgreSQL sorts NULLs last in ascending order.
-    expect(titles).toEqual([['KEY', -1], ['select', 123_456], [null, null]]);
+    expect(titles).toEqual([
+      ['KEY', -1],
+      ['select', 123_456],
+      [null, null],
+    ]);
   });
 
   test('a NUL byte is refused before anything is sent, naming table, row and column', async () => {
@@ -176,7 +235,13 @@ describeIfPostgres('postgres dialect: live server', () => {
     const info = table((await conn.introspect()).tables, 'RoundTrip');
     const cols = [column(info, 'id'), column(info, 'title')];
     const error = await caught(
-      conn.transaction((tx) => tx.insertRows(info, cols, [[1, 'fine'], [2, 'bad\u0000text'], [3, 'fine']])),
+      conn.transaction((tx) =>
+        tx.insertRows(info, cols, [
+          [1, 'fine'],
+          [2, 'bad\u0000text'],
+          [3, 'fine'],
+        ]),
+      ),
     );
     expect(error.code).toBe('VALUE_INVALID');
     expect(error.place).toEqual({ table: 'RoundTrip', row: 2, column: 'title' });
@@ -223,13 +288,24 @@ describeIfPostgres('postgres dialect: live server', () => {
     const conn = await open(db);
     const schema = await conn.introspect();
     const group = table(schema.tables, 'auth_group');
-    await conn.transaction((tx) => tx.insertRows(group, group.columns, [[1, 'first'], [2, 'second']]));
+    await conn.transaction((tx) =>
+      tx.insertRows(group, group.columns, [
+        [1, 'first'],
+        [2, 'second'],
+      ]),
+    );
 
     const error = await caught(
       conn.transaction(async (tx) => {
         expect(await tx.deleteAll(group)).toBe(2);
-        await tx.insertRows(group, group.columns, [[10, 'ten'], [11, 'eleven']]);
-        await tx.insertRows(group, group.columns, [[12, 'twelve'], [10, 'ten again']]);
+        await tx.insertRows(group, group.columns, [
+          [10, 'ten'],
+          [11, 'eleven'],
+        ]);
+        await tx.insertRows(group, group.columns, [
+          [12, 'twelve'],
+          [10, 'ten again'],
+        ]);
       }),
     );
     expect(error).toMatchObject({ code: 'INTEGRITY', place: { table: 'auth_group', constraint: 'auth_group_pkey' } });
@@ -262,7 +338,13 @@ describeIfPostgres('postgres dialect: live server', () => {
     const schema = await conn.introspect();
     const group = table(schema.tables, 'auth_group');
     const empty = table(schema.tables, 'auth_permission');
-    await conn.transaction((tx) => tx.insertRows(group, group.columns, [[1, 'a'], [2, 'b'], [7, 'c']]));
+    await conn.transaction((tx) =>
+      tx.insertRows(group, group.columns, [
+        [1, 'a'],
+        [2, 'b'],
+        [7, 'c'],
+      ]),
+    );
     await conn.resetSequences([group, empty]);
     const [row] = await conn.query('INSERT INTO auth_group (name) VALUES ($1) RETURNING id', ['d']);
     expect(row).toEqual({ id: 8 });
@@ -276,7 +358,10 @@ describeIfPostgres('postgres dialect: live server', () => {
     const conn = await open(db);
     const group = table((await conn.introspect()).tables, 'auth_group');
     await conn.transaction(async (tx) => {
-      await tx.insertRows(group, group.columns, [[1, 'a'], [7, 'b']]);
+      await tx.insertRows(group, group.columns, [
+        [1, 'a'],
+        [7, 'b'],
+      ]);
       await tx.advanceSequences([group]);
     });
     expect(await conn.query('INSERT INTO auth_group (name) VALUES ($1) RETURNING id', ['c'])).toEqual([{ id: 8 }]);
@@ -294,7 +379,9 @@ describeIfPostgres('postgres dialect: live server', () => {
   test('streamQuery gives the driver rows as the server prints them; a failing query surfaces from the iterator', async () => {
     const db = await createTestDatabase('postgres', 'stream');
     await db.exec('CREATE TABLE big (id integer PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL)');
-    await db.exec(`INSERT INTO big SELECT g, repeat('x', 200) || g, '2020-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 50000) g`);
+    await db.exec(
+      `INSERT INTO big SELECT g, repeat('x', 200) || g, '2020-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 50000) g`,
+    );
     const conn = await open(db);
     const raw = await collect(conn.streamQuery('SELECT id, at FROM big WHERE id > $1 AND label LIKE $2 ORDER BY id;', [49_997, 'x%']));
     expect(raw).toEqual([
@@ -333,7 +420,9 @@ describeIfPostgres('postgres dialect: live server', () => {
     const conn = await open(db);
     const rows = await Promise.all(
       Array.from({ length: 5 }, () =>
-        conn.query(`SELECT current_setting('TimeZone') AS tz, current_setting('IntervalStyle') AS style, '2024-01-01 12:00+02'::timestamptz AS ts`),
+        conn.query(
+          `SELECT current_setting('TimeZone') AS tz, current_setting('IntervalStyle') AS style, '2024-01-01 12:00+02'::timestamptz AS ts`,
+        ),
       ),
     );
     for (const row of rows) expect(row).toEqual([{ tz: 'UTC', style: 'iso_8601', ts: '2024-01-01 10:00:00+00' }]);
@@ -341,5 +430,4 @@ describeIfPostgres('postgres dialect: live server', () => {
     await conn.transaction((tx) => tx.query(`SET LOCAL TimeZone = 'Europe/Paris'`));
     expect(await conn.query(`SELECT current_setting('TimeZone') AS tz`)).toEqual([{ tz: 'UTC' }]);
   });
-
 });

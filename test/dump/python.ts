@@ -10,7 +10,9 @@ export function runPython(script: string, args: string[]): string {
     return execFileSync('python3', ['-c', script, ...args], { encoding: 'utf8' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error("python3 is required by the dump tests (they compare with Python's json.load, as Pod reads a dump): install python3 and put it on PATH");
+      throw new Error(
+        "python3 is required by the dump tests (they compare with Python's json.load, as Pod reads a dump): install python3 and put it on PATH",
+      );
     }
     throw error;
   }

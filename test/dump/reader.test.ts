@@ -11,35 +11,140 @@ const FIXTURE = join(__dirname, '../fixtures/pod-exporter-mariadb/v3_exported_ta
 
 /** Row counts per table as Python's json.load gives them (checked with python3 when the fixture was added). */
 const FIXTURE_COUNTS: Record<string, number> = {
-  ai_enhancement_aienhancement: 3, authentication_accessgroup: 4, authentication_accessgroup_sites: 3, authentication_accessgroup_users: 3,
-  authentication_groupsite: 3, authentication_groupsite_sites: 3, authentication_owner: 10, authentication_owner_accessgroups: 5,
-  authentication_owner_sites: 10, authtoken_token: 3, auth_group: 4, auth_group_permissions: 6, auth_permission: 373, auth_user: 10,
-  auth_user_groups: 10, auth_user_user_permissions: 4, captcha_captchastore: 3, chapter_chapter: 10, completion_contributor: 5,
-  completion_document: 3, completion_enrichmodelqueue: 3, completion_overlay: 3, completion_track: 5, cut_cutvideo: 3, django_admin_log: 20,
-  django_content_type: 93, django_flatpage: 4, django_flatpage_sites: 4, django_site: 4, dressing_dressing: 3,
-  dressing_dressing_allow_to_groups: 3, dressing_dressing_owners: 3, dressing_dressing_users: 3, dressing_dressing_videos: 3,
-  enrichment_enrichment: 5, enrichment_enrichmentgroup: 3, enrichment_enrichmentgroup_groups: 3, enrichment_enrichmentvtt: 3,
-  import_video_externalrecording: 3, live_broadcaster: 4, live_broadcaster_manage_groups: 3, live_building: 3, live_building_sites: 3,
-  live_event: 3, live_event_additional_owners: 3, live_event_restrict_access_to_groups: 3, live_event_videos: 3, live_event_viewers: 3,
-  live_heartbeat: 3, live_livetranscriptrunningtask: 3, main_additionalchanneltab: 3, main_block: 4, main_block_sites: 4,
-  main_configuration: 6, main_customfilemodel: 3, main_customimagemodel: 3, main_linkfooter: 3, main_linkfooter_sites: 3, meeting: 3,
-  meeting_additional_owners: 3, meeting_internalrecording: 3, meeting_livegateway: 3, meeting_livestream: 3, meeting_meetingsessionlog: 3,
-  meeting_restrict_access_to_groups: 3, playlist_playlist: 3, playlist_playlistcontent: 20, playlist_playlist_additional_owners: 3,
-  podfile_customfilemodel: 3, podfile_customimagemodel: 3, podfile_userfolder: 10, podfile_userfolder_access_groups: 3,
-  podfile_userfolder_users: 3, quiz_multiplechoicequestion: 3, quiz_quiz: 3, quiz_shortanswerquestion: 3, quiz_singlechoicequestion: 3,
-  quiz_truefalsequestion: 3, recorder_recorder: 4, recorder_recorder_additional_users: 3, recorder_recorder_channel: 3,
-  recorder_recorder_discipline: 3, recorder_recorder_restrict_access_to_groups: 3, recorder_recorder_sites: 3, recorder_recorder_theme: 3,
-  recorder_recording: 3, recorder_recordingfile: 3, recorder_recordingfiletreatment: 3, speaker_job: 3, speaker_jobvideo: 3,
-  speaker_speaker: 3, thumbnail_kvstore: 10, video_advancednotes: 10, video_category: 3, video_category_video: 3, video_channel: 4,
-  video_channel_add_channels_tab: 3, video_channel_allow_to_groups: 3, video_channel_owners: 3, video_channel_users: 3, video_comment: 20,
-  video_discipline: 4, video_encode_transcript_encodingaudio: 10, video_encode_transcript_encodinglog: 10,
-  video_encode_transcript_encodingstep: 10, video_encode_transcript_encodingvideo: 30, video_encode_transcript_playlistvideo: 10,
-  video_encode_transcript_videorendition: 5, video_encode_transcript_videorendition_sites: 5, video_notecomments: 5, video_notes: 5,
-  video_theme: 6, video_type: 3, video_type_sites: 3, video_updateowner: 3, video_usermarkertime: 10, video_video: 10,
-  video_videoaccesstoken: 3, video_videotodelete: 3, video_videotodelete_video: 3, video_videoversion: 3, video_video_additional_owners: 3,
-  video_video_channel: 5, video_video_discipline: 3, video_video_restrict_access_to_groups: 3, video_video_sites: 10, video_video_theme: 3,
-  video_viewcount: 100, video_vote: 10, webpush_group: 3, webpush_pushinformation: 3, webpush_subscriptioninfo: 3,
-  video_tagging_tag_2_tagulous: 9, recorder_tagging_tag_2_tagulous: 2,
+  ai_enhancement_aienhancement: 3,
+  authentication_accessgroup: 4,
+  authentication_accessgroup_sites: 3,
+  authentication_accessgroup_users: 3,
+  authentication_groupsite: 3,
+  authentication_groupsite_sites: 3,
+  authentication_owner: 10,
+  authentication_owner_accessgroups: 5,
+  authentication_owner_sites: 10,
+  authtoken_token: 3,
+  auth_group: 4,
+  auth_group_permissions: 6,
+  auth_permission: 373,
+  auth_user: 10,
+  auth_user_groups: 10,
+  auth_user_user_permissions: 4,
+  captcha_captchastore: 3,
+  chapter_chapter: 10,
+  completion_contributor: 5,
+  completion_document: 3,
+  completion_enrichmodelqueue: 3,
+  completion_overlay: 3,
+  completion_track: 5,
+  cut_cutvideo: 3,
+  django_admin_log: 20,
+  django_content_type: 93,
+  django_flatpage: 4,
+  django_flatpage_sites: 4,
+  django_site: 4,
+  dressing_dressing: 3,
+  dressing_dressing_allow_to_groups: 3,
+  dressing_dressing_owners: 3,
+  dressing_dressing_users: 3,
+  dressing_dressing_videos: 3,
+  enrichment_enrichment: 5,
+  enrichment_enrichmentgroup: 3,
+  enrichment_enrichmentgroup_groups: 3,
+  enrichment_enrichmentvtt: 3,
+  import_video_externalrecording: 3,
+  live_broadcaster: 4,
+  live_broadcaster_manage_groups: 3,
+  live_building: 3,
+  live_building_sites: 3,
+  live_event: 3,
+  live_event_additional_owners: 3,
+  live_event_restrict_access_to_groups: 3,
+  live_event_videos: 3,
+  live_event_viewers: 3,
+  live_heartbeat: 3,
+  live_livetranscriptrunningtask: 3,
+  main_additionalchanneltab: 3,
+  main_block: 4,
+  main_block_sites: 4,
+  main_configuration: 6,
+  main_customfilemodel: 3,
+  main_customimagemodel: 3,
+  main_linkfooter: 3,
+  main_linkfooter_sites: 3,
+  meeting: 3,
+  meeting_additional_owners: 3,
+  meeting_internalrecording: 3,
+  meeting_livegateway: 3,
+  meeting_livestream: 3,
+  meeting_meetingsessionlog: 3,
+  meeting_restrict_access_to_groups: 3,
+  playlist_playlist: 3,
+  playlist_playlistcontent: 20,
+  playlist_playlist_additional_owners: 3,
+  podfile_customfilemodel: 3,
+  podfile_customimagemodel: 3,
+  podfile_userfolder: 10,
+  podfile_userfolder_access_groups: 3,
+  podfile_userfolder_users: 3,
+  quiz_multiplechoicequestion: 3,
+  quiz_quiz: 3,
+  quiz_shortanswerquestion: 3,
+  quiz_singlechoicequestion: 3,
+  quiz_truefalsequestion: 3,
+  recorder_recorder: 4,
+  recorder_recorder_additional_users: 3,
+  recorder_recorder_channel: 3,
+  recorder_recorder_discipline: 3,
+  recorder_recorder_restrict_access_to_groups: 3,
+  recorder_recorder_sites: 3,
+  recorder_recorder_theme: 3,
+  recorder_recording: 3,
+  recorder_recordingfile: 3,
+  recorder_recordingfiletreatment: 3,
+  speaker_job: 3,
+  speaker_jobvideo: 3,
+  speaker_speaker: 3,
+  thumbnail_kvstore: 10,
+  video_advancednotes: 10,
+  video_category: 3,
+  video_category_video: 3,
+  video_channel: 4,
+  video_channel_add_channels_tab: 3,
+  video_channel_allow_to_groups: 3,
+  video_channel_owners: 3,
+  video_channel_users: 3,
+  video_comment: 20,
+  video_discipline: 4,
+  video_encode_transcript_encodingaudio: 10,
+  video_encode_transcript_encodinglog: 10,
+  video_encode_transcript_encodingstep: 10,
+  video_encode_transcript_encodingvideo: 30,
+  video_encode_transcript_playlistvideo: 10,
+  video_encode_transcript_videorendition: 5,
+  video_encode_transcript_videorendition_sites: 5,
+  video_notecomments: 5,
+  video_notes: 5,
+  video_theme: 6,
+  video_type: 3,
+  video_type_sites: 3,
+  video_updateowner: 3,
+  video_usermarkertime: 10,
+  video_video: 10,
+  video_videoaccesstoken: 3,
+  video_videotodelete: 3,
+  video_videotodelete_video: 3,
+  video_videoversion: 3,
+  video_video_additional_owners: 3,
+  video_video_channel: 5,
+  video_video_discipline: 3,
+  video_video_restrict_access_to_groups: 3,
+  video_video_sites: 10,
+  video_video_theme: 3,
+  video_viewcount: 100,
+  video_vote: 10,
+  webpush_group: 3,
+  webpush_pushinformation: 3,
+  webpush_subscriptioninfo: 3,
+  video_tagging_tag_2_tagulous: 9,
+  recorder_tagging_tag_2_tagulous: 2,
 };
 
 async function collect(path: string, options = {}): Promise<DumpEvent[]> {
@@ -84,7 +189,9 @@ describe("Pod's own dump (fixture, gzip)", () => {
     const tables = events.filter((e) => e.type === 'table').map((e) => (e as { name: string }).name);
     expect(tables).toHaveLength(134);
     expect(tables).toEqual(Object.keys(FIXTURE_COUNTS));
-    const ends = Object.fromEntries(events.filter((e) => e.type === 'tableEnd').map((e) => [(e as { table: string }).table, (e as { rows: number }).rows]));
+    const ends = Object.fromEntries(
+      events.filter((e) => e.type === 'tableEnd').map((e) => [(e as { table: string }).table, (e as { rows: number }).rows]),
+    );
     expect(ends).toEqual(FIXTURE_COUNTS);
     expect(events.filter((e) => e.type === 'row')).toHaveLength(Object.values(FIXTURE_COUNTS).reduce((a, b) => a + b, 0));
   });
@@ -109,13 +216,20 @@ describe("Pod's own dump (fixture, gzip)", () => {
   });
 
   it('spot values: booleans 0/1, JSON as text, 32-hex uuids, microsecond durations, -2^63', () => {
-    const row = (table: string, index: number) => (events.find((e) => e.type === 'row' && e.table === table && e.index === index) as { row: Record<string, unknown> }).row;
+    const row = (table: string, index: number) =>
+      (events.find((e) => e.type === 'row' && e.table === table && e.index === index) as { row: Record<string, unknown> }).row;
     expect(row('ai_enhancement_aienhancement', 1)).toEqual({
-      id: 1, created_at: '2000-01-01 00:00:00', updated_at: '2023-06-15 08:00:00', is_ready: 0,
-      ai_enhancement_id_in_aristote: '{"looks": "like json", "n": [1, 2]}', video_id: 5,
+      id: 1,
+      created_at: '2000-01-01 00:00:00',
+      updated_at: '2023-06-15 08:00:00',
+      is_ready: 0,
+      ai_enhancement_id_in_aristote: '{"looks": "like json", "n": [1, 2]}',
+      video_id: 5,
     });
     expect(row('ai_enhancement_aienhancement', 3).id).toBe(2147483657);
-    expect(row('ai_enhancement_aienhancement', 3).ai_enhancement_id_in_aristote).toMatch(/^Long texte > 64 KiB : é😀日本 « quotes » \\ % _ \n/);
+    expect(row('ai_enhancement_aienhancement', 3).ai_enhancement_id_in_aristote).toMatch(
+      /^Long texte > 64 KiB : é😀日本 « quotes » \\ % _ \n/,
+    );
     expect(row('quiz_singlechoicequestion', 1).choices).toBe('{"Réponse A": true, "Réponse B 😀": false, "日本語": false}');
     expect(row('quiz_singlechoicequestion', 2).id).toBe('cf31030318594e14b06ba6468106b398');
     expect(row('meeting', 2).expected_duration).toBe(5400000000);
@@ -160,7 +274,9 @@ describe("Pod's own dump (fixture, gzip)", () => {
 
   it('matches python3 json.load', () => {
     const counts = JSON.parse(
-      runPython('import json,gzip,sys; d=json.load(gzip.open(sys.argv[1])); print(json.dumps({k: len(v) for k, v in d.items()}))', [FIXTURE]),
+      runPython('import json,gzip,sys; d=json.load(gzip.open(sys.argv[1])); print(json.dumps({k: len(v) for k, v in d.items()}))', [
+        FIXTURE,
+      ]),
     );
     expect(counts).toEqual(FIXTURE_COUNTS);
   });
@@ -175,8 +291,21 @@ describe('DumpParser', () => {
   const expected: DumpEvent[] = [
     { type: 'table', name: 'a', offset: 6 },
     {
-      type: 'row', table: 'a', index: 1, offset: 21,
-      row: { id: 1, s: 'x"}]{[\\', u: 'é😀', n: null, t: true, f: false, e: -1500, big: 12345678901234567890n, nested: { k: [1, { z: ']' }] } },
+      type: 'row',
+      table: 'a',
+      index: 1,
+      offset: 21,
+      row: {
+        id: 1,
+        s: 'x"}]{[\\',
+        u: 'é😀',
+        n: null,
+        t: true,
+        f: false,
+        e: -1500,
+        big: 12345678901234567890n,
+        nested: { k: [1, { z: ']' }] },
+      },
     },
     { type: 'row', table: 'a', index: 2, offset: expect.any(Number), row: { id: 2, 'é😀': '日本', bs: '\\' } },
     { type: 'tableEnd', table: 'a', rows: 2 },
@@ -211,13 +340,25 @@ describe('DumpParser', () => {
   it('accepts an empty object and compact or pretty layouts', () => {
     expect(parseChunked('{}', 1)).toEqual([]);
     expect(parseChunked(' \n\t{ } \r\n', 3)).toEqual([]);
-    expect(parseChunked('{"t":[]}', 1)).toEqual([{ type: 'table', name: 't', offset: 1 }, { type: 'tableEnd', table: 't', rows: 0 }]);
+    expect(parseChunked('{"t":[]}', 1)).toEqual([
+      { type: 'table', name: 't', offset: 1 },
+      { type: 'tableEnd', table: 't', rows: 0 },
+    ]);
   });
 
   it('keeps integers up to 2^53-1 as numbers, beyond as exact bigints, floats as numbers', () => {
-    const events = parseChunked('{"t":[{"a":9007199254740991,"b":9007199254740993,"c":-9223372036854775808,"d":1.5,"e":1e300,"f":[18446744073709551615],"g":"9007199254740993"}]}', 5);
+    const events = parseChunked(
+      '{"t":[{"a":9007199254740991,"b":9007199254740993,"c":-9223372036854775808,"d":1.5,"e":1e300,"f":[18446744073709551615],"g":"9007199254740993"}]}',
+      5,
+    );
     expect((events[1] as { row: unknown }).row).toEqual({
-      a: 9007199254740991, b: 9007199254740993n, c: -9223372036854775808n, d: 1.5, e: 1e300, f: [18446744073709551615n], g: '9007199254740993',
+      a: 9007199254740991,
+      b: 9007199254740993n,
+      c: -9223372036854775808n,
+      d: 1.5,
+      e: 1e300,
+      f: [18446744073709551615n],
+      g: '9007199254740993',
     });
   });
 
@@ -282,7 +423,12 @@ describe('readDump / scanDump on files', () => {
     expect(await collect(join(dir, 'zipped.json.gz'))).toEqual(plain);
     expect(await collect(join(dir, 'zipped-misnamed.json'))).toEqual(plain);
     const scan = await scanDump(join(dir, 'plain.json'));
-    expect(scan.tables).toEqual(new Map([['a', { rows: 2, columns: new Set(['x']) }], ['b', { rows: 0, columns: new Set() }]]));
+    expect(scan.tables).toEqual(
+      new Map([
+        ['a', { rows: 2, columns: new Set(['x']) }],
+        ['b', { rows: 0, columns: new Set() }],
+      ]),
+    );
     expect(scan.bytes).toBe(text.length);
     expect(scan.compressed).toBe(false);
   });
@@ -315,7 +461,10 @@ describe('readDump / scanDump on files', () => {
 
   it('reports progress', async () => {
     const progress: number[] = [];
-    await collect(FIXTURE, { chunkSize: 16384, onProgress: (p: { bytes: number; fileBytesRead: number; fileBytes: number }) => progress.push(p.bytes) });
+    await collect(FIXTURE, {
+      chunkSize: 16384,
+      onProgress: (p: { bytes: number; fileBytesRead: number; fileBytes: number }) => progress.push(p.bytes),
+    });
     expect(progress.length).toBeGreaterThan(10);
     expect(progress[progress.length - 1]).toBe(gunzipSync(readFileSync(FIXTURE)).length);
   });

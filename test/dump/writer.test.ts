@@ -118,7 +118,11 @@ describe('openDumpWriter', () => {
     const path = join(dir, 'tricky.json');
     const written = await writeTrickyDump(path);
     expect(written.trickyRows).toBe(3);
-    expect(written.tables).toEqual([['tricky', 3], ['empty', 0], ['ordered', 1]]);
+    expect(written.tables).toEqual([
+      ['tricky', 3],
+      ['empty', 0],
+      ['ordered', 1],
+    ]);
     expect(written.bytesWritten).toBe(statSync(path).size);
 
     const events = await collect(path);
@@ -143,7 +147,14 @@ describe('openDumpWriter', () => {
     );
     const [big, small, two53, emoji, nul, lone, jsonText, tagNames, empty] = JSON.parse(out.replace(/(-?\d{16,})/g, '"$1"'));
     expect([big, small, two53]).toEqual(['9223372036854775807', '-9223372036854775808', '9007199254740992']);
-    expect([emoji, nul, lone, jsonText, tagNames, empty]).toEqual([tricky[0].emoji, tricky[0].nul, tricky[0].lone, tricky[0].json_text, tricky[0].tag_names, 0]);
+    expect([emoji, nul, lone, jsonText, tagNames, empty]).toEqual([
+      tricky[0].emoji,
+      tricky[0].nul,
+      tricky[0].lone,
+      tricky[0].json_text,
+      tricky[0].tag_names,
+      0,
+    ]);
   });
 
   it("round-trips Pod's own dump event for event", async () => {

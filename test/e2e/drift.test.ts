@@ -45,22 +45,36 @@ describe.each(PAIRS)('drifted v3: %s → %s', (source, target) => {
       expect(text).not.toMatch(/meeting|videotodelete/);
       const repairs = outcome.reporter.messages('info').filter((m) => m.startsWith('repair '));
       expect(repairs).toEqual([
-        expect.stringMatching(new RegExp(`^repair meeting/recurring-until-not-before-start: 2 row\\(s\\) .*\\(${ids.meetings.join(', ')}\\)`)),
+        expect.stringMatching(
+          new RegExp(`^repair meeting/recurring-until-not-before-start: 2 row\\(s\\) .*\\(${ids.meetings.join(', ')}\\)`),
+        ),
         expect.stringMatching(/^repair video_videotodelete\/merge-duplicate-deletion-dates: 1 row\(s\) .*\(9012\)/),
-        expect.stringMatching(/^repair video_videotodelete_video\/merge-duplicate-deletion-dates \(video_videotodelete_video\): 2 row\(s\) .*\(9100, 9102\)/),
+        expect.stringMatching(
+          /^repair video_videotodelete_video\/merge-duplicate-deletion-dates \(video_videotodelete_video\): 2 row\(s\) .*\(9100, 9102\)/,
+        ),
       ]);
     }
     // Schema drift is listed, not fatal.
-    expect(dry.reporter.messages('warning')).toEqual(expect.arrayContaining([expect.stringMatching(/video_video: v3 column\(s\) legacy_code not in the target: dropped/)]));
-    expect(live.reporter.messages('warning')).toEqual(expect.arrayContaining([expect.stringMatching(/auth_user: v4 column\(s\) the v3 lacks, left NULL .*: last_login/)]));
+    expect(dry.reporter.messages('warning')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/video_video: v3 column\(s\) legacy_code not in the target: dropped/)]),
+    );
+    expect(live.reporter.messages('warning')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/auth_user: v4 column\(s\) the v3 lacks, left NULL .*: last_login/)]),
+    );
   });
 
   test('without the repair rules, the CHECK and the UNIQUE are refused too, naming the rule that would fix them', async () => {
     const plan = withoutRepairs(await realPlan());
     const dry = await runRealPlan(pair, { dry: true, plan });
     const text = errorText(dry);
-    expect(text).toMatch(new RegExp(`meeting: CHECK recurring_until_greater_than_start: 2 row\\(s\\) \\(${ids.meetings.join(', ')}\\); plan rule recurring-until-not-before-start`));
-    expect(text).toMatch(/video_videotodelete: UNIQUE \S+ \(date_deletion\): 1 row\(s\) \(9010|9012\); plan rule merge-duplicate-deletion-dates/);
+    expect(text).toMatch(
+      new RegExp(
+        `meeting: CHECK recurring_until_greater_than_start: 2 row\\(s\\) \\(${ids.meetings.join(', ')}\\); plan rule recurring-until-not-before-start`,
+      ),
+    );
+    expect(text).toMatch(
+      /video_videotodelete: UNIQUE \S+ \(date_deletion\): 1 row\(s\) \(9010|9012\); plan rule merge-duplicate-deletion-dates/,
+    );
     const live = await runRealPlan(pair, { plan });
     // The same findings, line for line (only the first line says whether anything would have been written).
     const findingLines = (t: string) => t.split('\n').slice(1);
@@ -79,8 +93,13 @@ describe.each(PAIRS)('drifted v3: %s → %s', (source, target) => {
     }
     expect(dry.reporter.messages('info').filter((m) => m.startsWith('repair '))).toHaveLength(3);
     const imported = live.summary.steps.find((s) => s.name === 'import')!.tables;
-    expect(imported.find((t) => t.table === 'video_videotodelete')).toMatchObject({ written: expect.any(Number), note: expect.stringMatching(/repaired/) });
-    expect((await pair.v4.query('SELECT id, date_deletion FROM video_videotodelete WHERE id >= 9000 ORDER BY id')).map((r) => Number(r.id))).toEqual([9010, 9011]);
+    expect(imported.find((t) => t.table === 'video_videotodelete')).toMatchObject({
+      written: expect.any(Number),
+      note: expect.stringMatching(/repaired/),
+    });
+    expect(
+      (await pair.v4.query('SELECT id, date_deletion FROM video_videotodelete WHERE id >= 9000 ORDER BY id')).map((r) => Number(r.id)),
+    ).toEqual([9010, 9011]);
     const links = await pair.v4.query('SELECT id, videotodelete_id, video_id FROM video_videotodelete_video WHERE id >= 9000 ORDER BY id');
     expect(links.map((r) => [Number(r.id), Number(r.videotodelete_id), Number(r.video_id)])).toEqual([
       [9100, 9010, ids.videoIds[0]],

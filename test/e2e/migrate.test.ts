@@ -77,7 +77,9 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     await pair.v4.exec("INSERT INTO auth_group (name) VALUES ('pod-migrate-new-group')");
     await pair.v4.exec("INSERT INTO django_site (domain, name) VALUES ('new.example.org', 'new')");
     await pair.v4.exec("INSERT INTO django_content_type (app_label, model) VALUES ('podmigrate', 'newmodel')");
-    await pair.v4.exec(`INSERT INTO video_tagulous_video_tags (name, slug, ${q(target, 'count')}, protected) VALUES ('brand new tag', 'brand-new-tag', 0, ${target === 'mysql' ? 0 : 'false'})`);
+    await pair.v4.exec(
+      `INSERT INTO video_tagulous_video_tags (name, slug, ${q(target, 'count')}, protected) VALUES ('brand new tag', 'brand-new-tag', 0, ${target === 'mysql' ? 0 : 'false'})`,
+    );
     await pair.v4.exec("DELETE FROM auth_group WHERE name = 'pod-migrate-new-group'");
     await pair.v4.exec("DELETE FROM django_site WHERE domain = 'new.example.org'");
     await pair.v4.exec("DELETE FROM django_content_type WHERE app_label = 'podmigrate'");
@@ -129,7 +131,9 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
   });
 
   test('a corrupted v4 table makes verify fail, naming it', async () => {
-    await pair.v4.exec(`UPDATE video_viewcount SET ${q(target, 'count')} = ${q(target, 'count')} + 1 WHERE id = (SELECT m FROM (SELECT MIN(id) AS m FROM video_viewcount) x)`);
+    await pair.v4.exec(
+      `UPDATE video_viewcount SET ${q(target, 'count')} = ${q(target, 'count')} + 1 WHERE id = (SELECT m FROM (SELECT MIN(id) AS m FROM video_viewcount) x)`,
+    );
     const outcome = await runRealPlan({ v4: pair.v4, dumpPath: pair.dumpPath }, { plan: await verifyOnlyPlan() });
     expect(outcome.summary.ok).toBe(false);
     expect(outcome.summary.error).toMatch(/video_viewcount/);
@@ -139,9 +143,19 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     const conn = await connect(parseConnectionUrl(pair.v4.url));
     try {
       for (const keepRowsFirstPass of [undefined, 0]) {
-        const result = await verifyMigration({ plan: await realPlan(), target: conn, dumpPath: pair.dumpPath, reporter: new CollectingReporter(), keepRowsFirstPass });
+        const result = await verifyMigration({
+          plan: await realPlan(),
+          target: conn,
+          dumpPath: pair.dumpPath,
+          reporter: new CollectingReporter(),
+          keepRowsFirstPass,
+        });
         const verdict = result.tables.find((t) => t.table === 'video_viewcount');
-        expect({ keepRowsFirstPass, status: verdict?.status, keys: verdict?.keys }).toEqual({ keepRowsFirstPass, status: 'differs', keys: [String(m)] });
+        expect({ keepRowsFirstPass, status: verdict?.status, keys: verdict?.keys }).toEqual({
+          keepRowsFirstPass,
+          status: 'differs',
+          keys: [String(m)],
+        });
       }
     } finally {
       await conn.close();

@@ -37,7 +37,16 @@ const dump = {
     { id: 2, user_id: 7, group_id: 99 },
   ],
   django_admin_log: [
-    { id: 1, action_time: '2024-05-06 07:08:09', object_id: '1', object_repr: 'x', action_flag: 1, change_message: '', content_type_id: 9999, user_id: 7 },
+    {
+      id: 1,
+      action_time: '2024-05-06 07:08:09',
+      object_id: '1',
+      object_repr: 'x',
+      action_flag: 1,
+      change_message: '',
+      content_type_id: 9999,
+      user_id: 7,
+    },
   ],
 };
 
@@ -96,7 +105,12 @@ describe.each(DIALECTS)('orphan rows → %s', (dialect) => {
     const conn = await connect(parseConnectionUrl(v4.url));
     try {
       const plain = await verifyMigration({ plan, target: conn, dumpPath, reporter: new CollectingReporter() });
-      expect(plain.tables.filter((t) => t.status === 'differs').map((t) => t.table).sort()).toEqual(['auth_user_groups', 'django_admin_log']);
+      expect(
+        plain.tables
+          .filter((t) => t.status === 'differs')
+          .map((t) => t.table)
+          .sort(),
+      ).toEqual(['auth_user_groups', 'django_admin_log']);
       const told = await verifyMigration({ plan, target: conn, dumpPath, reporter: new CollectingReporter(), orphanKeys });
       expect(told.ok).toBe(true);
       expect(told.tables.find((t) => t.table === 'auth_user_groups')).toMatchObject({ status: 'ok', keys: ['2'] });

@@ -53,7 +53,7 @@ describe.each(DIALECTS)('Pod exporter dump → %s', (target) => {
     await v4?.drop();
   });
 
-  test('imports, and verify names exactly what Pod\'s exporter lost', async () => {
+  test("imports, and verify names exactly what Pod's exporter lost", async () => {
     const plan = await realPlan();
     const reporter = new CollectingReporter();
     await withConnection(v4, (conn) => importDump({ plan, target: conn, dumpPath: POD_DUMP, dry: false, reporter }));
@@ -69,7 +69,7 @@ describe.each(DIALECTS)('Pod exporter dump → %s', (target) => {
 
   // Against its MariaDB source (skipped, and counted as skipped, when MariaDB is not among the tested dialects).
   // Reads the target the test above imported: the two run in order within this describe.
-  (hasMysql ? test : test.skip)('verify against the source accepts as lossy only what Pod\'s exporter lost', async () => {
+  (hasMysql ? test : test.skip)("verify against the source accepts as lossy only what Pod's exporter lost", async () => {
     const plan = await realPlan();
     const reporter = new CollectingReporter();
     const againstSource = await withConnection(v4, (conn) =>
@@ -82,7 +82,7 @@ describe.each(DIALECTS)('Pod exporter dump → %s', (target) => {
   });
 });
 
-(hasMysql ? test : test.skip)('our export of the same database writes the same field formats as Pod\'s exporter', async () => {
+(hasMysql ? test : test.skip)("our export of the same database writes the same field formats as Pod's exporter", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pod-migrate-'));
   try {
     const plan = await realPlan();
@@ -91,7 +91,8 @@ describe.each(DIALECTS)('Pod exporter dump → %s', (target) => {
     const ours = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
     const pods = JSON.parse(gunzipSync(readFileSync(POD_DUMP)).toString('utf8')) as Record<string, Array<Record<string, unknown>>>;
     expect(Object.keys(ours).sort()).toEqual(Object.keys(pods).sort());
-    const withoutMicros = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$|^\d\d:\d\d:\d\d\.\d{6}$/.test(v) ? v.slice(0, -7) : v);
+    const withoutMicros = (v: unknown) =>
+      typeof v === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$|^\d\d:\d\d:\d\d\.\d{6}$/.test(v) ? v.slice(0, -7) : v;
     for (const table of Object.keys(pods)) {
       if (table.endsWith('_2_tagulous')) continue;
       expect({ table, rows: ours[table].length }).toEqual({ table, rows: pods[table].length });

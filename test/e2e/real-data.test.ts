@@ -25,14 +25,18 @@ describe.each(PAIRS)('whole apps empty: %s → %s', (source, target) => {
   });
 
   test('--dry then the live run: both succeed, same tables and row counts, verify passes', async () => {
-    expect(emptied).toEqual(expect.arrayContaining(['ai_enhancement_aienhancement', 'cut_cutvideo', 'meeting', 'live_event', 'quiz_quiz', 'dressing_dressing']));
+    expect(emptied).toEqual(
+      expect.arrayContaining(['ai_enhancement_aienhancement', 'cut_cutvideo', 'meeting', 'live_event', 'quiz_quiz', 'dressing_dressing']),
+    );
     const dry = await runRealPlan(pair, { dry: true });
     if (dry.error) throw dry.error;
     const live = await runRealPlan(pair);
     if (live.error) throw live.error;
     expect(live.summary.steps.find((s) => s.name === 'verify')?.status).toBe('done');
     for (const outcome of [dry, live]) {
-      expect(outcome.reporter.messages('warning')).toEqual(expect.arrayContaining([expect.stringMatching(/no table ai_enhancement_aienhancement/)]));
+      expect(outcome.reporter.messages('warning')).toEqual(
+        expect.arrayContaining([expect.stringMatching(/no table ai_enhancement_aienhancement/)]),
+      );
     }
     for (const step of ['export', 'import']) {
       const counts = (outcome: typeof dry) => outcome.summary.steps.find((s) => s.name === step)!.tables.map((t) => [t.table, t.read]);
@@ -40,6 +44,7 @@ describe.each(PAIRS)('whole apps empty: %s → %s', (source, target) => {
     }
     const imported = live.summary.steps.find((s) => s.name === 'import')!.tables;
     expect(imported.find((t) => t.table === 'ai_enhancement_aienhancement')).toBeUndefined();
-    for (const table of emptied.filter((t) => t !== 'ai_enhancement_aienhancement')) expect(imported.find((t) => t.table === table)).toMatchObject({ read: 0, written: 0 });
+    for (const table of emptied.filter((t) => t !== 'ai_enhancement_aienhancement'))
+      expect(imported.find((t) => t.table === table)).toMatchObject({ read: 0, written: 0 });
   });
 });

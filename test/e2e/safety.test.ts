@@ -22,7 +22,8 @@ const said = (result: { stdout: string; stderr: string }) => `${result.stdout}${
 
 describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
   let pair: MigrationPair;
-  const run = (...args: string[]) => cli(['plan', 'run', PLAN_PATH, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', pair.dumpPath, ...args]);
+  const run = (...args: string[]) =>
+    cli(['plan', 'run', PLAN_PATH, '--source', pair.v3.url, '--target', pair.v4.url, '--dump', pair.dumpPath, ...args]);
   const importing = (...args: string[]) => cli(['import', '--plan', PLAN_PATH, '--target', pair.v4.url, '--dump', pair.dumpPath, ...args]);
 
   beforeAll(async () => {
@@ -45,7 +46,8 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     const refused = await runRealPlan(pair);
     expect((refused.error as PodMigrateError).code).toBe('TARGET_IN_USE');
     expect(refused.summary.steps.every((s) => s.status === 'not run')).toBe(true);
-    const message = /looks in use: it holds rows that a fresh `make createDB` does not leave, in tables the import empties: auth_user \(1 rows\)\. Nothing was written\. .*give --overwrite/;
+    const message =
+      /looks in use: it holds rows that a fresh `make createDB` does not leave, in tables the import empties: auth_user \(1 rows\)\. Nothing was written\. .*give --overwrite/;
     expect(refused.summary.error).toMatch(message);
     for (const args of [[], ['--dry']]) {
       const viaCli = await run(...args);
@@ -69,7 +71,9 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
   test('--onlytags is refused when the tag tables hold tags or links the dump lacks, unless --overwrite', async () => {
     // The dump's own tags rebuilt again: nothing the dump lacks, no refusal.
     expect((await importing('--onlytags')).code).toBe(0);
-    await pair.v4.exec(`INSERT INTO video_tagulous_video_tags (name, slug, ${dialect === 'mysql' ? '`count`' : 'count'}, protected) VALUES ('made in v4', 'made-in-v4', 1, ${bool(pair.v4, false)})`);
+    await pair.v4.exec(
+      `INSERT INTO video_tagulous_video_tags (name, slug, ${dialect === 'mysql' ? '`count`' : 'count'}, protected) VALUES ('made in v4', 'made-in-v4', 1, ${bool(pair.v4, false)})`,
+    );
     await pair.v4.exec(
       'INSERT INTO video_video_tags (video_id, tagulous_video_tags_id) ' +
         "SELECT (SELECT MIN(id) FROM video_video), id FROM video_tagulous_video_tags WHERE slug = 'made-in-v4'",
@@ -78,7 +82,9 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     for (const args of [[], ['--dry']]) {
       const refused = await importing('--onlytags', ...args);
       expect({ args, code: refused.code }).toEqual({ args, code: 2 });
-      expect(said(refused)).toMatch(/its tag tables hold tags or links that the dump does not have .*: video_tagulous_video_tags \(1 tags\), video_video_tags \(1 links\)\. Nothing was written/);
+      expect(said(refused)).toMatch(
+        /its tag tables hold tags or links that the dump does not have .*: video_tagulous_video_tags \(1 tags\), video_video_tags \(1 links\)\. Nothing was written/,
+      );
     }
     expect(await snapshot(pair.v4)).toEqual(before);
     expect((await importing('--onlytags', '--overwrite')).code).toBe(0);
@@ -92,7 +98,9 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
       await holder.exec(`${dialect === 'mysql' ? 'START TRANSACTION' : 'BEGIN'}; SELECT * FROM video_type WHERE id = 1 FOR UPDATE`);
       const blocked = await importing('--overwrite', '--lock-timeout', '1');
       expect(blocked.code).toBe(1);
-      expect(said(blocked)).toMatch(/table video_type: .*another session holds a lock on video_type and pod-migrate waited 1 s for it \(--lock-timeout S to wait longer\): nothing was written/m);
+      expect(said(blocked)).toMatch(
+        /table video_type: .*another session holds a lock on video_type and pod-migrate waited 1 s for it \(--lock-timeout S to wait longer\): nothing was written/m,
+      );
     } finally {
       await holder.exec('ROLLBACK');
       await holder.close();
@@ -100,11 +108,13 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     expect(await snapshot(pair.v4)).toEqual(before);
   });
 
-  test('--createDB without Pod\'s folder, or with a folder without its Makefile rule: refused before anything starts', async () => {
+  test("--createDB without Pod's folder, or with a folder without its Makefile rule: refused before anything starts", async () => {
     const before = await Promise.all([snapshot(pair.v3), snapshot(pair.v4)]);
     const withoutDir = await run('--createDB');
     expect(withoutDir.code).toBe(2);
-    expect(said(withoutDir)).toMatch(/step create-db runs `make createDB` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile/);
+    expect(said(withoutDir)).toMatch(
+      /step create-db runs `make createDB` in Pod 4's folder: give --pod-dir DIR, the folder that holds Pod's Makefile/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'pod-migrate-notpod-'));
     try {
       const empty = await run('--createDB', '--pod-dir', dir);
@@ -124,7 +134,9 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     const missing = join(tmpdir(), 'pod-migrate-no-such-dump.json');
     const result = await cli(['plan', 'run', PLAN_PATH, '--target', pair.v4.url, '--onlytags', '--dump', missing]);
     expect(result.code).toBe(2);
-    expect(said(result)).toContain(`there is no dump file ${missing}: an export writes it first (pod-migrate export, or plan run without --onlytags), or give the dump's path with --dump FILE`);
+    expect(said(result)).toContain(
+      `there is no dump file ${missing}: an export writes it first (pod-migrate export, or plan run without --onlytags), or give the dump's path with --dump FILE`,
+    );
     expect(said(result)).not.toMatch(/ENOENT/);
     expect(await snapshot(pair.v4)).toEqual(before);
   });
@@ -132,9 +144,18 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
 
 describe('bad inputs needing no database', () => {
   test.each([
-    ['postgres://pod:secret-pw@127.0.0.1:1/pod', /cannot connect to postgres:\/\/pod@127\.0\.0\.1:1\/pod: tried 127\.0\.0\.1:1 as user pod, database pod: nothing listens there \(connection refused\)/],
-    ['mysql://pod:secret-pw@127.0.0.1:1/pod', /cannot connect to mysql:\/\/pod@127\.0\.0\.1:1\/pod: tried 127\.0\.0\.1:1 as user pod, database pod: nothing listens there \(connection refused\)/],
-    ['postgres://pod:secret-pw@no-such-host.invalid/pod', /tried no-such-host\.invalid:5432 as user pod, database pod: the host name does not resolve/],
+    [
+      'postgres://pod:secret-pw@127.0.0.1:1/pod',
+      /cannot connect to postgres:\/\/pod@127\.0\.0\.1:1\/pod: tried 127\.0\.0\.1:1 as user pod, database pod: nothing listens there \(connection refused\)/,
+    ],
+    [
+      'mysql://pod:secret-pw@127.0.0.1:1/pod',
+      /cannot connect to mysql:\/\/pod@127\.0\.0\.1:1\/pod: tried 127\.0\.0\.1:1 as user pod, database pod: nothing listens there \(connection refused\)/,
+    ],
+    [
+      'postgres://pod:secret-pw@no-such-host.invalid/pod',
+      /tried no-such-host\.invalid:5432 as user pod, database pod: the host name does not resolve/,
+    ],
   ])('an unreachable server (%s) is named with host, port and what was tried, never the password', async (url, expected) => {
     const result = await cli(['import', '--target', url, '--dump', 'x.json']);
     expect(result.code).toBe(1);
@@ -148,7 +169,7 @@ describe('bad inputs needing no database', () => {
     expect(said(result)).toMatch(/the lock timeout must be a whole number of seconds ≥ 1, not "soon"/);
   });
 
-  test.each(DIALECTS)('createDB\'s own rows (createdb-rows.ts) are those of Pod 4.0.3\'s createdb data (%s)', (dialect) => {
+  test.each(DIALECTS)("createDB's own rows (createdb-rows.ts) are those of Pod 4.0.3's createdb data (%s)", (dialect) => {
     const text = readFileSync(podDataFile(dialect, '4.0.3', 'createdb'), 'utf8');
     const ids: Record<string, number[]> = {};
     for (const m of text.matchAll(/^INSERT INTO (?:public\.)?`?(\w+)`? \(`?id`?,[^)]*\) VALUES \((\d+),/gm)) {

@@ -61,7 +61,13 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
     pair.v4.query(`UPDATE ${q(table)} SET ${q(column)} = ${p(1)} WHERE ${q('id')} = ${p(2)}`, [value, id]);
 
   /** Changes one column of one row; undone by writing the original text back. */
-  const columnChange = async (name: string, table: string, column: string, id: unknown, change: (old: string | null) => unknown): Promise<Mutation> => {
+  const columnChange = async (
+    name: string,
+    table: string,
+    column: string,
+    id: unknown,
+    change: (old: string | null) => unknown,
+  ): Promise<Mutation> => {
     const old = await getText(table, column, id);
     return {
       name,
@@ -89,19 +95,23 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
   test('each mutation fails verify (against the source and the dump), naming table and key; undone, verify passes', async () => {
     expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true]);
     const video = (await one(pair.v4, `SELECT MIN(${q('id')}) AS id FROM ${q('video_video')}`)).id;
-    const withMicros = (await pair.v4.query(`SELECT ${q('id')} AS id, ${asText('date_added')} AS d FROM ${q('video_video')} ORDER BY ${q('id')}`)).find(
-      (r) => !/\.0+(\+00)?$|:\d\d(\+00)?$/.test(String(r.d)),
-    )!;
+    const withMicros = (
+      await pair.v4.query(`SELECT ${q('id')} AS id, ${asText('date_added')} AS d FROM ${q('video_video')} ORDER BY ${q('id')}`)
+    ).find((r) => !/\.0+(\+00)?$|:\d\d(\+00)?$/.test(String(r.d)))!;
     const quiz = await one(pair.v4, `SELECT ${q('id')} AS id FROM ${q('quiz_multiplechoicequestion')} ORDER BY ${q('id')} LIMIT 1`);
     const nullText = await findNullableText(null);
     const emptyText = await findNullableText('');
     const viewcount = (await one(pair.v4, `SELECT MIN(${q('id')}) AS id FROM ${q('video_viewcount')}`)).id;
     const v3Names = new Set((await pair.v3.query(`SELECT ${q('name')} AS n FROM ${q('tagging_tag')}`)).map((r) => String(r.n)));
     const swapCase = (s: string) => [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
-    const tag = (await pair.v4.query(`SELECT ${q('id')} AS id, ${q('name')} AS name FROM ${q('video_tagulous_video_tags')} ORDER BY ${q('id')}`)).find(
-      (t) => swapCase(String(t.name)) !== String(t.name) && !v3Names.has(swapCase(String(t.name))),
-    )!;
-    const link = (await pair.v4.query(`SELECT ${q('id')} AS id, ${q('video_id')} AS v, ${q('tagulous_video_tags_id')} AS t FROM ${q('video_video_tags')} ORDER BY ${q('id')} LIMIT 1`))[0];
+    const tag = (
+      await pair.v4.query(`SELECT ${q('id')} AS id, ${q('name')} AS name FROM ${q('video_tagulous_video_tags')} ORDER BY ${q('id')}`)
+    ).find((t) => swapCase(String(t.name)) !== String(t.name) && !v3Names.has(swapCase(String(t.name))))!;
+    const link = (
+      await pair.v4.query(
+        `SELECT ${q('id')} AS id, ${q('video_id')} AS v, ${q('tagulous_video_tags_id')} AS t FROM ${q('video_video_tags')} ORDER BY ${q('id')} LIMIT 1`,
+      )
+    )[0];
     const otherVideo = await one(
       pair.v4,
       `SELECT MIN(${q('id')}) AS id FROM ${q('video_video')} v WHERE NOT EXISTS (SELECT 1 FROM ${q('video_video_tags')} l WHERE l.${q('video_id')} = v.${q('id')} AND l.${q('tagulous_video_tags_id')} = ${p(1)})`,
@@ -112,9 +122,15 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
     const isTags = (name: string) => name === 'video_video_tags (tags)';
     const mutations: Mutation[] = [
       await columnChange('a text with a trailing space', 'video_video', 'title', video, (old) => `${old} `),
-      await columnChange("a datetime's microseconds dropped", 'video_video', 'date_added', withMicros.id, (old) => String(old).replace(/\.\d+/, '')),
-      await columnChange("a JSON document's value changed", 'quiz_multiplechoicequestion', 'choices', quiz.id, (old) => JSON.stringify({ ...JSON.parse(String(old)), mutated: 1 })),
-      await columnChange('a boolean flipped', 'video_video', 'is_draft', video, (old) => (pg ? String(old !== 'true') : old === '1' ? 0 : 1)),
+      await columnChange("a datetime's microseconds dropped", 'video_video', 'date_added', withMicros.id, (old) =>
+        String(old).replace(/\.\d+/, ''),
+      ),
+      await columnChange("a JSON document's value changed", 'quiz_multiplechoicequestion', 'choices', quiz.id, (old) =>
+        JSON.stringify({ ...JSON.parse(String(old)), mutated: 1 }),
+      ),
+      await columnChange('a boolean flipped', 'video_video', 'is_draft', video, (old) =>
+        pg ? String(old !== 'true') : old === '1' ? 0 : 1,
+      ),
       await columnChange("NULL turned into ''", nullText.table, nullText.column, nullText.id, () => ''),
       await columnChange("'' turned into NULL", emptyText.table, emptyText.column, emptyText.id, () => null),
       {
@@ -122,7 +138,9 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
         table: 'video_viewcount',
         key: String(viewcount),
         apply: async () => {
-          await pair.v4.exec(`CREATE TABLE ${q('pm_mutation_backup')} AS SELECT * FROM ${q('video_viewcount')} WHERE ${q('id')} = ${Number(viewcount)}`);
+          await pair.v4.exec(
+            `CREATE TABLE ${q('pm_mutation_backup')} AS SELECT * FROM ${q('video_viewcount')} WHERE ${q('id')} = ${Number(viewcount)}`,
+          );
           await pair.v4.exec(`DELETE FROM ${q('video_viewcount')} WHERE ${q('id')} = ${Number(viewcount)}`);
         },
         undo: async () => {
@@ -136,7 +154,8 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
         key: '99999',
         // PostgreSQL: an explicit id does not move the sequence, which is now behind max(id) too.
         alsoDiffers: pg ? ['auth_group (sequence)'] : [],
-        apply: async () => void (await pair.v4.exec(`INSERT INTO ${q('auth_group')} (${q('id')}, ${q('name')}) VALUES (99999, 'added by a mutation')`)),
+        apply: async () =>
+          void (await pair.v4.exec(`INSERT INTO ${q('auth_group')} (${q('id')}, ${q('name')}) VALUES (99999, 'added by a mutation')`)),
         undo: async () => void (await pair.v4.exec(`DELETE FROM ${q('auth_group')} WHERE ${q('id')} = 99999`)),
       },
       {
@@ -170,15 +189,22 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
         const against = i === 0 ? 'source' : 'dump';
         const matches = (name: string) => (typeof mutation.table === 'string' ? name === mutation.table : mutation.table(name));
         const verdict = result.tables.find((t) => matches(t.table) && t.status === 'differs');
-        const keysNamed = (keys: string[]) => (mutation.key === undefined ? true : typeof mutation.key === 'string' ? keys.includes(mutation.key) : mutation.key(keys));
-        expect({ mutation: mutation.name, against, ok: result.ok, caught: verdict !== undefined && keysNamed(verdict.keys ?? []) }).toEqual({
+        const keysNamed = (keys: string[]) =>
+          mutation.key === undefined ? true : typeof mutation.key === 'string' ? keys.includes(mutation.key) : mutation.key(keys);
+        expect({ mutation: mutation.name, against, ok: result.ok, caught: verdict !== undefined && keysNamed(verdict.keys ?? []) }).toEqual(
+          {
+            mutation: mutation.name,
+            against,
+            ok: false,
+            caught: true,
+          },
+        );
+        // Nothing else differs: the verdict names the mutated table only.
+        expect({
           mutation: mutation.name,
           against,
-          ok: false,
-          caught: true,
-        });
-        // Nothing else differs: the verdict names the mutated table only.
-        expect({ mutation: mutation.name, against, others: result.tables.filter((t) => t.status !== 'ok' && !matches(t.table)).map((t) => t.table) }).toEqual({
+          others: result.tables.filter((t) => t.status !== 'ok' && !matches(t.table)).map((t) => t.table),
+        }).toEqual({
           mutation: mutation.name,
           against,
           others: mutation.alsoDiffers ?? [],

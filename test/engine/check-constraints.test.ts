@@ -20,7 +20,17 @@ describe.each(DIALECTS)('CHECK constraints of a Pod 4.0.3 target → %s', (diale
     const conn = await connect(parseConnectionUrl(v4.url));
     try {
       const info = (await conn.introspect()).tables.get('meeting')!;
-      const plan: ResolvedTable = { name: 'meeting', target: 'meeting', strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns: {}, repairs: [], why: null };
+      const plan: ResolvedTable = {
+        name: 'meeting',
+        target: 'meeting',
+        strategy: 'replace',
+        key: [],
+        orphans: 'fail',
+        orderBy: null,
+        columns: {},
+        repairs: [],
+        why: null,
+      };
       const mapping = mapTable(plan, info, ['id', 'start_at', 'recurring_until', 'nb_occurrences', 'frequency']);
       const at = (name: string) => mapping.columns.findIndex((c) => c.target.name === name);
       const row = (id: number, start: string, until: string | null, occurrences: number | null, frequency: number) => {

@@ -5,10 +5,35 @@ import { mapTable } from '../../src/engine/mapping';
 import type { ResolvedTable } from '../../src/plan/types';
 
 function column(name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return { name, type: 'text', nativeType: 'text', nullable: false, hasDefault: false, autoIncrement: false, maxLength: null, position: 0, collation: null, ...extra };
+  return {
+    name,
+    type: 'text',
+    nativeType: 'text',
+    nullable: false,
+    hasDefault: false,
+    autoIncrement: false,
+    maxLength: null,
+    position: 0,
+    collation: null,
+    ...extra,
+  };
 }
-const target: TableInfo = { name: 'video_video', primaryKey: ['id'], columns: [column('id'), column('title'), column('order', { nullable: true }), column('note', { nullable: true })] };
-const plan: ResolvedTable = { name: 'video_video', target: 'video_video', strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns: { order: { default: 1 } }, repairs: [], why: null };
+const target: TableInfo = {
+  name: 'video_video',
+  primaryKey: ['id'],
+  columns: [column('id'), column('title'), column('order', { nullable: true }), column('note', { nullable: true })],
+};
+const plan: ResolvedTable = {
+  name: 'video_video',
+  target: 'video_video',
+  strategy: 'replace',
+  key: [],
+  orphans: 'fail',
+  orderBy: null,
+  columns: { order: { default: 1 } },
+  repairs: [],
+  why: null,
+};
 
 test('extra v3 columns, defaulted and NULL v4 columns are each listed; an empty table has no drift', () => {
   const mapping = mapTable(plan, target, ['id', 'title', 'legacy_code']);

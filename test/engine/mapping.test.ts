@@ -6,7 +6,18 @@ import type { ResolvedTable } from '../../src/plan/types';
 import { thrownBy } from '../helpers/thrown';
 
 function column(name: string, type: ColumnInfo['type'], extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return { name, type, nativeType: type, nullable: false, hasDefault: false, autoIncrement: false, maxLength: null, position: 0, collation: null, ...extra };
+  return {
+    name,
+    type,
+    nativeType: type,
+    nullable: false,
+    hasDefault: false,
+    autoIncrement: false,
+    maxLength: null,
+    position: 0,
+    collation: null,
+    ...extra,
+  };
 }
 
 const target: TableInfo = {
@@ -23,12 +34,28 @@ const target: TableInfo = {
 };
 
 function table(columns: ResolvedTable['columns'] = {}): ResolvedTable {
-  return { name: 'video_video', target: 'video_video', strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns, repairs: [], why: null };
+  return {
+    name: 'video_video',
+    target: 'video_video',
+    strategy: 'replace',
+    key: [],
+    orphans: 'fail',
+    orderBy: null,
+    columns,
+    repairs: [],
+    why: null,
+  };
 }
 
 describe('mapTable', () => {
   test('written columns = target ∩ source, after renames and drops; defaults fill what the source lacks', () => {
-    const mapping = mapTable(table({ tags: { drop: true, why: 'Tagulous' }, name: { rename: 'title' }, order: { default: 1 } }), target, ['id', 'name', 'is_draft', 'tags', 'duration']);
+    const mapping = mapTable(table({ tags: { drop: true, why: 'Tagulous' }, name: { rename: 'title' }, order: { default: 1 } }), target, [
+      'id',
+      'name',
+      'is_draft',
+      'tags',
+      'duration',
+    ]);
     expect(mapping.columns.map((c) => [c.source, c.target.name])).toEqual([
       ['id', 'id'],
       ['name', 'title'],
@@ -43,7 +70,9 @@ describe('mapTable', () => {
   });
 
   test('two source columns written to one target column are refused (one would be lost)', () => {
-    expect(() => mapTable(table({ title_old: { rename: 'title' } }), target, ['id', 'title', 'title_old', 'is_draft'])).toThrow(/title and title_old would both be written/);
+    expect(() => mapTable(table({ title_old: { rename: 'title' } }), target, ['id', 'title', 'title_old', 'is_draft'])).toThrow(
+      /title and title_old would both be written/,
+    );
   });
 
   test('a source column the target lacks is reported as unmapped (its values would be lost)', () => {
@@ -70,7 +99,9 @@ describe('mapRow', () => {
   });
 
   test('a value that does not fit its target type names table, row and column', () => {
-    expect(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12)).toThrow(/table video_video, row 12, column is_draft|is_draft/);
+    expect(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12)).toThrow(
+      /table video_video, row 12, column is_draft|is_draft/,
+    );
     const error = thrownBy(() => mapRow(mapping, { id: 5, title: 'x', is_draft: 2, duration: null }, 12));
     expect((error as PodMigrateError).place).toMatchObject({ table: 'video_video', row: 12, column: 'is_draft' });
   });

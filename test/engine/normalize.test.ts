@@ -11,9 +11,12 @@ test.each([
   expect(normalizeDatetime(input)).toBe(expected);
 });
 
-test.each(['0000-00-00 00:00:00', '2023-02-29 00:00:00', '2024-01-02 03:04:05.1234567', '2024-01-02 24:00:00', 'yesterday'])('datetime %s is refused', (input) => {
-  expect(normalizeDatetime(input)).toBeUndefined();
-});
+test.each(['0000-00-00 00:00:00', '2023-02-29 00:00:00', '2024-01-02 03:04:05.1234567', '2024-01-02 24:00:00', 'yesterday'])(
+  'datetime %s is refused',
+  (input) => {
+    expect(normalizeDatetime(input)).toBeUndefined();
+  },
+);
 
 test('dates, times, uuids', () => {
   expect(normalizeDate('2024-02-29')).toBe('2024-02-29');

@@ -10,17 +10,44 @@ import { RowRepairs } from '../../src/engine/repairs';
 import type { RepairRule, ResolvedTable } from '../../src/plan/types';
 
 function column(name: string, type: ColumnInfo['type']): ColumnInfo {
-  return { name, type, nativeType: type, nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 0, collation: null };
+  return {
+    name,
+    type,
+    nativeType: type,
+    nullable: true,
+    hasDefault: false,
+    autoIncrement: false,
+    maxLength: null,
+    position: 0,
+    collation: null,
+  };
 }
 function mapping(name: string, columns: ColumnInfo[], repairs: RepairRule[] = []): TableMapping {
   const target: TableInfo = { name, columns, primaryKey: ['id'] };
-  const plan: ResolvedTable = { name, target: name, strategy: 'replace', key: [], orphans: 'fail', orderBy: null, columns: {}, repairs, why: null };
-  return mapTable(plan, target, columns.map((c) => c.name));
+  const plan: ResolvedTable = {
+    name,
+    target: name,
+    strategy: 'replace',
+    key: [],
+    orphans: 'fail',
+    orderBy: null,
+    columns: {},
+    repairs,
+    why: null,
+  };
+  return mapTable(
+    plan,
+    target,
+    columns.map((c) => c.name),
+  );
 }
 
 /** Streams the tables' rows through the repairs, in order, as the import does. */
 function run(tables: Array<[TableMapping, CanonicalValue[][]]>) {
-  const repairs = new RowRepairs(tables.map(([m]) => m), getDialect('mysql'));
+  const repairs = new RowRepairs(
+    tables.map(([m]) => m),
+    getDialect('mysql'),
+  );
   const out = tables.map(([m, rows]) => {
     repairs.beginTable(m);
     const written: CanonicalValue[][] = [];
@@ -39,7 +66,11 @@ const meetingRule: RepairRule = {
   where: [{ column: 'recurring_until', op: '<', otherColumn: 'start_at' }],
   set: { column: 'recurring_until', fromColumn: 'start_at' },
 };
-const meeting = mapping('meeting', [column('id', 'integer'), column('start_at', 'datetime'), column('recurring_until', 'date'), column('nb_occurrences', 'integer')], [meetingRule]);
+const meeting = mapping(
+  'meeting',
+  [column('id', 'integer'), column('start_at', 'datetime'), column('recurring_until', 'date'), column('nb_occurrences', 'integer')],
+  [meetingRule],
+);
 
 test('meeting: recurring_until before the start date becomes the start date (UTC); equal or later is kept', () => {
   const { out, reports, keys } = run([
@@ -62,12 +93,19 @@ test('meeting: recurring_until before the start date becomes the start date (UTC
 const mergeRule: RepairRule = {
   name: 'merge-duplicate-deletion-dates',
   why: 'Pod 4.4',
-  mergeDuplicates: { key: ['date_deletion'], references: [{ table: 'video_videotodelete_video', column: 'videotodelete_id', unique: ['videotodelete_id', 'video_id'] }] },
+  mergeDuplicates: {
+    key: ['date_deletion'],
+    references: [{ table: 'video_videotodelete_video', column: 'videotodelete_id', unique: ['videotodelete_id', 'video_id'] }],
+  },
 };
 const toDelete = mapping('video_videotodelete', [column('id', 'integer'), column('date_deletion', 'date')], [mergeRule]);
-const links = mapping('video_videotodelete_video', [column('id', 'integer'), column('videotodelete_id', 'integer'), column('video_id', 'integer')]);
+const links = mapping('video_videotodelete_video', [
+  column('id', 'integer'),
+  column('videotodelete_id', 'integer'),
+  column('video_id', 'integer'),
+]);
 
-test('video_videotodelete: duplicates merged into the lowest id, links re-pointed, duplicate links dropped (Pod\'s example)', () => {
+test("video_videotodelete: duplicates merged into the lowest id, links re-pointed, duplicate links dropped (Pod's example)", () => {
   const { out, reports, keys } = run([
     [
       toDelete,
@@ -104,20 +142,75 @@ test('video_videotodelete: duplicates merged into the lowest id, links re-pointe
 });
 
 test('video_videotodelete: rows without duplicates, and a dump without the link table, are handled as Pod does', () => {
-  expect(run([[toDelete, [[10, '2025-12-25'], [11, '2025-12-26']]], [links, [[100, 10, 1], [101, 11, 2]]]]).out).toEqual([
-    [[10, '2025-12-25'], [11, '2025-12-26']],
-    [[100, 10, 1], [101, 11, 2]],
+  expect(
+    run([
+      [
+        toDelete,
+        [
+          [10, '2025-12-25'],
+          [11, '2025-12-26'],
+        ],
+      ],
+      [
+        links,
+        [
+          [100, 10, 1],
+          [101, 11, 2],
+        ],
+      ],
+    ]).out,
+  ).toEqual([
+    [
+      [10, '2025-12-25'],
+      [11, '2025-12-26'],
+    ],
+    [
+      [100, 10, 1],
+      [101, 11, 2],
+    ],
   ]);
-  expect(run([[toDelete, [[2, '2025-12-25'], [1, '2025-12-25']]]]).out).toEqual([[[1, '2025-12-25']]]);
+  expect(
+    run([
+      [
+        toDelete,
+        [
+          [2, '2025-12-25'],
+          [1, '2025-12-25'],
+        ],
+      ],
+    ]).out,
+  ).toEqual([[[1, '2025-12-25']]]);
 });
 
 test('set to a value or NULL, drop, and comparisons on NULL (never true)', () => {
-  const table = mapping('t', [column('id', 'integer'), column('n', 'integer'), column('s', 'text')], [
-    { name: 'negative-to-zero', why: 'w', where: [{ column: 'n', op: '<', value: 0 }], set: { column: 'n', value: 0 } },
-    { name: 'drop-junk', why: 'w', where: [{ column: 's', op: '=', value: 'junk' }], drop: true },
-    { name: 'clear-empty', why: 'w', where: [{ column: 's', op: '=', value: '' }, { column: 'n', op: 'not-null' }], set: { column: 's', value: null } },
+  const table = mapping(
+    't',
+    [column('id', 'integer'), column('n', 'integer'), column('s', 'text')],
+    [
+      { name: 'negative-to-zero', why: 'w', where: [{ column: 'n', op: '<', value: 0 }], set: { column: 'n', value: 0 } },
+      { name: 'drop-junk', why: 'w', where: [{ column: 's', op: '=', value: 'junk' }], drop: true },
+      {
+        name: 'clear-empty',
+        why: 'w',
+        where: [
+          { column: 's', op: '=', value: '' },
+          { column: 'n', op: 'not-null' },
+        ],
+        set: { column: 's', value: null },
+      },
+    ],
+  );
+  const { out, reports } = run([
+    [
+      table,
+      [
+        [1, -5, 'a'],
+        [2, null, 'junk'],
+        [3, 4, ''],
+        [4, null, ''],
+      ],
+    ],
   ]);
-  const { out, reports } = run([[table, [[1, -5, 'a'], [2, null, 'junk'], [3, 4, ''], [4, null, '']]]]);
   expect(out[0]).toEqual([
     [1, 0, 'a'],
     [3, 4, null],

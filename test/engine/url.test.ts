@@ -3,8 +3,19 @@ import { parseConnectionUrl, redactSecrets, resolveConnectionUrl } from '../../s
 
 describe('connection URLs', () => {
   test('mysql://, mariadb://, postgres://, postgresql:// with defaults', () => {
-    expect(parseConnectionUrl('mariadb://pod@db3/pod')).toMatchObject({ dialect: 'mysql', host: 'db3', port: 3306, user: 'pod', database: 'pod' });
-    expect(parseConnectionUrl('postgresql://db4:5433/pod4')).toMatchObject({ dialect: 'postgres', port: 5433, user: 'postgres', database: 'pod4' });
+    expect(parseConnectionUrl('mariadb://pod@db3/pod')).toMatchObject({
+      dialect: 'mysql',
+      host: 'db3',
+      port: 3306,
+      user: 'pod',
+      database: 'pod',
+    });
+    expect(parseConnectionUrl('postgresql://db4:5433/pod4')).toMatchObject({
+      dialect: 'postgres',
+      port: 5433,
+      user: 'postgres',
+      database: 'pod4',
+    });
   });
 
   test('the display name never holds the password', () => {

@@ -21,6 +21,9 @@ function newestMtime(dir: string): number {
 /** CI builds first; a developer's `npm test` after editing src gets a fresh dist here. */
 export function ensureBuiltCli(): void {
   if (existsSync(CLI) && newestMtime(join(ROOT, 'src')) <= statSync(CLI).mtimeMs) return;
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
 }

@@ -11,12 +11,18 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = pro
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
-    stdout: { write: (s: string) => {
-      stdout += s;
-    }, isTTY: false },
-    stderr: { write: (s: string) => {
-      stderr += s;
-    }, isTTY: false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+      },
+      isTTY: false,
+    },
     env,
     cwd,
   });

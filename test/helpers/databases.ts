@@ -23,13 +23,15 @@ export const DIALECTS: DialectName[] = (process.env.POD_MIGRATE_TEST_DIALECTS ??
   .filter((d): d is DialectName => d === 'mysql' || d === 'postgres');
 
 /** Every (source, target) pair of the dialects under test. */
-export const DIALECT_PAIRS: Array<[DialectName, DialectName]> = DIALECTS.flatMap((s) => DIALECTS.map((t) => [s, t] as [DialectName, DialectName]));
+export const DIALECT_PAIRS: Array<[DialectName, DialectName]> = DIALECTS.flatMap((s) =>
+  DIALECTS.map((t) => [s, t] as [DialectName, DialectName]),
+);
 
 export function serverSettings(dialect: DialectName): ConnectionSettings {
   const url =
     dialect === 'mysql'
-      ? process.env.POD_MIGRATE_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/mysql'
-      : process.env.POD_MIGRATE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+      ? (process.env.POD_MIGRATE_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/mysql')
+      : (process.env.POD_MIGRATE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   return parseConnectionUrl(url);
 }
 

@@ -56,7 +56,15 @@ export async function createPair(
 
 export async function runRealPlan(
   pair: { v3?: TestDatabase; v4: TestDatabase; dumpPath: string },
-  options: { dry?: boolean; onlyTags?: boolean; plan?: ResolvedPlan; force?: boolean; createDB?: boolean; podDir?: string; overwrite?: boolean } = {},
+  options: {
+    dry?: boolean;
+    onlyTags?: boolean;
+    plan?: ResolvedPlan;
+    force?: boolean;
+    createDB?: boolean;
+    podDir?: string;
+    overwrite?: boolean;
+  } = {},
 ): Promise<RunOutcome & { reporter: CollectingReporter }> {
   const reporter = new CollectingReporter();
   const outcome = await runPlan({
@@ -79,7 +87,11 @@ export async function runRealPlan(
 export async function snapshot(db: TestDatabase): Promise<Record<string, string>> {
   const tables =
     db.dialect === 'mysql'
-      ? (await db.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1")).map((r) => String(r.t))
+      ? (
+          await db.query(
+            "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1",
+          )
+        ).map((r) => String(r.t))
       : (await db.query("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map((r) => String(r.t));
   const out: Record<string, string> = {};
   const q = (n: string) => getDialect(db.dialect).quoteIdent(n);

@@ -68,7 +68,9 @@ export async function driftSource(db: TestDatabase): Promise<{ meetings: number[
     await db.exec(`ALTER TABLE meeting DROP CONSTRAINT ${q(name)}`);
   }
   if (db.dialect === 'mysql') await db.exec('ALTER TABLE video_videotodelete DROP INDEX date_deletion');
-  else for (const name of await constraintNames(db, 'video_videotodelete', 'UNIQUE')) await db.exec(`ALTER TABLE video_videotodelete DROP CONSTRAINT ${q(name)}`);
+  else
+    for (const name of await constraintNames(db, 'video_videotodelete', 'UNIQUE'))
+      await db.exec(`ALTER TABLE video_videotodelete DROP CONSTRAINT ${q(name)}`);
   const meetings = (await db.query('SELECT id FROM meeting ORDER BY id')).map((r) => Number(r.id)).slice(0, 2);
   for (const id of meetings) {
     await db.exec(
@@ -108,5 +110,7 @@ export async function driftSource(db: TestDatabase): Promise<{ meetings: number[
 
 /** Takes back what a repair rule cannot fix (too long, orphan, usernames): what a site does after reading preflight. */
 export async function fixUnrepairable(db: TestDatabase): Promise<void> {
-  await db.exec(`UPDATE auth_user SET first_name = 'x' WHERE first_name LIKE 'xxxxxxxxxxxxxxxxxxxx%'; DELETE FROM auth_user_groups WHERE id = 9900; DELETE FROM auth_user WHERE id = 9802`);
+  await db.exec(
+    `UPDATE auth_user SET first_name = 'x' WHERE first_name LIKE 'xxxxxxxxxxxxxxxxxxxx%'; DELETE FROM auth_user_groups WHERE id = 9900; DELETE FROM auth_user WHERE id = 9802`,
+  );
 }

@@ -99,7 +99,9 @@ describe('plan problems', () => {
   it('reports a missing plan file as a problem, without throwing', () => {
     const result = validatePlanFile(path.join(dir, 'none.yaml'));
     expect(result.plan).toBeUndefined();
-    expect(result.problems).toEqual([{ file: path.join(dir, 'none.yaml'), line: 1, column: 1, message: 'cannot read the plan: no such file' }]);
+    expect(result.problems).toEqual([
+      { file: path.join(dir, 'none.yaml'), line: 1, column: 1, message: 'cannot read the plan: no such file' },
+    ]);
   });
 
   it('reports an empty file as not a mapping', () => {
@@ -108,16 +110,16 @@ describe('plan problems', () => {
   });
 
   it('accepts a template limited to one dialect with dialects:, and defaults the dump file', () => {
-    const plan = loadPlanSync(
-      write('one.yaml', 'version: 1\nname: one\ntemplates:\n  fix:\n    mysql: SELECT 1\n    dialects: [mysql]\n'),
-    );
+    const plan = loadPlanSync(write('one.yaml', 'version: 1\nname: one\ntemplates:\n  fix:\n    mysql: SELECT 1\n    dialects: [mysql]\n'));
     expect(plan.templates.fix).toEqual({ name: 'fix', mysql: 'SELECT 1', postgres: null, why: null });
     expect(plan.dump.file).toBe(DEFAULT_DUMP_FILE);
     expect(plan.source.pod).toBe('*');
   });
 
   it('reports a template missing the dialect listed in dialects:', () => {
-    const result = validatePlanFile(write('two.yaml', 'version: 1\nname: two\ntemplates:\n  fix:\n    mysql: SELECT 1\n    dialects: [postgres]\n'));
+    const result = validatePlanFile(
+      write('two.yaml', 'version: 1\nname: two\ntemplates:\n  fix:\n    mysql: SELECT 1\n    dialects: [postgres]\n'),
+    );
     expect(result.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual([
       '4:3: template "fix" has no postgres version: add postgres: (or any:), or list the dialects it supports in dialects:',
     ]);
@@ -125,7 +127,10 @@ describe('plan problems', () => {
 
   it('applies defaults: to tables without their own strategy/orphans', () => {
     const plan = loadPlanSync(
-      write('defaults.yaml', 'version: 1\nname: d\ndefaults: { strategy: skip, orphans: "null" }\ntables:\n  - a\n  - { name: b, strategy: replace, orphans: fail }\n  - { name: c, columns: { x: drop, y: { rename: z } } }\n'),
+      write(
+        'defaults.yaml',
+        'version: 1\nname: d\ndefaults: { strategy: skip, orphans: "null" }\ntables:\n  - a\n  - { name: b, strategy: replace, orphans: fail }\n  - { name: c, columns: { x: drop, y: { rename: z } } }\n',
+      ),
     );
     expect(plan.tables.map((t) => [t.name, t.strategy, t.orphans])).toEqual([
       ['a', 'skip', 'null'],
@@ -136,9 +141,13 @@ describe('plan problems', () => {
   });
 
   it('allows a swap of two column names, refuses two tables written to one target', () => {
-    const swap = validatePlanFile(write('swap.yaml', 'version: 1\nname: s\ntables:\n  - name: t\n    columns:\n      a: { rename: b }\n      b: { rename: a }\n'));
+    const swap = validatePlanFile(
+      write('swap.yaml', 'version: 1\nname: s\ntables:\n  - name: t\n    columns:\n      a: { rename: b }\n      b: { rename: a }\n'),
+    );
     expect(swap.problems).toEqual([]);
     const targets = validatePlanFile(write('targets.yaml', 'version: 1\nname: t\ntables:\n  - a\n  - { name: b, target: a }\n'));
-    expect(targets.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual(['5:24: table "b" is written to "a", as is table "a"']);
+    expect(targets.problems.map((p) => `${p.line}:${p.column}: ${p.message}`)).toEqual([
+      '5:24: table "b" is written to "a", as is table "a"',
+    ]);
   });
 });

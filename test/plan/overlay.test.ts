@@ -144,7 +144,12 @@ steps:
     const a = write('a.yaml', 'version: 1\nname: a\nextends: base/c.yaml\ntables:\n  - { name: a2, why: mine }\n');
     const { problems } = validatePlanFile(a);
     expect(problems).toEqual([
-      { file: path.join(dir, 'base/c.yaml'), line: 8, column: 27, message: 'table "a2": strategy merge needs key: [columns that identify a row]' },
+      {
+        file: path.join(dir, 'base/c.yaml'),
+        line: 8,
+        column: 27,
+        message: 'table "a2": strategy merge needs key: [columns that identify a row]',
+      },
     ]);
   });
 
@@ -156,9 +161,7 @@ steps:
 
   it('reports a cycle of one file', () => {
     const self = write('self.yaml', 'version: 1\nname: self\nextends: ./self.yaml\n');
-    expect(validatePlanFile(self).problems).toEqual([
-      { file: self, line: 3, column: 10, message: `extends cycle: ${self} → ${self}` },
-    ]);
+    expect(validatePlanFile(self).problems).toEqual([{ file: self, line: 3, column: 10, message: `extends cycle: ${self} → ${self}` }]);
   });
 
   it('explains a plan in either dialect', () => {

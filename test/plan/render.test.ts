@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PodMigrateError } from '../../src/errors';
-import { checkTemplate, explainPlan, flavorFor, loadPlanSync, mysqlFlavor, postgresFlavor, renderReport, renderTemplate, type ResolvedPlan } from '../../src/plan';
+import {
+  checkTemplate,
+  explainPlan,
+  flavorFor,
+  loadPlanSync,
+  mysqlFlavor,
+  postgresFlavor,
+  renderReport,
+  renderTemplate,
+  type ResolvedPlan,
+} from '../../src/plan';
 
 function planWith(templates: Record<string, Partial<ResolvedPlan['templates'][string]>>): ResolvedPlan {
   return {
@@ -53,8 +63,12 @@ describe('SQL flavors', () => {
 
 describe('renderTemplate', () => {
   const plan = planWith({
-    recent: BOTH('SELECT {{ident "id"}} FROM {{table "video_video"}} WHERE date_added >= {{param "since"}} AND owner_id = {{param "owner"}} AND id > {{param "since"}}'),
-    columns: BOTH('SELECT {{#each cols}}{{ident this}}{{#unless @last}}, {{/unless}}{{/each}} FROM {{ident "t"}}{{#if limit}} LIMIT {{param "limit"}}{{/if}}'),
+    recent: BOTH(
+      'SELECT {{ident "id"}} FROM {{table "video_video"}} WHERE date_added >= {{param "since"}} AND owner_id = {{param "owner"}} AND id > {{param "since"}}',
+    ),
+    columns: BOTH(
+      'SELECT {{#each cols}}{{ident this}}{{#unless @last}}, {{/unless}}{{/each}} FROM {{ident "t"}}{{#if limit}} LIMIT {{param "limit"}}{{/if}}',
+    ),
     mysql_only: { mysql: 'SELECT 1' },
     sneaky: BOTH('SELECT {{title}}'),
   });
@@ -111,11 +125,17 @@ describe('renderTemplate', () => {
 
 describe('checkTemplate', () => {
   it('accepts the helpers and built-in blocks', () => {
-    expect(checkTemplate('{{#each xs}}{{ident this}}{{/each}} {{#with a}}{{#unless b}}{{param "c"}}{{/unless}}{{/with}} {{table "t"}}', 'sql')).toEqual([]);
+    expect(
+      checkTemplate('{{#each xs}}{{ident this}}{{/each}} {{#with a}}{{#unless b}}{{param "c"}}{{/unless}}{{/with}} {{table "t"}}', 'sql'),
+    ).toEqual([]);
   });
 
   it('reports unknown helpers, bad arity, bare values, partials, with their positions', () => {
-    expect(checkTemplate('SELECT\n  {{quote "x"}} {{ident}} {{ident "a" "b"}}\n{{#foo}}x{{/foo}} {{v}} {{> p}}', 'sql').map((i) => `${i.line}:${i.column}: ${i.message}`)).toEqual([
+    expect(
+      checkTemplate('SELECT\n  {{quote "x"}} {{ident}} {{ident "a" "b"}}\n{{#foo}}x{{/foo}} {{v}} {{> p}}', 'sql').map(
+        (i) => `${i.line}:${i.column}: ${i.message}`,
+      ),
+    ).toEqual([
       '2:3: unknown helper "quote" (known: ident, table, param, if, unless, each, with)',
       '2:17: {{ident}} takes exactly one argument, e.g. {{ident "name"}}',
       '2:27: {{ident}} takes exactly one argument, e.g. {{ident "name"}}',
@@ -126,12 +146,16 @@ describe('checkTemplate', () => {
   });
 
   it('checks sub-expressions', () => {
-    expect(checkTemplate('{{ident (concat "a" "b")}}', 'sql').map((i) => i.message)).toEqual([expect.stringContaining('unknown helper "concat"')]);
+    expect(checkTemplate('{{ident (concat "a" "b")}}', 'sql').map((i) => i.message)).toEqual([
+      expect.stringContaining('unknown helper "concat"'),
+    ]);
   });
 
   it('allows values but no SQL helpers in reports', () => {
     expect(checkTemplate('video {{id}}: {{title}}', 'report')).toEqual([]);
-    expect(checkTemplate('{{ident "x"}}', 'report').map((i) => i.message)).toEqual(['unknown helper "ident" (known: if, unless, each, with)']);
+    expect(checkTemplate('{{ident "x"}}', 'report').map((i) => i.message)).toEqual([
+      'unknown helper "ident" (known: if, unless, each, with)',
+    ]);
   });
 
   it('reports a syntax error at its place', () => {
@@ -179,14 +203,20 @@ steps:
       );
       const text = explainPlan(loadPlanSync(file), postgresFlavor);
       expect(text).toContain('Plan p\n  a small plan\n  Source:     Pod any version');
-      expect(text).toMatch(/1\. meeting +replace; orphans: fail\n +why: the meetings\n +read ordered by id\n +column start: default null \(also for NULL\), converted as datetime\n +column a: renamed to b/);
+      expect(text).toMatch(
+        /1\. meeting +replace; orphans: fail\n +why: the meetings\n +read ordered by id\n +column start: default null \(also for NULL\), converted as datetime\n +column a: renamed to b/,
+      );
       expect(text).toMatch(/2\. ct → django_content_type +merge on \(app_label, model\); orphans: fail/);
-      expect(text).toContain('  fix_meeting — v4 CHECK recurring_until >= start_at\n    | UPDATE "meeting" SET recurring_until = NULL\n    | WHERE recurring_until < $1 AND owner_id = $2\n    placeholders: $1 = since, $2 = owner');
+      expect(text).toContain(
+        '  fix_meeting — v4 CHECK recurring_until >= start_at\n    | UPDATE "meeting" SET recurring_until = NULL\n    | WHERE recurring_until < $1 AND owner_id = $2\n    placeholders: $1 = since, $2 = owner',
+      );
       expect(text).toContain('  mysql_only\n    (no postgres version)');
       expect(text).toContain(
         '1. fix  [sql, always]\n     runs template fix_meeting on the target database, in one transaction\n     params (bound): since = "2024-01-01"\n     why: reported in Esup-Pod #1448',
       );
-      expect(text).toContain('2. look  [check, only with --createDB]\n     lists problem rows of the source database with template mysql_only; in live mode, fixes them with fix_meeting');
+      expect(text).toContain(
+        '2. look  [check, only with --createDB]\n     lists problem rows of the source database with template mysql_only; in live mode, fixes them with fix_meeting',
+      );
       expect(text).toContain('3. make  [command, always]\n     runs `make createDB`, only when the target database has no tables');
       expect(explainPlan(loadPlanSync(file), mysqlFlavor)).toContain('placeholders: ? = since, ? = owner');
     } finally {

@@ -18,24 +18,33 @@ describe('repair rules', () => {
     return file;
   };
 
-  test('the real plan ships Pod 4.4\'s two rules, on, each saying it matches Pod 4.4 and why it loses nothing', () => {
+  test("the real plan ships Pod 4.4's two rules, on, each saying it matches Pod 4.4 and why it loses nothing", () => {
     const plan = loadPlanSync(REAL_PLAN);
     const rules = plan.tables.flatMap((t) => t.repairs.map((r) => [t.name, r.name, r.enabled ?? true] as const));
     expect(rules).toEqual([
       ['meeting', 'recurring-until-not-before-start', true],
       ['video_videotodelete', 'merge-duplicate-deletion-dates', true],
     ]);
-    for (const rule of plan.tables.flatMap((t) => t.repairs)) expect(rule.why).toMatch(/Pod 4\.4's exporter.*#1510.*(loses nothing|nothing is lost)/s);
+    for (const rule of plan.tables.flatMap((t) => t.repairs))
+      expect(rule.why).toMatch(/Pod 4\.4's exporter.*#1510.*(loses nothing|nothing is lost)/s);
     const text = explainPlan(plan, postgresFlavor);
-    expect(text).toMatch(/repair recurring-until-not-before-start: where recurring_until < start_at: set recurring_until = start_at — matches Pod 4\.4/);
-    expect(text).toMatch(/repair merge-duplicate-deletion-dates: merge rows sharing \(date_deletion\) into the lowest id, re-pointing video_videotodelete_video\.videotodelete_id/);
+    expect(text).toMatch(
+      /repair recurring-until-not-before-start: where recurring_until < start_at: set recurring_until = start_at — matches Pod 4\.4/,
+    );
+    expect(text).toMatch(
+      /repair merge-duplicate-deletion-dates: merge rows sharing \(date_deletion\) into the lowest id, re-pointing video_videotodelete_video\.videotodelete_id/,
+    );
   });
 
   test('an overlay switches a rule off by name, keeping the rest of it', () => {
     const file = write(`tables:\n  - name: meeting\n    repairs:\n      - { name: recurring-until-not-before-start, enabled: false }\n`);
     expect(validatePlanFile(file).problems.map(formatProblem)).toEqual([]);
     const [rule] = loadPlanSync(file).tables.find((t) => t.name === 'meeting')!.repairs;
-    expect(rule).toMatchObject({ name: 'recurring-until-not-before-start', enabled: false, set: { column: 'recurring_until', fromColumn: 'start_at' } });
+    expect(rule).toMatchObject({
+      name: 'recurring-until-not-before-start',
+      enabled: false,
+      set: { column: 'recurring_until', fromColumn: 'start_at' },
+    });
     expect(explainPlan(loadPlanSync(file), postgresFlavor)).toMatch(/set recurring_until = start_at \[switched off\]/);
   });
 
@@ -55,7 +64,11 @@ describe('repair rules', () => {
     expect(problems).toMatch(/repair "no-operand": where title <: give value or otherColumn/);
     expect(problems).toMatch(/repair "set-without-where": set needs where/);
     expect(problems).toMatch(/repair "unknown-template": sql: no template named "nope"/);
-    const badOp = write(`tables:\n  - name: video_video\n    repairs:\n      - { name: bad-op, why: w, where: [{ column: title, op: "~" }], drop: true }\n`);
-    expect(validatePlanFile(badOp).problems.map(formatProblem).join('\n')).toMatch(/op must be one of: =, !=, <, <=, >, >=, is-null, not-null/);
+    const badOp = write(
+      `tables:\n  - name: video_video\n    repairs:\n      - { name: bad-op, why: w, where: [{ column: title, op: "~" }], drop: true }\n`,
+    );
+    expect(validatePlanFile(badOp).problems.map(formatProblem).join('\n')).toMatch(
+      /op must be one of: =, !=, <, <=, >, >=, is-null, not-null/,
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('the plan types generated from the schema', () => {
   });
 
   it('change when the schema changes (the comparison above can fail)', () => {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as { definitions: Record<string, { properties: Record<string, object> }> };
+    const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as {
+      definitions: Record<string, { properties: Record<string, object> }>;
+    };
     schema.definitions.tagSet.properties.colour = { type: 'string' };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-schema-'));
     try {

@@ -46,7 +46,7 @@ describe('step types', () => {
     }
   });
 
-  it("are each dispatched to their own definition, `<kind>Step`, whose type is the kind", () => {
+  it('are each dispatched to their own definition, `<kind>Step`, whose type is the kind', () => {
     expect([...dispatch.keys()].sort()).toEqual(schemaKinds);
     for (const kind of schemaKinds) {
       expect([kind, dispatch.get(kind)]).toEqual([kind, `#/definitions/${kind}Step`]);

@@ -118,7 +118,9 @@ export function schemaFromPostgresDdl(file: string): SchemaInfo {
       c.autoIncrement = true;
     }
   }
-  for (const [, table, cols] of sql.matchAll(/ALTER TABLE ONLY public\.(\w+)\n\s+ADD CONSTRAINT (?:"[^"]+"|\w+) PRIMARY KEY \(([^)]*)\)/g)) {
+  for (const [, table, cols] of sql.matchAll(
+    /ALTER TABLE ONLY public\.(\w+)\n\s+ADD CONSTRAINT (?:"[^"]+"|\w+) PRIMARY KEY \(([^)]*)\)/g,
+  )) {
     const t = tables.get(table);
     if (t) t.primaryKey = cols.split(',').map((s) => unquote(s.trim()));
   }

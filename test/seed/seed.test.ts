@@ -18,7 +18,12 @@ async function count(db: TestDatabase, table: string): Promise<number> {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -69,7 +74,18 @@ describe.each(DIALECTS)('seed on %s', (dialect) => {
   test('what the database gives back is what was generated (canonical values round-trip)', async () => {
     const schema = await conn.introspect();
     const reference = await readReferenceData(conn, schema);
-    const tables = ['video_video', 'meeting', 'cut_cutvideo', 'quiz_singlechoicequestion', 'quiz_multiplechoicequestion', 'video_videoaccesstoken', 'tagging_tag', 'video_comment', 'recorder_recorder', 'authentication_owner'];
+    const tables = [
+      'video_video',
+      'meeting',
+      'cut_cutvideo',
+      'quiz_singlechoicequestion',
+      'quiz_multiplechoicequestion',
+      'video_videoaccesstoken',
+      'tagging_tag',
+      'video_comment',
+      'recorder_recorder',
+      'authentication_owner',
+    ];
     const generated = new Map<string, { columns: string[]; rows: CanonicalValue[][] }>();
     for (const batch of generateV3Data(schema, { videos: 50, seed: 3, reference, uniqueFold: (c) => conn.dialect.uniqueFold(c), tables })) {
       const t = generated.get(batch.table) ?? { columns: batch.columns, rows: [] };
@@ -85,16 +101,20 @@ describe.each(DIALECTS)('seed on %s', (dialect) => {
       for await (const row of conn.streamRows(table, columns)) back.push(row);
       // Rows in primary-key order on both sides (uuid keys: sort the generated ones).
       const pk = g.columns.indexOf(table.primaryKey[0]);
-      const sorted = [...g.rows].sort((a, b) => (typeof a[pk] === 'number' ? (a[pk] as number) - (b[pk] as number) : String(a[pk]) < String(b[pk]) ? -1 : 1));
+      const sorted = [...g.rows].sort((a, b) =>
+        typeof a[pk] === 'number' ? (a[pk] as number) - (b[pk] as number) : String(a[pk]) < String(b[pk]) ? -1 : 1,
+      );
       expect(back.length).toBe(sorted.length);
       for (let i = 0; i < back.length; i += 1) {
         const want = sorted[i].map(comparable);
         const got = back[i].map(comparable);
         if (JSON.stringify(want) !== JSON.stringify(got)) {
-          const diff = g.columns.filter((_, k) => JSON.stringify(want[k]) !== JSON.stringify(got[k])).map((c) => {
-            const k = g.columns.indexOf(c);
-            return `${c}: wrote ${JSON.stringify(want[k])?.slice(0, 120)} read ${JSON.stringify(got[k])?.slice(0, 120)}`;
-          });
+          const diff = g.columns
+            .filter((_, k) => JSON.stringify(want[k]) !== JSON.stringify(got[k]))
+            .map((c) => {
+              const k = g.columns.indexOf(c);
+              return `${c}: wrote ${JSON.stringify(want[k])?.slice(0, 120)} read ${JSON.stringify(got[k])?.slice(0, 120)}`;
+            });
           throw new Error(`${name} row ${i + 1} differs:\n${diff.join('\n')}`);
         }
       }
@@ -120,7 +140,9 @@ describe.each(DIALECTS)('seed on %s', (dialect) => {
     try {
       const result = await seedDatabase(c, { videos: 1000, seed: 1 });
       const lines = [...result.perTable].sort((a, b) => a[0].localeCompare(b[0])).map(([t, n]) => `${t} ${n}`);
-      console.log(`${dialect}: seeded 1,000 videos: ${result.rows} rows in ${result.tables} tables in ${(result.ms / 1000).toFixed(1)} s\n${lines.join('\n')}`);
+      console.log(
+        `${dialect}: seeded 1,000 videos: ${result.rows} rows in ${result.tables} tables in ${(result.ms / 1000).toFixed(1)} s\n${lines.join('\n')}`,
+      );
       expect(await count(big, 'video_video')).toBe(1000);
     } finally {
       await c.close();
@@ -134,9 +156,7 @@ describe.each(DIALECTS)('seed on %s', (dialect) => {
     try {
       const result = await seedDatabase(c, { videos: 50, seed: 2, staleOwnerPaths: true });
       expect(result.perTable.get('video_video')).toBe(50);
-      const [n] = await pf.query(
-        'SELECT COUNT(*) AS n FROM video_video v JOIN podfile_customimagemodel i ON i.id = v.thumbnail_id',
-      );
+      const [n] = await pf.query('SELECT COUNT(*) AS n FROM video_video v JOIN podfile_customimagemodel i ON i.id = v.thumbnail_id');
       expect(Number(n.n)).toBe(34); // 50 videos, seed 2: the same on both dialects
     } finally {
       await c.close();

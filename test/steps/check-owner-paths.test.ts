@@ -14,7 +14,11 @@ import { DIALECTS, createPodDatabase, createTestDatabase, type TestDatabase } fr
 import { cli } from '../helpers/cli';
 import { PLAN_PATH, realPlan } from '../helpers/migration';
 
-const ENCODING_TABLES = ['video_encode_transcript_encodingvideo', 'video_encode_transcript_encodingaudio', 'video_encode_transcript_playlistvideo'];
+const ENCODING_TABLES = [
+  'video_encode_transcript_encodingvideo',
+  'video_encode_transcript_encodingaudio',
+  'video_encode_transcript_playlistvideo',
+];
 const HASHKEY_COMPONENT = /(?:^|\/)([0-9a-fA-F]{64})(?=\/|$)/;
 
 interface PathRow {
@@ -35,7 +39,14 @@ async function encodingPaths(db: TestDatabase): Promise<PathRow[]> {
        JOIN authentication_owner o ON o.user_id = u.id ORDER BY e.id`,
     );
     for (const r of rows) {
-      out.push({ table, id: Number(r.id), video: Number(r.video), path: String(r.path), ownerHashkey: String(r.hashkey), archived: r.username === 'archive' });
+      out.push({
+        table,
+        id: Number(r.id),
+        video: Number(r.video),
+        path: String(r.path),
+        ownerHashkey: String(r.hashkey),
+        archived: r.username === 'archive',
+      });
     }
   }
   return out;
@@ -96,14 +107,17 @@ describe.each(DIALECTS)('check-owner-paths on %s', (dialect) => {
     expect(result.lines).toEqual(expected);
     expect(result).toMatchObject({ found: expected.length, fixed: 0, detail: `found ${expected.length}, would fix them` });
     expect(reporter.messages('dry')).toEqual(expected.map((l) => `check-owner-paths: ${l}`));
-    for (const line of result.lines) expect(line).toMatch(/^\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/);
+    for (const line of result.lines)
+      expect(line).toMatch(/^\d+; change of owner; encoding videos\/[0-9a-f]{64}\/\S+ not in [0-9a-f]{64} folder$/);
     expect(await encodingPaths(v3)).toEqual(before);
   });
 
   it('a fix that leaves problems behind is rolled back as a whole', async () => {
     // Only the encodingvideo fix: audio and playlist paths stay stale, so find still finds the videos.
     const partial: CheckStep = { ...step, fix: ['owner_paths_fix_encodingvideo'] };
-    await expect(runCheckStep(partial, plan, conn, false, new CollectingReporter())).rejects.toThrow(/problem\(s\) remain after the fix \(rolled back/);
+    await expect(runCheckStep(partial, plan, conn, false, new CollectingReporter())).rejects.toThrow(
+      /problem\(s\) remain after the fix \(rolled back/,
+    );
     expect(await encodingPaths(v3)).toEqual(before);
   });
 

@@ -97,7 +97,9 @@ describe.each(DIALECTS)('create-db (command step) on %s', (dialect) => {
     const plan = await realPlan();
     const failing = {
       ...plan,
-      steps: plan.steps.map((s) => (s.name === 'create-db' ? ({ ...s, run: 'echo "starting"; echo "no Django here" >&2; exit 3' } as CommandStep) : s)),
+      steps: plan.steps.map((s) =>
+        s.name === 'create-db' ? ({ ...s, run: 'echo "starting"; echo "no Django here" >&2; exit 3' } as CommandStep) : s,
+      ),
     };
     const v3Before = await snapshot(v3);
     const outcome = await runRealPlan({ v3, v4, dumpPath }, { plan: failing, createDB: true, podDir });
@@ -129,7 +131,13 @@ describe.each(DIALECTS)('create-db (command step) on %s', (dialect) => {
     const info = outcome.reporter.messages('info');
     expect(info).toContain(`create-db: running \`make createDB\` in ${podDir}`);
     expect(info.indexOf('  | creating the Pod 4 schema in the database')).toBeLessThan(info.indexOf('  | schema created'));
-    expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`).slice(0, 5)).toEqual(['create-db:done', 'check-owner-paths:done', 'export:done', 'import:done', 'verify:done']);
+    expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`).slice(0, 5)).toEqual([
+      'create-db:done',
+      'check-owner-paths:done',
+      'export:done',
+      'import:done',
+      'verify:done',
+    ]);
     const [{ n }] = await v4.query('SELECT COUNT(*) AS n FROM video_video');
     expect(Number(n)).toBe(5);
   });
@@ -141,8 +149,13 @@ describe.each(DIALECTS)('create-db (command step) on %s', (dialect) => {
     for (const dry of [true, false]) {
       const outcome = await runRealPlan({ v3, v4, dumpPath }, { createDB: true, podDir, dry });
       expect(outcome.summary.ok).toBe(false);
-      expect(outcome.summary.error).toMatch(/step create-db \(make createDB\) only runs on an empty database, and .* holds \d+ tables: drop --createDB, or point --target at an empty database/);
-      expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`).slice(0, 2)).toEqual(['create-db:failed', 'check-owner-paths:not run']);
+      expect(outcome.summary.error).toMatch(
+        /step create-db \(make createDB\) only runs on an empty database, and .* holds \d+ tables: drop --createDB, or point --target at an empty database/,
+      );
+      expect(outcome.summary.steps.map((s) => `${s.name}:${s.status}`).slice(0, 2)).toEqual([
+        'create-db:failed',
+        'check-owner-paths:not run',
+      ]);
       expect(outcome.summary.steps.slice(1).every((s) => s.status === 'not run' && s.ms === 0)).toBe(true);
     }
     expect(await Promise.all([snapshot(v3), snapshot(v4)])).toEqual(before);

@@ -75,7 +75,12 @@ steps:
 async function paths(db: TestDatabase): Promise<Array<{ id: number; path: string; note: string | null; why: string | null }>> {
   const q = (name: string) => getDialect(db.dialect).quoteIdent(name);
   const rows = await db.query(`SELECT id, path, note, ${q('why?')} AS why FROM pm_paths ORDER BY id`);
-  return rows.map((r) => ({ id: Number(r.id), path: String(r.path), note: r.note === null ? null : String(r.note), why: r.why === null ? null : String(r.why) }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    path: String(r.path),
+    note: r.note === null ? null : String(r.note),
+    why: r.why === null ? null : String(r.why),
+  }));
 }
 
 async function fill(db: TestDatabase, dialect: DialectName): Promise<void> {
@@ -122,7 +127,9 @@ describe.each(DIALECTS)('params of sql and check steps on %s', (dialect) => {
     const before = await paths(db);
     const reporter = new CollectingReporter();
     expect(await runSqlStep(step, plan, conn, true, reporter)).toBe('would run template rewrite_one');
-    expect(reporter.messages('dry').join('\n')).toContain(`bound: hashkey = "${HEX_B}", note = ${JSON.stringify(NOTE)}, why = null, id = 2`);
+    expect(reporter.messages('dry').join('\n')).toContain(
+      `bound: hashkey = "${HEX_B}", note = ${JSON.stringify(NOTE)}, why = null, id = 2`,
+    );
     expect(await paths(db)).toEqual(before);
 
     expect(await runSqlStep(step, plan, conn, false, new CollectingReporter())).toBe('ran template rewrite_one');
@@ -166,7 +173,9 @@ describe.each(DIALECTS)('params of sql and check steps on %s', (dialect) => {
   it('a step without a param its template needs is refused at render time, nothing written', async () => {
     const step: SqlStep = { ...(plan.steps[0] as SqlStep), params: { hashkey: HEX_B, note: 'n', id: 2 } };
     const before = await paths(db);
-    await expect(runSqlStep(step, plan, conn, false, new CollectingReporter())).rejects.toThrow(/\{\{param "why"\}\}: no value given for "why"/);
+    await expect(runSqlStep(step, plan, conn, false, new CollectingReporter())).rejects.toThrow(
+      /\{\{param "why"\}\}: no value given for "why"/,
+    );
     expect(await paths(db)).toEqual(before);
   });
 });

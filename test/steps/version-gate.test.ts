@@ -44,7 +44,10 @@ describe.each(DIALECTS)('version gates on %s', (dialect) => {
     await unchanged([pair.v3, pair.v4], async () => {
       for (const force of [false, true]) {
         const outcome = await runRealPlan({ v3: pair.v4, v4: pair.v3, dumpPath: pair.dumpPath }, { force });
-        expectRefused(outcome, /--source and --target are swapped: the source database .* looks like Pod 4\.0\.3 \(.*\) and the target database .* like Pod 3\.8\.4 \(.*\)\. Nothing was written/);
+        expectRefused(
+          outcome,
+          /--source and --target are swapped: the source database .* looks like Pod 4\.0\.3 \(.*\) and the target database .* like Pod 3\.8\.4 \(.*\)\. Nothing was written/,
+        );
       }
       const dry = await runRealPlan({ v3: pair.v4, v4: pair.v3, dumpPath: pair.dumpPath }, { dry: true });
       expectRefused(dry, /swapped/);
@@ -74,7 +77,10 @@ describe.each(DIALECTS)('version gates on %s', (dialect) => {
       await stray.exec("INSERT INTO notes VALUES (1, 'kept')");
       await unchanged([pair.v3, stray], async () => {
         const outcome = await runRealPlan({ v3: pair.v3, v4: stray, dumpPath: pair.dumpPath });
-        expectRefused(outcome, /the target database .* looks like no Pod database \(neither django-tagging nor Tagulous tables\), not Pod 4\.0/);
+        expectRefused(
+          outcome,
+          /the target database .* looks like no Pod database \(neither django-tagging nor Tagulous tables\), not Pod 4\.0/,
+        );
       });
     } finally {
       await stray.drop();
@@ -86,22 +92,31 @@ describe.each(DIALECTS)('version gates on %s', (dialect) => {
     const narrow = { ...plan, target: { pod: '>=4.1.0 <4.2' } };
     await unchanged([pair.v3, pair.v4], async () => {
       const refused = await runRealPlan(pair, { plan: narrow });
-      expectRefused(refused, /looks like Pod 4\.0\.3 .*outside the plan's range ">=4\.1\.0 <4\.2"\. Nothing was written \(--force goes on anyway\)/);
+      expectRefused(
+        refused,
+        /looks like Pod 4\.0\.3 .*outside the plan's range ">=4\.1\.0 <4\.2"\. Nothing was written \(--force goes on anyway\)/,
+      );
     });
     const forced = await runRealPlan(pair, { plan: narrow, force: true });
     if (forced.error) throw forced.error;
     expect(forced.summary.ok).toBe(true);
     // Said once, though the run's gate and the import's both see it.
-    expect(forced.summary.warnings.filter((w) => /outside the plan's range/.test(w))).toEqual([expect.stringMatching(/going on because of --force$/)]);
-    expect(forced.summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual(expect.arrayContaining(['export:done', 'import:done', 'verify:done']));
+    expect(forced.summary.warnings.filter((w) => /outside the plan's range/.test(w))).toEqual([
+      expect.stringMatching(/going on because of --force$/),
+    ]);
+    expect(forced.summary.steps.map((s) => `${s.name}:${s.status}`)).toEqual(
+      expect.arrayContaining(['export:done', 'import:done', 'verify:done']),
+    );
   });
 
-  it('a source before 3.8.4 (no video_video.order) imports with the plan\'s default for order', async () => {
+  it("a source before 3.8.4 (no video_video.order) imports with the plan's default for order", async () => {
     await pair.v3.exec(`ALTER TABLE video_video DROP COLUMN ${q(dialect, 'order')}`);
     const outcome = await runRealPlan(pair, { overwrite: true });
     if (outcome.error) throw outcome.error;
     expect(outcome.summary.ok).toBe(true);
-    expect(outcome.reporter.messages('info')).toEqual(expect.arrayContaining([expect.stringMatching(/version gate: source .*: Pod 3\.8\.2 \(.*video_video without order/)]));
+    expect(outcome.reporter.messages('info')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/version gate: source .*: Pod 3\.8\.2 \(.*video_video without order/)]),
+    );
     const orders = await pair.v4.query(`SELECT DISTINCT ${q(dialect, 'order')} AS o FROM video_video`);
     expect(orders.map((r) => Number(r.o))).toEqual([1]);
     const [{ n }] = await pair.v4.query('SELECT COUNT(*) AS n FROM video_video');
@@ -115,7 +130,10 @@ describe.each(DIALECTS)('version gates on %s', (dialect) => {
     rmSync(pair.dumpPath, { force: true });
     await unchanged([pair.v3, pair.v4], async () => {
       const outcome = await runRealPlan(pair);
-      expectRefused(outcome, /looks like Pod 3\.8\.1 .*outside the plan's range ">=3\.8\.2 <3\.9": meeting_livegateway gained NOT NULL UNIQUE columns \(sipmediagw_server_url, sipmediagw_server_token\) in 3\.8\.2.*upgrade the v3 site to 3\.8\.4 first/);
+      expectRefused(
+        outcome,
+        /looks like Pod 3\.8\.1 .*outside the plan's range ">=3\.8\.2 <3\.9": meeting_livegateway gained NOT NULL UNIQUE columns \(sipmediagw_server_url, sipmediagw_server_token\) in 3\.8\.2.*upgrade the v3 site to 3\.8\.4 first/,
+      );
     });
   });
 });

@@ -47,10 +47,12 @@ describe('aggregateTagPairs', () => {
   });
 
   test('rows out of order are refused', async () => {
-    const pairs = aggregateTagPairs(stream([
-      { object_id: 2, tag_name: 'a', object_exists: true },
-      { object_id: 1, tag_name: 'b', object_exists: true },
-    ]));
+    const pairs = aggregateTagPairs(
+      stream([
+        { object_id: 2, tag_name: 'a', object_exists: true },
+        { object_id: 1, tag_name: 'b', object_exists: true },
+      ]),
+    );
     await expect(collect(pairs)).rejects.toThrow(PodMigrateError);
   });
 
@@ -61,13 +63,19 @@ describe('aggregateTagPairs', () => {
   });
 
   test('feeds buildTagTablesAsync', async () => {
-    const pairs = aggregateTagPairs(stream<TagPairRow>([
-      { object_id: 1, tag_name: 'Python', object_exists: true },
-      { object_id: 1, tag_name: 'c++', object_exists: true },
-      { object_id: 2, tag_name: 'python', object_exists: true },
-      { object_id: 2, tag_name: 'c', object_exists: true },
-    ]));
+    const pairs = aggregateTagPairs(
+      stream<TagPairRow>([
+        { object_id: 1, tag_name: 'Python', object_exists: true },
+        { object_id: 1, tag_name: 'c++', object_exists: true },
+        { object_id: 2, tag_name: 'python', object_exists: true },
+        { object_id: 2, tag_name: 'c', object_exists: true },
+      ]),
+    );
     const t = await buildTagTablesAsync(pairs, { fold: (s) => s });
-    expect(t.tags.map((x) => [x.name, x.slug, x.count])).toEqual([['Python', 'python', 2], ['c++', 'c', 1], ['c', 'c_1', 1]]);
+    expect(t.tags.map((x) => [x.name, x.slug, x.count])).toEqual([
+      ['Python', 'python', 2],
+      ['c++', 'c', 1],
+      ['c', 'c_1', 1],
+    ]);
   });
 });

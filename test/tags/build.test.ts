@@ -14,7 +14,12 @@ import { PodMigrateError } from '../../src/errors';
 const PG: BuildTagTablesOptions = { fold: (s) => s };
 /** Stand-in for MariaDB utf8mb4_general_ci: case and accents folded, trailing spaces ignored. */
 const MARIADB: BuildTagTablesOptions = {
-  fold: (s) => s.normalize('NFD').replace(/\p{M}+/gu, '').toUpperCase().replace(/ +$/, ''),
+  fold: (s) =>
+    s
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .toUpperCase()
+      .replace(/ +$/, ''),
 };
 
 const objs = (...lists: string[][]): TaggedObject[] => lists.map((names, i) => ({ objectId: i + 1, names }));
@@ -28,14 +33,24 @@ describe('buildTagTables: acceptance table', () => {
   });
 
   test('"c++" then "c" → slugs c, c_1', () => {
-    expect(slugsOf(buildTagTables(objs(['c++'], ['c']), PG))).toEqual([['c++', 'c'], ['c', 'c_1']]);
+    expect(slugsOf(buildTagTables(objs(['c++'], ['c']), PG))).toEqual([
+      ['c++', 'c'],
+      ['c', 'c_1'],
+    ]);
     // On one object the names are processed sorted: "c" < "c++".
-    expect(slugsOf(buildTagTables(objs(['c++', 'c']), PG))).toEqual([['c', 'c'], ['c++', 'c_1']]);
+    expect(slugsOf(buildTagTables(objs(['c++', 'c']), PG))).toEqual([
+      ['c', 'c'],
+      ['c++', 'c_1'],
+    ]);
   });
 
   test('"日本語" → "_", then other slug-less names → "__1", "__2"', () => {
     const t = buildTagTables(objs(['日本語'], ['中文'], ['한국어']), PG);
-    expect(slugsOf(t)).toEqual([['日本語', '_'], ['中文', '__1'], ['한국어', '__2']]);
+    expect(slugsOf(t)).toEqual([
+      ['日本語', '_'],
+      ['中文', '__1'],
+      ['한국어', '__2'],
+    ]);
     expect(t.stats.slugCollisions).toBe(2);
   });
 
@@ -61,7 +76,10 @@ describe('buildTagTables: acceptance table', () => {
 
   test('a name with a comma (from an exact list) stays one tag', () => {
     const t = buildTagTables(objs(['recherche, innovation', 'python']), PG);
-    expect(slugsOf(t)).toEqual([['python', 'python'], ['recherche, innovation', 'recherche-innovation']]);
+    expect(slugsOf(t)).toEqual([
+      ['python', 'python'],
+      ['recherche, innovation', 'recherche-innovation'],
+    ]);
   });
 
   test('300 tags on one object', () => {
@@ -79,7 +97,10 @@ describe('buildTagTables: acceptance table', () => {
     const folded = buildTagTables(objs(['élève'], ['eleve']), MARIADB);
     expect(folded.tags).toEqual([{ id: 1, name: 'élève', slug: 'eleve', count: 2, protected: false }]);
     const exact = buildTagTables(objs(['élève'], ['eleve']), PG);
-    expect(slugsOf(exact)).toEqual([['élève', 'eleve'], ['eleve', 'eleve_1']]);
+    expect(slugsOf(exact)).toEqual([
+      ['élève', 'eleve'],
+      ['eleve', 'eleve_1'],
+    ]);
     expect(exact.stats.slugCollisionExamples).toEqual([{ name: 'eleve', wanted: 'eleve', takenBy: 'élève', slug: 'eleve_1' }]);
   });
 
@@ -115,16 +136,28 @@ describe('buildTagTables: Tagulous details', () => {
 
   test('count = number of distinct objects', () => {
     const t = buildTagTables(objs(['x', 'y'], ['x'], ['X', 'x'], ['y']), PG);
-    expect(t.tags.map((tag) => [tag.name, tag.count])).toEqual([['x', 3], ['y', 2]]);
+    expect(t.tags.map((tag) => [tag.name, tag.count])).toEqual([
+      ['x', 3],
+      ['y', 2],
+    ]);
     expect(t.links.map((l) => [l.id, l.objectId, l.tagId])).toEqual([
-      [1, 1, 1], [2, 1, 2], [3, 2, 1], [4, 3, 1], [5, 4, 2],
+      [1, 1, 1],
+      [2, 1, 2],
+      [3, 2, 1],
+      [4, 3, 1],
+      [5, 4, 2],
     ]);
     expect(t.stats.objectsWithTags).toBe(4);
   });
 
   test('suffix = 1 + highest numeric suffix, natural "base_N" slugs included', () => {
     const t = buildTagTables(objs(['c_5'], ['c'], ['c++'], ['c#']), PG);
-    expect(slugsOf(t)).toEqual([['c_5', 'c_5'], ['c', 'c'], ['c++', 'c_6'], ['c#', 'c_7']]);
+    expect(slugsOf(t)).toEqual([
+      ['c_5', 'c_5'],
+      ['c', 'c'],
+      ['c++', 'c_6'],
+      ['c#', 'c_7'],
+    ]);
   });
 
   test('more than 11 collisions: numeric maximum (Tagulous >= 1.3.3, #152), not string order', () => {
@@ -135,7 +168,11 @@ describe('buildTagTables: Tagulous details', () => {
 
   test('suffix search is per base: "x_1_2" belongs to base "x_1", not "x"', () => {
     const t = buildTagTables(objs(['x_1_2'], ['x'], ['x!']), PG);
-    expect(slugsOf(t)).toEqual([['x_1_2', 'x_1_2'], ['x', 'x'], ['x!', 'x_1']]);
+    expect(slugsOf(t)).toEqual([
+      ['x_1_2', 'x_1_2'],
+      ['x', 'x'],
+      ['x!', 'x_1'],
+    ]);
   });
 
   test('names are processed in code point order (Python sorted), not UTF-16 order', () => {
@@ -161,9 +198,7 @@ describe('buildTagTables: Tagulous details', () => {
     const tooLong = 'a'.repeat(81);
     const t = buildTagTables(objs([ok, tooLong], [tooLong]), PG);
     expect(t.tags.map((tag) => tag.name)).toEqual([ok]);
-    expect(t.stats.errors).toEqual([
-      expect.objectContaining({ code: 'NAME_TOO_LONG', objectId: 1, name: tooLong, occurrences: 2 }),
-    ]);
+    expect(t.stats.errors).toEqual([expect.objectContaining({ code: 'NAME_TOO_LONG', objectId: 1, name: tooLong, occurrences: 2 })]);
   });
 
   test('empty names are dropped and counted', () => {
@@ -174,10 +209,32 @@ describe('buildTagTables: Tagulous details', () => {
   });
 
   test('object ids must be strictly ascending non-negative integers', () => {
-    expect(() => buildTagTables([{ objectId: 2, names: ['a'] }, { objectId: 1, names: ['b'] }], PG)).toThrow(PodMigrateError);
-    expect(() => buildTagTables([{ objectId: 2, names: ['a'] }, { objectId: 2, names: ['b'] }], PG)).toThrow(/ascending/);
+    expect(() =>
+      buildTagTables(
+        [
+          { objectId: 2, names: ['a'] },
+          { objectId: 1, names: ['b'] },
+        ],
+        PG,
+      ),
+    ).toThrow(PodMigrateError);
+    expect(() =>
+      buildTagTables(
+        [
+          { objectId: 2, names: ['a'] },
+          { objectId: 2, names: ['b'] },
+        ],
+        PG,
+      ),
+    ).toThrow(/ascending/);
     expect(() => buildTagTables([{ objectId: -1, names: ['a'] }], PG)).toThrow(/non-negative/);
-    const big = buildTagTables([{ objectId: 9, names: ['a'] }, { objectId: '90071992547409930', names: ['a'] }], PG);
+    const big = buildTagTables(
+      [
+        { objectId: 9, names: ['a'] },
+        { objectId: '90071992547409930', names: ['a'] },
+      ],
+      PG,
+    );
     expect(big.links.map((l) => l.objectId)).toEqual([9, '90071992547409930']);
   });
 

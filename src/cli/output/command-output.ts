@@ -59,7 +59,12 @@ export class CommandOutput {
   /** Progress and messages: the console's (nothing with --json or --quiet), and everything into the log file. */
   reporter(): Reporter {
     const tablesPerStep = this.plan ? this.plan.tables.filter((t) => t.strategy !== 'skip').length + this.plan.tags.length : undefined;
-    const screen = new ConsoleReporter(this.io.stderr, { verbose: this.flags.verbose, quiet: this.flags.quiet || this.flags.json, env: this.io.env, tablesPerStep });
+    const screen = new ConsoleReporter(this.io.stderr, {
+      verbose: this.flags.verbose,
+      quiet: this.flags.quiet || this.flags.json,
+      env: this.io.env,
+      tablesPerStep,
+    });
     const log = this.log ? new ConsoleReporter(this.log, { verbose: true, tablesPerStep }) : undefined;
     this.screens.push(screen);
     return {
@@ -94,7 +99,9 @@ export class CommandOutput {
       if (text !== undefined && !this.flags.quiet) this.stdout.write(`${text}\n`);
       // A blank line between the live lines (stderr) and the end.
       if (!this.flags.quiet) this.stdout.write('\n');
-      this.stdout.write(`${renderRunEnd(summary, { verbose: this.flags.verbose, quiet: this.flags.quiet, paint: paintFor(this.io.stdout, this.io.env) })}\n`);
+      this.stdout.write(
+        `${renderRunEnd(summary, { verbose: this.flags.verbose, quiet: this.flags.quiet, paint: paintFor(this.io.stdout, this.io.env) })}\n`,
+      );
     }
     if (error !== undefined) this.reported = error;
   }
@@ -140,7 +147,11 @@ export class CommandOutput {
 }
 
 /** The summary of a command that is one step of a run (export, import, verify): rendered as a run is. */
-export function stepSummary(plan: ResolvedPlan, step: StepTally, context: { source?: string; target?: string; warnings: string[]; ms: number }): RunSummary {
+export function stepSummary(
+  plan: ResolvedPlan,
+  step: StepTally,
+  context: { source?: string; target?: string; warnings: string[]; ms: number },
+): RunSummary {
   return {
     plan: plan.name,
     dry: step.status === 'dry',

@@ -37,17 +37,27 @@ export function renderRunEnd(summary: RunSummary, options: ConsoleEndOptions): s
 /** `OK — 968,939 rows in 134 tables, verify passed (0 differ), 4 things to do by hand, 1m02s`, or `FAILED — step X: error`. */
 export function verdictLine(summary: RunSummary, paint: Paint): string {
   if (!summary.ok) {
-    const where = summary.failure?.step ? `step ${summary.failure.step}` : summary.failure?.code === 'VERSION_GATE' ? 'version gate' : 'before the first step';
+    const where = summary.failure?.step
+      ? `step ${summary.failure.step}`
+      : summary.failure?.code === 'VERSION_GATE'
+        ? 'version gate'
+        : 'before the first step';
     // Some messages name their step already: said once. A message of several lines (preflight: one per finding)
     // is said by its first line: the rest is under Findings, above.
     const message = (summary.failure?.message ?? summary.error ?? 'unknown error').replace(`${where}: `, '').split('\n')[0];
     return `${paint.bad(paint.bold('FAILED'))} — ${where}: ${message}`;
   }
   const parts: string[] = [];
-  const moved = summary.steps.find((s) => s.type === 'import' && s.tables.length > 0) ?? summary.steps.find((s) => s.type === 'export' && s.tables.length > 0);
+  const moved =
+    summary.steps.find((s) => s.type === 'import' && s.tables.length > 0) ??
+    summary.steps.find((s) => s.type === 'export' && s.tables.length > 0);
   if (moved) {
     const rows = moved.tables.reduce((n, t) => n + (summary.dry ? t.read : t.written), 0);
-    parts.push(summary.dry ? `${count(rows)} rows in ${count(moved.tables.length)} tables would be migrated, nothing written` : `${count(rows)} rows in ${count(moved.tables.length)} tables`);
+    parts.push(
+      summary.dry
+        ? `${count(rows)} rows in ${count(moved.tables.length)} tables would be migrated, nothing written`
+        : `${count(rows)} rows in ${count(moved.tables.length)} tables`,
+    );
   } else if (summary.dry) {
     parts.push('nothing written');
   }
@@ -67,12 +77,22 @@ export function verdictLine(summary: RunSummary, paint: Paint): string {
 
 function tableTally(step: StepTally): string[] {
   const width = Math.max(5, ...step.tables.map((t) => t.table.length));
-  const row = (cells: string[]) => `  ${cells[0].padEnd(width)} ${cells.slice(1).map((c, i) => c.padStart(i === 3 ? 8 : 10)).join(' ')}`.trimEnd();
-  const total = step.tables.reduce((a, t) => ({ read: a.read + t.read, written: a.written + t.written, skipped: a.skipped + t.skipped }), { read: 0, written: 0, skipped: 0 });
+  const row = (cells: string[]) =>
+    `  ${cells[0].padEnd(width)} ${cells
+      .slice(1)
+      .map((c, i) => c.padStart(i === 3 ? 8 : 10))
+      .join(' ')}`.trimEnd();
+  const total = step.tables.reduce((a, t) => ({ read: a.read + t.read, written: a.written + t.written, skipped: a.skipped + t.skipped }), {
+    read: 0,
+    written: 0,
+    skipped: 0,
+  });
   return [
     `${step.name}: ${plural(step.tables.length, 'table')}`,
     row(['table', 'read', 'written', 'skipped', 'time']),
-    ...step.tables.map((t) => `${row([t.table, count(t.read), count(t.written), count(t.skipped), duration(t.ms)])}${t.note ? `  ${t.note}` : ''}`),
+    ...step.tables.map(
+      (t) => `${row([t.table, count(t.read), count(t.written), count(t.skipped), duration(t.ms)])}${t.note ? `  ${t.note}` : ''}`,
+    ),
     row(['total', count(total.read), count(total.written), count(total.skipped), '']),
   ];
 }
@@ -82,7 +102,10 @@ function verifyProblems(summary: RunSummary): string[] {
   if (bad.length === 0) return [];
   return [
     `verify: ${plural(bad.length, 'table')} not identical:`,
-    ...bad.map((v) => `  ${v.table}: ${v.status}, ${count(v.sourceRows)} → ${count(v.targetRows)} rows${v.detail ? `, ${v.detail}` : ''}${v.keys?.length ? ` [keys: ${v.keys.join(', ')}]` : ''}`),
+    ...bad.map(
+      (v) =>
+        `  ${v.table}: ${v.status}, ${count(v.sourceRows)} → ${count(v.targetRows)} rows${v.detail ? `, ${v.detail}` : ''}${v.keys?.length ? ` [keys: ${v.keys.join(', ')}]` : ''}`,
+    ),
   ];
 }
 

@@ -34,18 +34,54 @@ export function renderHtmlReport(doc: RunDocument, generatedAt = new Date()): st
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="muted">${escapeHtml(`pod-migrate ${doc.tool.version}, ${doc.command}${doc.dry ? ' --dry (nothing written)' : ''}, ${generatedAt.toISOString()}${doc.ms !== undefined ? `, ${duration(doc.ms)}` : ''}`)}</p>`,
     `<p class="verdict ${doc.ok ? 'ok' : 'failed'}">${escapeHtml(doc.verdict ?? (doc.ok ? 'OK' : `FAILED: ${doc.error?.message ?? ''}`))}</p>`,
-    section('Plan and databases', keyValues([
-      ['plan', doc.plan ? `${doc.plan.name} (${doc.plan.file})` : undefined],
-      ['plan sha256', doc.plan?.sha256],
-      ['source', doc.source],
-      ['target', doc.target],
-    ])),
-    section('Version gates', table(['database', 'role', 'detected', "plan's range", 'gate'], (doc.gates ?? []).map((g) => [g.database, g.role, g.detected, g.range, g.passed ? 'passed' : 'outside the range (--force)']))),
-    section('Steps', table(['step', 'type', 'status', 'time', 'detail'], steps.map((s) => [s.name, s.type, statusCell(s.status), s.status === 'not run' ? '' : num(duration(s.ms)), s.error ? `${s.error.code}: ${s.error.message}` : (s.detail ?? '')]))),
+    section(
+      'Plan and databases',
+      keyValues([
+        ['plan', doc.plan ? `${doc.plan.name} (${doc.plan.file})` : undefined],
+        ['plan sha256', doc.plan?.sha256],
+        ['source', doc.source],
+        ['target', doc.target],
+      ]),
+    ),
+    section(
+      'Version gates',
+      table(
+        ['database', 'role', 'detected', "plan's range", 'gate'],
+        (doc.gates ?? []).map((g) => [g.database, g.role, g.detected, g.range, g.passed ? 'passed' : 'outside the range (--force)']),
+      ),
+    ),
+    section(
+      'Steps',
+      table(
+        ['step', 'type', 'status', 'time', 'detail'],
+        steps.map((s) => [
+          s.name,
+          s.type,
+          statusCell(s.status),
+          s.status === 'not run' ? '' : num(duration(s.ms)),
+          s.error ? `${s.error.code}: ${s.error.message}` : (s.detail ?? ''),
+        ]),
+      ),
+    ),
     section('Where the time went', timeChart(steps)),
     section('Tables', tablesSection(steps)),
     section('Findings', findingsSection(steps)),
-    section('Tags', table(['tag set', 'tags', 'links', 'spellings merged', 'slug collisions', 'tagged objects missing'], steps.flatMap((s) => s.tagSets ?? []).map((t) => [t.set, num(count(t.tags)), num(count(t.links)), num(count(t.spellingsMerged)), num(count(t.slugCollisions)), num(count(t.missingObjects))]))),
+    section(
+      'Tags',
+      table(
+        ['tag set', 'tags', 'links', 'spellings merged', 'slug collisions', 'tagged objects missing'],
+        steps
+          .flatMap((s) => s.tagSets ?? [])
+          .map((t) => [
+            t.set,
+            num(count(t.tags)),
+            num(count(t.links)),
+            num(count(t.spellingsMerged)),
+            num(count(t.slugCollisions)),
+            num(count(t.missingObjects)),
+          ]),
+      ),
+    ),
     section('Warnings', list(doc.warnings ?? [])),
     section(doc.dry ? 'To do by hand, after the live run' : 'To do by hand', checklist(doc.reminders ?? [])),
   ];
@@ -71,7 +107,9 @@ interface Html {
 type Cell = string | number | undefined | Html;
 
 const num = (text: string): Html => ({ html: `<td class="n">${escapeHtml(text)}</td>` });
-const statusCell = (status: string): Html => ({ html: `<td class="status-${escapeHtml(status.replace(/\s/g, '-'))}">${escapeHtml(status)}</td>` });
+const statusCell = (status: string): Html => ({
+  html: `<td class="status-${escapeHtml(status.replace(/\s/g, '-'))}">${escapeHtml(status)}</td>`,
+});
 
 function cell(c: Cell): string {
   return typeof c === 'object' ? c.html : `<td>${escapeHtml(c)}</td>`;
@@ -96,13 +134,17 @@ function list(items: string[]): string {
 }
 
 function checklist(items: string[]): string {
-  return items.length === 0 ? '<p class="muted">nothing</p>' : `<ul class="checklist">${items.map((i) => `<li><label><input type="checkbox"> ${escapeHtml(i)}</label></li>`).join('')}</ul>`;
+  return items.length === 0
+    ? '<p class="muted">nothing</p>'
+    : `<ul class="checklist">${items.map((i) => `<li><label><input type="checkbox"> ${escapeHtml(i)}</label></li>`).join('')}</ul>`;
 }
 
 /** Horizontal bars: each step's time, then the ten slowest tables (any step). */
 function timeChart(steps: StepTally[]): string {
   const bars = [
-    ...steps.filter((s) => s.status !== 'not run' && s.type !== 'reminder').map((s) => ({ label: `step ${s.name}`, ms: s.ms, kind: 'step' })),
+    ...steps
+      .filter((s) => s.status !== 'not run' && s.type !== 'reminder')
+      .map((s) => ({ label: `step ${s.name}`, ms: s.ms, kind: 'step' })),
     ...steps
       .flatMap((s) => s.tables.map((t) => ({ label: `${s.name} ${t.table}`, ms: t.ms, kind: 'table' })))
       .sort((a, b) => b.ms - a.ms)
@@ -131,8 +173,12 @@ function timeChart(steps: StepTally[]): string {
 
 /** One row per table: rows read by the export, written / skipped by the import, and verify's verdict. */
 function tablesSection(steps: StepTally[]): string {
-  const exported = new Map<string, TableTally>(steps.filter((s) => s.type === 'export').flatMap((s) => s.tables.map((t) => [t.table, t] as const)));
-  const imported = new Map<string, TableTally>(steps.filter((s) => s.type === 'import' || s.type === 'tags').flatMap((s) => s.tables.map((t) => [t.table, t] as const)));
+  const exported = new Map<string, TableTally>(
+    steps.filter((s) => s.type === 'export').flatMap((s) => s.tables.map((t) => [t.table, t] as const)),
+  );
+  const imported = new Map<string, TableTally>(
+    steps.filter((s) => s.type === 'import' || s.type === 'tags').flatMap((s) => s.tables.map((t) => [t.table, t] as const)),
+  );
   const verified = new Map<string, TableVerdict>(steps.flatMap((s) => (s.verify ?? []).map((v) => [v.table, v] as const)));
   const names = [...new Set([...exported.keys(), ...imported.keys(), ...verified.keys()])].sort();
   const rows = names.map((name): Cell[] => {
@@ -153,7 +199,15 @@ function tablesSection(steps: StepTally[]): string {
 
 function findingsSection(steps: StepTally[]): string {
   const rows = steps.flatMap((s) =>
-    (s.findings ?? []).map((f): Cell[] => [s.name, f.kind, f.table, f.constraint, num(count(f.count)), f.rule, { html: `<td><code>${escapeHtml(f.keys.join(', '))}</code></td>` }]),
+    (s.findings ?? []).map((f): Cell[] => [
+      s.name,
+      f.kind,
+      f.table,
+      f.constraint,
+      num(count(f.count)),
+      f.rule,
+      { html: `<td><code>${escapeHtml(f.keys.join(', '))}</code></td>` },
+    ]),
   );
   return table(['step', 'kind', 'table', 'constraint', 'rows', 'rule', 'ids'], rows);
 }

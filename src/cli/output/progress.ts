@@ -149,7 +149,8 @@ export class ConsoleReporter implements Reporter {
     const ofTable = table.total !== null ? `/${count(table.total)}` : '';
     const total = step.size?.rows ?? null;
     const remaining = total !== null ? total - rows : table.total !== null ? table.total - table.rows : null;
-    const eta = remaining !== null && rate > 0 ? ` · ETA ${duration(Math.max(0, (remaining * 1000) / rate))}${total === null ? ' (table)' : ''}` : '';
+    const eta =
+      remaining !== null && rate > 0 ? ` · ETA ${duration(Math.max(0, (remaining * 1000) / rate))}${total === null ? ' (table)' : ''}` : '';
     return {
       text: `${step.name}: table ${n} ${table.name} ${count(table.rows)}${ofTable} · ${count(rows)}${total !== null ? `/${count(total)}` : ''} rows · ${count(Math.round(rate))} rows/s${eta}`,
       value: total !== null ? rows : table.rows,

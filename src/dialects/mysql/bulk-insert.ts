@@ -62,9 +62,13 @@ function encodeRow(
   rowName: () => number | string,
 ): DriverParam[] {
   if (!Array.isArray(row) || row.length !== columns.length) {
-    throw new PodMigrateError('SCHEMA_MISMATCH', `a row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`, {
-      place: { table: table.name, row: rowName() },
-    });
+    throw new PodMigrateError(
+      'SCHEMA_MISMATCH',
+      `a row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`,
+      {
+        place: { table: table.name, row: rowName() },
+      },
+    );
   }
   const out = new Array<DriverParam>(row.length);
   for (let i = 0; i < row.length; i += 1) {
@@ -142,7 +146,13 @@ async function runChecked(
   try {
     header = (await ctx.run(query)) as ResultHeader;
   } catch (error) {
-    throw mapMysqlError(error, { place: { table: table.name }, server: ctx.server, columns: columns.map((c) => c.name), rowOf: placeOf, action: what });
+    throw mapMysqlError(error, {
+      place: { table: table.name },
+      server: ctx.server,
+      columns: columns.map((c) => c.name),
+      rowOf: placeOf,
+      action: what,
+    });
   }
   await checkResult(ctx, table, columns, header, sent, placeOf, what);
 }
@@ -262,6 +272,14 @@ export async function insertWithLoadData(
     if (pending.length > 0) yield Buffer.from(pending, 'utf8');
   }
   const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= rows.length ? nameRow(statementRow - 1) : undefined);
-  await runChecked(ctx, table, columns, { sql, infileStreamFactory: () => Readable.from(chunks(), { objectMode: false }) }, rows.length, placeOf, `LOAD DATA into ${table.name}`);
+  await runChecked(
+    ctx,
+    table,
+    columns,
+    { sql, infileStreamFactory: () => Readable.from(chunks(), { objectMode: false }) },
+    rows.length,
+    placeOf,
+    `LOAD DATA into ${table.name}`,
+  );
   return rows.length;
 }

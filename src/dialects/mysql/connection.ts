@@ -182,7 +182,12 @@ export class MysqlConnection implements DatabaseConnection {
   }
 
   private fail(error: unknown, action?: string, table?: string): PodMigrateError {
-    return mapMysqlError(error, { settings: this.settings, server: this.server, action, place: table === undefined ? undefined : { table } });
+    return mapMysqlError(error, {
+      settings: this.settings,
+      server: this.server,
+      action,
+      place: table === undefined ? undefined : { table },
+    });
   }
 
   /** A pool connection with this module's session applied (once per physical connection). */
@@ -200,7 +205,10 @@ export class MysqlConnection implements DatabaseConnection {
     if (!this.sessions.has(conn)) {
       try {
         await run(conn, { sql: sessionSetup(this.settings) });
-        const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p, VERSION() AS v' })) as Array<{ p: number | string; v: string }>;
+        const rows = (await run(conn, { sql: 'SELECT @@max_allowed_packet AS p, VERSION() AS v' })) as Array<{
+          p: number | string;
+          v: string;
+        }>;
         this.sessions.set(conn, { maxAllowedPacket: Number(rows[0]?.p) || 4 * 1024 * 1024 });
         this.server ??= serverKindOf(String(rows[0]?.v ?? ''));
       } catch (error) {
@@ -271,11 +279,21 @@ export class MysqlConnection implements DatabaseConnection {
     return this.readRowBatches(table, columns, orderBy);
   }
 
-  private async *readRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: HeldConnection): AsyncGenerator<CanonicalValue[]> {
+  private async *readRows(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    orderBy?: string[],
+    held?: HeldConnection,
+  ): AsyncGenerator<CanonicalValue[]> {
     for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
   }
 
-  private async *readRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: HeldConnection): AsyncGenerator<CanonicalValue[][]> {
+  private async *readRowBatches(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    orderBy?: string[],
+    held?: HeldConnection,
+  ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
     }

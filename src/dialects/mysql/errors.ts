@@ -67,7 +67,10 @@ const SHARED_FAULTS: ReadonlyMap<number, DatabaseFault> = new Map<number, Databa
  * ER_INNODB_AUTOEXTEND_SIZE_OUT_OF_RANGE, and mysql2 names every number after MySQL. Only the numbers a migration
  * can meet are listed; any other MariaDB number is shown without a name rather than with MySQL's.
  */
-const MARIADB_ERRORS: ReadonlyMap<number, { name: string; fault?: DatabaseFault }> = new Map<number, { name: string; fault?: DatabaseFault }>([
+const MARIADB_ERRORS: ReadonlyMap<number, { name: string; fault?: DatabaseFault }> = new Map<
+  number,
+  { name: string; fault?: DatabaseFault }
+>([
   [1918, { name: 'ER_BAD_DATA', fault: 'bad-value' }],
   [1927, { name: 'ER_CONNECTION_KILLED', fault: 'connection-lost' }],
   [1969, { name: 'ER_STATEMENT_TIMEOUT' }],
@@ -114,7 +117,11 @@ export function errorCodeFor(errno: number | undefined, server?: MysqlServerKind
 }
 
 /** The error's name for messages: MariaDB's own from 1900 up (mysql2 only knows MySQL's table), none when unknown. */
-export function mysqlErrorName(errno: number | undefined, server: MysqlServerKind | undefined, driverCode: string | undefined): string | undefined {
+export function mysqlErrorName(
+  errno: number | undefined,
+  server: MysqlServerKind | undefined,
+  driverCode: string | undefined,
+): string | undefined {
   // Below 1900 the tables agree; 2000–2999 are the client's own numbers.
   if (errno === undefined || errno < 1900 || (errno >= 2000 && errno < 3000) || server === 'mysql') return driverCode;
   return MARIADB_ERRORS.get(errno)?.name;
@@ -180,15 +187,19 @@ function readMysqlError(driver: MysqlDriverError, message: string, context: Mysq
   const table = tableFromMessage(message) ?? context.place?.table;
   let constraint = constraintFromMessage(message);
   // MySQL 8 names a key after its table ('t.slug'); MariaDB names a column-level CHECK `t.column`, the catalog `column`.
-  if (constraint !== undefined && table !== undefined && constraint.startsWith(`${table}.`)) constraint = constraint.slice(table.length + 1);
+  if (constraint !== undefined && table !== undefined && constraint.startsWith(`${table}.`))
+    constraint = constraint.slice(table.length + 1);
   let column = columnFromMessage(message);
-  if (column === undefined && fault === 'check-violation' && constraint !== undefined && context.columns?.includes(constraint)) column = constraint;
+  if (column === undefined && fault === 'check-violation' && constraint !== undefined && context.columns?.includes(constraint))
+    column = constraint;
   const place: ErrorPlace = { table, column, constraint };
   const statementRow = rowFromMessage(message);
   if (statementRow !== undefined) place.row = context.rowOf ? context.rowOf(statementRow) : statementRow;
   const name = mysqlErrorName(driver.errno, context.server, driver.code);
   const number = [name, driver.errno].filter((part) => part !== undefined).join(' ');
-  const named = context.settings !== undefined && ((context.action ?? '').includes(context.settings.displayName) || message.includes(context.settings.displayName));
+  const named =
+    context.settings !== undefined &&
+    ((context.action ?? '').includes(context.settings.displayName) || message.includes(context.settings.displayName));
   const where = context.settings && !named ? ` (${context.settings.displayName})` : '';
   return { fault, text: message, suffix: `${number ? ` [${number}]` : ''}${where}`, place };
 }

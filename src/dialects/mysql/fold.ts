@@ -100,7 +100,10 @@ function normalizeOutsideHangul(text: string, form: 'NFC' | 'NFD' | 'NFKD'): str
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
 /** For the UCA variants without a generated table: accent-sensitive or case-sensitive ones. */
-export function ucaApproximateFold(text: string, options: { accentInsensitive: boolean; caseInsensitive: boolean; padSpace: boolean }): string {
+export function ucaApproximateFold(
+  text: string,
+  options: { accentInsensitive: boolean; caseInsensitive: boolean; padSpace: boolean },
+): string {
   let s = text;
   if (options.caseInsensitive) {
     // Case and the other tertiary differences (width, compatibility forms: 'ﬁ' = 'fi', 'Ａ' = 'A') are ignored.
@@ -130,11 +133,12 @@ export function uniqueFold(collation: string | null): Fold {
     const caseInsensitive = name.endsWith('_ci');
     const accentInsensitive = name.includes('_ai_') || (caseInsensitive && !name.includes('_as_'));
     if (caseInsensitive && accentInsensitive) {
-      const generated = name.includes('uca1400') || name.includes('_0900_')
-        ? 'utf8mb4_uca1400_ai_ci'
-        : name.includes('520')
-          ? 'utf8mb4_unicode_520_ci'
-          : 'utf8mb4_unicode_ci';
+      const generated =
+        name.includes('uca1400') || name.includes('_0900_')
+          ? 'utf8mb4_uca1400_ai_ci'
+          : name.includes('520')
+            ? 'utf8mb4_unicode_520_ci'
+            : 'utf8mb4_unicode_ci';
       // UCA 14 has contractions for canonical sequences ('и' + U+0306 = 'й'): composing first (NFC) matches
       // them; the older versions weigh code point by code point ('и' + U+0306 = 'и'), as the table does.
       // Hangul is left as written: there the server weighs a jamo sequence differently from its syllable.

@@ -20,7 +20,9 @@ function runLockName(database: string): string {
 /** One statement, its values bound by query.ts as everywhere in this dialect (never by the driver). */
 function ask(conn: mysql.Connection, sqlText: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
   return new Promise((resolve, reject) => {
-    conn.query({ sql: bindParams(sqlText, params.map(encodeQueryParam)) }, (error: unknown, rows: unknown) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>)));
+    conn.query({ sql: bindParams(sqlText, params.map(encodeQueryParam)) }, (error: unknown, rows: unknown) =>
+      error ? reject(error) : resolve(rows as Array<Record<string, unknown>>),
+    );
   });
 }
 
@@ -53,7 +55,9 @@ export async function tryNamedRunLock(conn: mysql.Connection, settings: Connecti
     const h = holders[0];
     return {
       acquired: false,
-      holder: h ? `connection ${String(h.id)} (${String(h.user)}@${String(h.host)}), holding it for ${String(h.seconds)} s` : 'a connection that ended just now (try again)',
+      holder: h
+        ? `connection ${String(h.id)} (${String(h.user)}@${String(h.host)}), holding it for ${String(h.seconds)} s`
+        : 'a connection that ended just now (try again)',
     };
   } catch (error) {
     await end(conn);

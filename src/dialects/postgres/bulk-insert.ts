@@ -40,7 +40,13 @@ function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[]
  * One row through the columns' encoders (JSON fragments or COPY text), each value checked: a row of the wrong width
  * or a refused value throws a PodMigrateError naming table, row and column.
  */
-export function encodeRow(table: TableInfo, columns: ColumnInfo[], encoders: Encoder[], row: CanonicalValue[], index: number): Array<string | null> {
+export function encodeRow(
+  table: TableInfo,
+  columns: ColumnInfo[],
+  encoders: Encoder[],
+  row: CanonicalValue[],
+  index: number,
+): Array<string | null> {
   if (!Array.isArray(row) || row.length !== columns.length) {
     throw new PodMigrateError('SCHEMA_MISMATCH', `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`, {
       place: { table: table.name, row: index + 1 },
@@ -120,7 +126,9 @@ export async function insertRows(
       const result = await run(statement, [batch.text]);
       // A trigger (in a fork) could drop rows silently: every row sent must be written.
       if (result.rowCount !== batch.count) {
-        throw new PodMigrateError('DATABASE', `${table.name}: ${result.rowCount} rows written instead of ${batch.count}`, { place: { table: table.name } });
+        throw new PodMigrateError('DATABASE', `${table.name}: ${result.rowCount} rows written instead of ${batch.count}`, {
+          place: { table: table.name },
+        });
       }
       written += result.rowCount;
     } catch (error) {

@@ -152,7 +152,8 @@ function decoderFor(type: LogicalType): (raw: unknown) => CanonicalValue {
       return (raw) => {
         const text = expectString(raw, 'a timestamp');
         const value = normalizeDatetime(text);
-        if (value === undefined) throw new ValueProblem(`the timestamp ${describe(raw)} has no 'YYYY-MM-DD HH:MM:SS' form (infinity, BC or year > 9999)`);
+        if (value === undefined)
+          throw new ValueProblem(`the timestamp ${describe(raw)} has no 'YYYY-MM-DD HH:MM:SS' form (infinity, BC or year > 9999)`);
         return value;
       };
     case 'date':

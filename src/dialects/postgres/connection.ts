@@ -9,7 +9,18 @@ import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import type { ColumnInfo, DatabaseConnection, Dialect, ImportTransaction, Row, RunLockAttempt, SchemaInfo, SequenceBehind, SnapshotReader, TableInfo } from '../dialect';
+import type {
+  ColumnInfo,
+  DatabaseConnection,
+  Dialect,
+  ImportTransaction,
+  Row,
+  RunLockAttempt,
+  SchemaInfo,
+  SequenceBehind,
+  SnapshotReader,
+  TableInfo,
+} from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
@@ -176,7 +187,10 @@ export class PostgresConnection implements DatabaseConnection {
       await pool.query(sql.unsafe`SELECT 1`);
     } catch (error) {
       await pool?.end().catch(() => undefined);
-      throw connectFailure(error, settings, findServerError(error) !== undefined) ?? mapPostgresError(error, { action: `cannot connect to ${settings.displayName}`, settings });
+      throw (
+        connectFailure(error, settings, findServerError(error) !== undefined) ??
+        mapPostgresError(error, { action: `cannot connect to ${settings.displayName}`, settings })
+      );
     }
     return new PostgresConnection(dialect, pool, settings);
   }
@@ -206,7 +220,12 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   /** `held`: the snapshot's transaction connection to read on, instead of a transaction of its own. */
-  private async *readRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], held?: CommonQueryMethods): AsyncGenerator<CanonicalValue[]> {
+  private async *readRows(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    orderBy?: string[],
+    held?: CommonQueryMethods,
+  ): AsyncGenerator<CanonicalValue[]> {
     for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
   }
 

@@ -82,15 +82,16 @@ export class CopyWriter {
   async write(rows: CanonicalValue[][]): Promise<number> {
     for (const chunk of copyChunks(this.table, this.columns, rows)) {
       this.check();
-      if (!this.copy.write(chunk)) await new Promise<void>((resolve) => {
-        const done = () => {
-          this.copy.off('drain', done);
-          this.copy.off('error', done);
-          resolve();
-        };
-        this.copy.on('drain', done);
-        this.copy.on('error', done);
-      });
+      if (!this.copy.write(chunk))
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            this.copy.off('drain', done);
+            this.copy.off('error', done);
+            resolve();
+          };
+          this.copy.on('drain', done);
+          this.copy.on('error', done);
+        });
     }
     this.check();
     this.sent += rows.length;
@@ -107,7 +108,9 @@ export class CopyWriter {
       throw this.mapped(error);
     }
     if (this.copy.rowCount !== this.sent) {
-      throw new PodMigrateError('DATABASE', `${this.table.name}: ${this.copy.rowCount} rows written instead of ${this.sent}`, { place: { table: this.table.name } });
+      throw new PodMigrateError('DATABASE', `${this.table.name}: ${this.copy.rowCount} rows written instead of ${this.sent}`, {
+        place: { table: this.table.name },
+      });
     }
   }
 

@@ -119,7 +119,11 @@ class ClientImportTransaction implements ImportTransaction {
       try {
         await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
       } catch (error) {
-        throw mapPostgresError(error, { action: `checking the foreign key ${fk.name} of ${fk.child}`, settings: this.settings, place: { table: fk.child } });
+        throw mapPostgresError(error, {
+          action: `checking the foreign key ${fk.name} of ${fk.child}`,
+          settings: this.settings,
+          place: { table: fk.child },
+        });
       }
       this.dropped.shift();
     }
@@ -160,7 +164,11 @@ class ClientImportTransaction implements ImportTransaction {
  * Runs `work` in one transaction on a new client: COMMIT (after the foreign keys are back) when it resolves, ROLLBACK
  * when it throws; the client is closed either way (closing it also rolls back, e.g. on Ctrl-C).
  */
-export async function clientTransaction<T>(config: pg.ClientConfig, settings: ConnectionSettings, work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
+export async function clientTransaction<T>(
+  config: pg.ClientConfig,
+  settings: ConnectionSettings,
+  work: (tx: ImportTransaction) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ ...config, types });
   client.on('error', () => undefined);
   try {

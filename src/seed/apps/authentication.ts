@@ -77,8 +77,15 @@ function* authenticationGroupsite(w: World): Iterable<RowValues> {
 }
 
 const ACCESS_GROUP_LABELS = [
-  'Étudiants L1', 'Personnel', 'Faculté de Médecine', 'Promo 2024 🎓', 'Groupe "TD A"', 'affiliation: employee',
-  'LDAP cn=staff,ou=groups,dc=univ', 'Équipe 50% + 50%', 'Réseau_interne',
+  'Étudiants L1',
+  'Personnel',
+  'Faculté de Médecine',
+  'Promo 2024 🎓',
+  'Groupe "TD A"',
+  'affiliation: employee',
+  'LDAP cn=staff,ou=groups,dc=univ',
+  'Équipe 50% + 50%',
+  'Réseau_interne',
 ];
 
 function* authenticationAccessgroup(w: World): Iterable<RowValues> {
@@ -114,8 +121,10 @@ export const authenticationRules: Record<string, TableRule> = {
   authentication_groupsite_sites: (w) => m2m('groupsite_id', 'site_id', withSites(w, w.groups)),
   authentication_accessgroup: authenticationAccessgroup,
   authentication_accessgroup_sites: (w) => m2m('accessgroup_id', 'site_id', withSites(w, w.accessGroups)),
-  authentication_accessgroup_users: (w) => m2m('accessgroup_id', 'owner_id', somePairs(w, 'accessgroup-users', Math.min(2, w.accessGroups), w.users, 1, 1, 3)),
-  authentication_owner_accessgroups: (w) => m2m('owner_id', 'accessgroup_id', somePairs(w, 'owner-accessgroups', w.users, w.accessGroups, 0.5, 1, 2)),
+  authentication_accessgroup_users: (w) =>
+    m2m('accessgroup_id', 'owner_id', somePairs(w, 'accessgroup-users', Math.min(2, w.accessGroups), w.users, 1, 1, 3)),
+  authentication_owner_accessgroups: (w) =>
+    m2m('owner_id', 'accessgroup_id', somePairs(w, 'owner-accessgroups', w.users, w.accessGroups, 0.5, 1, 2)),
   authentication_owner_sites: (w) => m2m('owner_id', 'site_id', withSites(w, w.users)),
   authtoken_token: authtokenToken,
 };

@@ -23,8 +23,14 @@ function* dressingDressing(w: World): Iterable<RowValues> {
 /** The tables of this app, with their rules. */
 export const dressingRules: Record<string, TableRule> = {
   dressing_dressing: dressingDressing,
-  dressing_dressing_allow_to_groups: (w) => m2m('dressing_id', 'accessgroup_id', somePairs(w, 'dressing-groups', w.dressings, w.accessGroups, 0.5, 1, 2)),
+  dressing_dressing_allow_to_groups: (w) =>
+    m2m('dressing_id', 'accessgroup_id', somePairs(w, 'dressing-groups', w.dressings, w.accessGroups, 0.5, 1, 2)),
   dressing_dressing_owners: (w) => m2m('dressing_id', 'user_id', somePairs(w, 'dressing-owners', w.dressings, w.users, 1, 1, 2)),
   dressing_dressing_users: (w) => m2m('dressing_id', 'user_id', somePairs(w, 'dressing-users', w.dressings, w.users, 0.5, 1, 3)),
-  dressing_dressing_videos: (w) => m2m('dressing_id', 'video_id', mapRight(somePairs(w, 'dressing-videos', w.dressings, w.N, 0.8, 1, 4), (i) => w.videoId(i))),
+  dressing_dressing_videos: (w) =>
+    m2m(
+      'dressing_id',
+      'video_id',
+      mapRight(somePairs(w, 'dressing-videos', w.dressings, w.N, 0.8, 1, 4), (i) => w.videoId(i)),
+    ),
 };

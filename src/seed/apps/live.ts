@@ -33,7 +33,9 @@ function* liveBroadcaster(w: World): Iterable<RowValues> {
       is_restricted: r.bool(0.2),
       public: b !== 2 && r.bool(0.7),
       piloting_implementation: r.pick([null, 'wowza', 'smp']),
-      piloting_conf: r.bool(0.4) ? '' : JSON.stringify({ server_url: `https://wowza${b}.univ-exemple.fr:8087`, application: 'live', livestream: `stream${b}` }),
+      piloting_conf: r.bool(0.4)
+        ? ''
+        : JSON.stringify({ server_url: `https://wowza${b}.univ-exemple.fr:8087`, application: 'live', livestream: `stream${b}` }),
       main_lang: lang(r),
       transcription_file: r.bool(0.8) ? null : `live/transcripts/stream${b}.vtt`,
       building_id: r.int(1, w.buildings),
@@ -45,7 +47,10 @@ function* liveBroadcaster(w: World): Iterable<RowValues> {
 function* liveEvent(w: World): Iterable<RowValues> {
   for (let e = 1; e <= w.events; e += 1) {
     const r = w.rng('event', e);
-    const title = cut(`${r.pick(['Direct', 'Live', 'Conférence en direct', 'Soutenance'])} : ${r.pick(TOPICS)}${r.bool(0.1) ? ` ${edgeText(r)}` : ''}`, 250);
+    const title = cut(
+      `${r.pick(['Direct', 'Live', 'Conférence en direct', 'Soutenance'])} : ${r.pick(TOPICS)}${r.bool(0.1) ? ` ${edgeText(r)}` : ''}`,
+      250,
+    );
     const start = randomMicros(r);
     const owner = eventOwner(w, e);
     yield {
@@ -107,7 +112,8 @@ function* liveHeartbeat(w: World): Iterable<RowValues> {
 }
 
 function* liveTranscriptTask(w: World): Iterable<RowValues> {
-  for (let k = 1; k <= Math.min(2, w.broadcasters); k += 1) yield { id: k, task_id: uuidDashed(w.rng('transcript-task', k)), broadcaster_id: k };
+  for (let k = 1; k <= Math.min(2, w.broadcasters); k += 1)
+    yield { id: k, task_id: uuidDashed(w.rng('transcript-task', k)), broadcaster_id: k };
 }
 
 /** The tables of this app, with their rules. */
@@ -115,11 +121,18 @@ export const liveRules: Record<string, TableRule> = {
   live_building: liveBuilding,
   live_building_sites: (w) => m2m('building_id', 'site_id', withSites(w, w.buildings)),
   live_broadcaster: liveBroadcaster,
-  live_broadcaster_manage_groups: (w) => m2m('broadcaster_id', 'group_id', somePairs(w, 'broadcaster-groups', w.broadcasters, w.groups, 0.4, 1, 2)),
+  live_broadcaster_manage_groups: (w) =>
+    m2m('broadcaster_id', 'group_id', somePairs(w, 'broadcaster-groups', w.broadcasters, w.groups, 0.4, 1, 2)),
   live_event: liveEvent,
   live_event_additional_owners: liveEventAdditionalOwners,
-  live_event_restrict_access_to_groups: (w) => m2m('event_id', 'accessgroup_id', somePairs(w, 'event-groups', w.events, w.accessGroups, 0.2, 1, 2)),
-  live_event_videos: (w) => m2m('event_id', 'video_id', mapRight(somePairs(w, 'event-videos', w.events, w.N, 0.4, 1, 3), (i) => w.videoId(i))),
+  live_event_restrict_access_to_groups: (w) =>
+    m2m('event_id', 'accessgroup_id', somePairs(w, 'event-groups', w.events, w.accessGroups, 0.2, 1, 2)),
+  live_event_videos: (w) =>
+    m2m(
+      'event_id',
+      'video_id',
+      mapRight(somePairs(w, 'event-videos', w.events, w.N, 0.4, 1, 3), (i) => w.videoId(i)),
+    ),
   live_event_viewers: (w) => m2m('event_id', 'user_id', somePairs(w, 'event-viewers', w.events, w.users, 0.5, 1, 5)),
   live_heartbeat: liveHeartbeat,
   live_livetranscriptrunningtask: liveTranscriptTask,

@@ -29,7 +29,8 @@ function* captchaCaptchastore(w: World): Iterable<RowValues> {
 function* mainCustomImage(w: World): Iterable<RowValues> {
   for (let k = 1; k <= w.mainImages; k += 1) {
     const r = w.rng('main-image', k);
-    const name = k % 9 === 4 ? `photo d’été « ${k} » (copie).JPG` : `${slugify(r.pick(WORDS))}_${k}.${r.pick(['png', 'jpg', 'webp', 'svg'])}`;
+    const name =
+      k % 9 === 4 ? `photo d’été « ${k} » (copie).JPG` : `${slugify(r.pick(WORDS))}_${k}.${r.pick(['png', 'jpg', 'webp', 'svg'])}`;
     yield { id: k, file: r.bool(0.05) ? null : cut(`custom/images/${name}`, 255) };
   }
 }
@@ -37,7 +38,10 @@ function* mainCustomImage(w: World): Iterable<RowValues> {
 function* mainCustomFile(w: World): Iterable<RowValues> {
   for (let k = 1; k <= w.mainFiles; k += 1) {
     const r = w.rng('main-file', k);
-    yield { id: k, file: r.bool(0.05) ? null : cut(`custom/files/${slugify(r.pick(WORDS))}_${k}.${r.pick(['pdf', 'vtt', 'docx', 'odt'])}`, 255) };
+    yield {
+      id: k,
+      file: r.bool(0.05) ? null : cut(`custom/files/${slugify(r.pick(WORDS))}_${k}.${r.pick(['pdf', 'vtt', 'docx', 'odt'])}`, 255),
+    };
   }
 }
 
@@ -91,7 +95,13 @@ function* mainBlock(w: World): Iterable<RowValues> {
     { title: 'Chaîne à la une', type: 'carousel', data_type: 'channel', Channel_id: 1, page_id: 1 },
     { title: 'Thème', type: 'multi_carousel', data_type: 'theme', Theme_id: 1, page_id: 1 },
     { title: 'Playlist promue', type: 'card_list', data_type: 'playlist', Playlist_id: named, page_id: null },
-    { title: null, type: 'html', data_type: null, html: '<div class="alert">Bienvenue ! <b>Maintenance</b> le 1/1 — 100% _</div>', page_id: 2 },
+    {
+      title: null,
+      type: 'html',
+      data_type: null,
+      html: '<div class="alert">Bienvenue ! <b>Maintenance</b> le 1/1 — 100% _</div>',
+      page_id: 2,
+    },
     { title: 'Prochains directs', type: 'card_list', data_type: 'event_next', page_id: 1 },
   ];
   for (let b = 1; b <= blocks.length; b += 1) {
@@ -128,11 +138,36 @@ function* mainBlock(w: World): Iterable<RowValues> {
 
 const CONFIGURATION: Array<[string, string, string, string]> = [
   ['maintenance_mode', '0', 'Activation du mode maintenance ou non', 'Activation of maintenance mode or not'],
-  ['maintenance_text_short', 'Maintenance en cours', 'Texte qui sera affiché sur la barre de navigation pendant la maintenance', 'Text that will be displayed on the navigation bar during maintenance'],
-  ['maintenance_text_welcome', 'La plateforme Pod est actuellement en maintenance', 'Texte qui sera affiché sur la page d’accueil pendant une maintenance', 'Text that will be displayed on the home page during maintenance'],
-  ['maintenance_text_disabled', 'Pod est en maintenance, cette fonctionnalité est donc désactivée pour le moment', 'Texte qui sera affiché sur les pages qui sont désactivées pendant la maintenance', 'Text that will be displayed on pages that are disabled during maintenance'],
-  ['maintenance_sheduled', '0', "Affichage d'une maintenance programmée (1) ou non (0).", 'Display a sheduled maintenance message (1) or not (0).'],
-  ['maintenance_text_sheduled', 'Pod sera en maintenance <strong>le _/_/_</strong>. Évitez tout transfert de contenu à cette date.', 'Texte annoncant une maintenance.', 'Text announcing a sheduled maintenance.'],
+  [
+    'maintenance_text_short',
+    'Maintenance en cours',
+    'Texte qui sera affiché sur la barre de navigation pendant la maintenance',
+    'Text that will be displayed on the navigation bar during maintenance',
+  ],
+  [
+    'maintenance_text_welcome',
+    'La plateforme Pod est actuellement en maintenance',
+    'Texte qui sera affiché sur la page d’accueil pendant une maintenance',
+    'Text that will be displayed on the home page during maintenance',
+  ],
+  [
+    'maintenance_text_disabled',
+    'Pod est en maintenance, cette fonctionnalité est donc désactivée pour le moment',
+    'Texte qui sera affiché sur les pages qui sont désactivées pendant la maintenance',
+    'Text that will be displayed on pages that are disabled during maintenance',
+  ],
+  [
+    'maintenance_sheduled',
+    '0',
+    "Affichage d'une maintenance programmée (1) ou non (0).",
+    'Display a sheduled maintenance message (1) or not (0).',
+  ],
+  [
+    'maintenance_text_sheduled',
+    'Pod sera en maintenance <strong>le _/_/_</strong>. Évitez tout transfert de contenu à cette date.',
+    'Texte annoncant une maintenance.',
+    'Text announcing a sheduled maintenance.',
+  ],
   ['custom_footer_text', 'Université — "Service Audiovisuel" \\ 100%', 'Texte libre du pied de page', 'Free footer text'],
   ['NULL', 'NULL', 'La clé "NULL" (texte, pas une valeur nulle)', 'The "NULL" key (text, not a null value)'],
 ];
@@ -154,7 +189,15 @@ function* mainLinkFooter(w: World): Iterable<RowValues> {
   ];
   for (let k = 1; k <= links.length; k += 1) {
     const [fr, en, page, url] = links[k - 1];
-    yield { id: k, title: fr, title_fr: k === 3 ? null : fr, title_en: en, order: k === 4 ? null : k - 1, url, page_id: page !== null && page <= w.flatpages ? page : null };
+    yield {
+      id: k,
+      title: fr,
+      title_fr: k === 3 ? null : fr,
+      title_en: en,
+      order: k === 4 ? null : k - 1,
+      url,
+      page_id: page !== null && page <= w.flatpages ? page : null,
+    };
   }
 }
 
@@ -165,7 +208,10 @@ function* djangoAdminLog(w: World): Iterable<RowValues> {
     const r = w.rng('admin-log', k);
     const flag = r.pick([1, 2, 2, 2, 3]);
     const ct = cts.length === 0 || r.bool(0.03) ? null : r.pick(cts);
-    const repr = ct?.model === 'video' ? videoTitle(w, r.int(1, w.N)) : `${ct?.model ?? 'objet'} object (${r.int(1, 500)}) ${r.bool(0.1) ? edgeText(r) : ''}`;
+    const repr =
+      ct?.model === 'video'
+        ? videoTitle(w, r.int(1, w.N))
+        : `${ct?.model ?? 'objet'} object (${r.int(1, 500)}) ${r.bool(0.1) ? edgeText(r) : ''}`;
     yield {
       id: k,
       action_time: dt(randomMicros(r)),
@@ -188,7 +234,11 @@ function* thumbnailKvstore(w: World): Iterable<RowValues> {
     const thumb = md5Hex(`thumb-${w.seed}-${k}`);
     yield {
       key: `sorl-thumbnail||image||${image}`,
-      value: JSON.stringify({ name: `custom/images/img_${k}.jpg`, storage: 'django.core.files.storage.FileSystemStorage', size: [r.int(100, 4000), r.int(100, 3000)] }),
+      value: JSON.stringify({
+        name: `custom/images/img_${k}.jpg`,
+        storage: 'django.core.files.storage.FileSystemStorage',
+        size: [r.int(100, 4000), r.int(100, 3000)],
+      }),
     };
     yield { key: `sorl-thumbnail||thumbnails||${image}`, value: JSON.stringify([thumb]) };
   }
@@ -213,7 +263,9 @@ function* webpushSubscriptionInfo(w: World): Iterable<RowValues> {
       endpoint: `https://fcm.googleapis.com/fcm/send/${base64url(r, 60)}:${base64url(r, 30)}`,
       auth: base64url(r, 16),
       p256dh: base64url(r, 65),
-      user_agent: r.bool(0.2) ? '' : `Mozilla/5.0 (X11; Linux x86_64; rv:${r.int(90, 130)}.0) Gecko/20100101 ${browser}/${r.int(90, 130)}.0`,
+      user_agent: r.bool(0.2)
+        ? ''
+        : `Mozilla/5.0 (X11; Linux x86_64; rv:${r.int(90, 130)}.0) Gecko/20100101 ${browser}/${r.int(90, 130)}.0`,
     };
   }
 }
@@ -221,7 +273,12 @@ function* webpushSubscriptionInfo(w: World): Iterable<RowValues> {
 function* webpushPushInformation(w: World): Iterable<RowValues> {
   for (let s = 1; s <= w.webpushSubscriptions; s += 1) {
     const r = w.rng('pushinfo', s);
-    yield { id: s, group_id: r.bool(0.5) ? null : r.int(1, w.webpushGroups), subscription_id: s, user_id: s === 2 ? null : r.int(1, w.users) };
+    yield {
+      id: s,
+      group_id: r.bool(0.5) ? null : r.int(1, w.webpushGroups),
+      subscription_id: s,
+      user_id: s === 2 ? null : r.int(1, w.users),
+    };
   }
 }
 

@@ -8,7 +8,10 @@ import { dt, DAY, fullName, cut, m2m, somePairs, type RowValues, type TableRule 
 function* meeting(w: World): Iterable<RowValues> {
   for (let m = 1; m <= w.meetings; m += 1) {
     const r = w.rng('meeting', m);
-    const name = cut(`${r.pick(['Réunion', 'Visio', 'Classe virtuelle', 'Jury', 'Permanence'])} ${r.pick(TOPICS)}${m % 10 === 3 ? ' 🎙️ "hebdo"' : ''}`, 250);
+    const name = cut(
+      `${r.pick(['Réunion', 'Visio', 'Classe virtuelle', 'Jury', 'Permanence'])} ${r.pick(TOPICS)}${m % 10 === 3 ? ' 🎙️ "hebdo"' : ''}`,
+      250,
+    );
     const start = randomMicros(r);
     const recurrence = m === 1 ? 'weekly' : m === 2 ? null : r.bool(0.4) ? null : r.pick(['daily', 'weekly', 'monthly', 'yearly']);
     // CHECKs: frequency ≥ 1; nb_occurrences and recurring_until both NULL or both set; recurring_until ≥ start_at's date.
@@ -119,7 +122,8 @@ function* meetingSessionLog(w: World): Iterable<RowValues> {
   for (let m = 1; m <= w.meetings; m += 1) {
     const r = w.rng('session-log', m);
     for (let n = m === 1 ? 2 : r.int(0, 3); n > 0; n -= 1) {
-      const people = (count: number) => JSON.stringify(Array.from({ length: count }, () => ({ name: fullName(r), role: r.pick(['MODERATOR', 'VIEWER']) })));
+      const people = (count: number) =>
+        JSON.stringify(Array.from({ length: count }, () => ({ name: fullName(r), role: r.pick(['MODERATOR', 'VIEWER']) })));
       yield {
         id: ++k,
         creation_date: dt(randomMicros(r)),
@@ -140,5 +144,6 @@ export const meetingRules: Record<string, TableRule> = {
   meeting_livegateway: meetingLiveGateway,
   meeting_livestream: meetingLivestream,
   meeting_meetingsessionlog: meetingSessionLog,
-  meeting_restrict_access_to_groups: (w) => m2m('meeting_id', 'accessgroup_id', somePairs(w, 'meeting-groups', w.meetings, w.accessGroups, 0.2, 1, 2)),
+  meeting_restrict_access_to_groups: (w) =>
+    m2m('meeting_id', 'accessgroup_id', somePairs(w, 'meeting-groups', w.meetings, w.accessGroups, 0.2, 1, 2)),
 };

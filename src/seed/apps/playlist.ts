@@ -9,7 +9,9 @@ function* playlistPlaylist(w: World): Iterable<RowValues> {
   for (const p of w.playlists) {
     const r = w.rng('playlist', p.id);
     const created = randomMicros(r);
-    const name = p.favorites ? 'Favorites' : cut(`${r.pick(['Ma sélection', 'Révisions', 'Best of', 'Playlist « cours »', 'À voir 👀'])} ${p.id}`, 200);
+    const name = p.favorites
+      ? 'Favorites'
+      : cut(`${r.pick(['Ma sélection', 'Révisions', 'Best of', 'Playlist « cours »', 'À voir 👀'])} ${p.id}`, 200);
     const visibility = p.favorites ? 'private' : r.pick(['public', 'protected', 'private']);
     yield {
       date_created: dt(created),

@@ -49,6 +49,7 @@ export const podfileRules: Record<string, TableRule> = {
   podfile_userfolder: podfileUserfolder,
   podfile_customimagemodel: (w) => podfileCustomFile(w, 'image'),
   podfile_customfilemodel: (w) => podfileCustomFile(w, 'file'),
-  podfile_userfolder_access_groups: (w) => m2m('userfolder_id', 'accessgroup_id', nonHomeFolderPairs(w, 'folder-groups', w.accessGroups, false)),
+  podfile_userfolder_access_groups: (w) =>
+    m2m('userfolder_id', 'accessgroup_id', nonHomeFolderPairs(w, 'folder-groups', w.accessGroups, false)),
   podfile_userfolder_users: (w) => m2m('userfolder_id', 'user_id', nonHomeFolderPairs(w, 'folder-users', w.users, true)),
 };

@@ -63,7 +63,7 @@ function singleChoices(r: Rng, n: number): string {
 
 function multipleChoices(r: Rng, n: number): string {
   const choices: Record<string, unknown> = { 'Réponse A': true, 'Réponse B': r.bool(0.5), 'Réponse C « piège »': false, '🎓': r.bool(0.5) };
-  if (n % 2 === 0) choices.nested = { niveau1: { niveau2: { 'ünïcødé': [{ a: 1 }, { b: -2.75e-3 }] } } };
+  if (n % 2 === 0) choices.nested = { niveau1: { niveau2: { ünïcødé: [{ a: 1 }, { b: -2.75e-3 }] } } };
   return JSON.stringify(choices);
 }
 

@@ -12,7 +12,8 @@ function recorderRow(w: World, rec: number): RowValues {
     id: rec,
     name: cut(`Enregistreur ${rec} — salle « ${r.pick(WORDS)} »`, 200),
     description: r.bool(0.3) ? '' : htmlText(r, 1),
-    address_ip: rec === 2 ? '2001:db8::2' : rec === 3 ? 'fe80::1:2:3:4' : `10.${Math.floor(rec / 250) % 256}.${rec % 250}.${10 + (rec % 7)}`,
+    address_ip:
+      rec === 2 ? '2001:db8::2' : rec === 3 ? 'fe80::1:2:3:4' : `10.${Math.floor(rec / 250) % 256}.${rec % 250}.${10 + (rec % 7)}`,
     salt: r.hex(16),
     credentials_login: r.bool(0.5) ? '' : `recorder${rec}`,
     credentials_password: r.bool(0.5) ? '' : r.hex(24),
@@ -101,8 +102,10 @@ export const recorderRules: Record<string, TableRule> = {
   recorder_recorder: recorderRecorder,
   recorder_recorder_additional_users: (w) => m2m('recorder_id', 'user_id', somePairs(w, 'recorder-users', w.recorders, w.users, 0.3, 1, 2)),
   recorder_recorder_channel: (w) => m2m('recorder_id', 'channel_id', somePairs(w, 'recorder-channels', w.recorders, w.channels, 0.5, 1, 2)),
-  recorder_recorder_discipline: (w) => m2m('recorder_id', 'discipline_id', somePairs(w, 'recorder-disciplines', w.recorders, w.disciplines, 0.5, 1, 2)),
-  recorder_recorder_restrict_access_to_groups: (w) => m2m('recorder_id', 'group_id', somePairs(w, 'recorder-groups', w.recorders, w.groups, 0.2, 1, 2)),
+  recorder_recorder_discipline: (w) =>
+    m2m('recorder_id', 'discipline_id', somePairs(w, 'recorder-disciplines', w.recorders, w.disciplines, 0.5, 1, 2)),
+  recorder_recorder_restrict_access_to_groups: (w) =>
+    m2m('recorder_id', 'group_id', somePairs(w, 'recorder-groups', w.recorders, w.groups, 0.2, 1, 2)),
   recorder_recorder_sites: (w) => m2m('recorder_id', 'site_id', withSites(w, w.recorders)),
   recorder_recorder_theme: (w) => m2m('recorder_id', 'theme_id', somePairs(w, 'recorder-themes', w.recorders, w.themes, 0.3, 1, 2)),
   recorder_recording: recorderRecording,

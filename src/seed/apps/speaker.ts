@@ -17,7 +17,14 @@ function* speakerJob(w: World): Iterable<RowValues> {
     const r = w.rng('job', j.id);
     yield {
       id: j.id,
-      title: r.pick(['Professeur des universités', 'Maître de conférences', 'Doctorante', 'Chargé de mission « numérique »', 'Directeur', 'Invité·e']),
+      title: r.pick([
+        'Professeur des universités',
+        'Maître de conférences',
+        'Doctorante',
+        'Chargé de mission « numérique »',
+        'Directeur',
+        'Invité·e',
+      ]),
       speaker_id: j.speaker,
     };
   }

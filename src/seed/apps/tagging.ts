@@ -33,7 +33,8 @@ function* taggingTaggedItem(w: World): Iterable<RowValues> {
   for (let rec = 1; rec <= w.recorders; rec += 1) {
     for (const tag of w.recorderTags[rec - 1]) yield { id: ++id, object_id: rec, content_type_id: recorder, tag_id: tag };
   }
-  for (const o of w.orphanItems) if (o.kind === 'recorder') yield { id: ++id, object_id: o.objectId, content_type_id: recorder, tag_id: o.tagId };
+  for (const o of w.orphanItems)
+    if (o.kind === 'recorder') yield { id: ++id, object_id: o.objectId, content_type_id: recorder, tag_id: o.tagId };
 }
 
 /** The tables of this app, with their rules. */

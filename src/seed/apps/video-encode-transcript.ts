@@ -5,12 +5,30 @@ import { bigText, edgeText, pad } from '../values';
 import { World } from '../world';
 import { dt, cut, m2m, withSites, type RowValues, type TableRule } from '../rules';
 
-const RENDITIONS: Array<{ resolution: string; name: string; minrate: string; bitrate: string; maxrate: string; threshold: number; audio: string; mp4: boolean }> = [
+const RENDITIONS: Array<{
+  resolution: string;
+  name: string;
+  minrate: string;
+  bitrate: string;
+  maxrate: string;
+  threshold: number;
+  audio: string;
+  mp4: boolean;
+}> = [
   { resolution: '640x360', name: '360p', minrate: '500k', bitrate: '750k', maxrate: '1000k', threshold: 0, audio: '96k', mp4: true },
   { resolution: '1280x720', name: '720p', minrate: '1000k', bitrate: '2000k', maxrate: '3000k', threshold: 0, audio: '128k', mp4: true },
   { resolution: '1920x1080', name: '1080p', minrate: '2000k', bitrate: '3000k', maxrate: '4500k', threshold: 0, audio: '192k', mp4: false },
   { resolution: '854x480', name: '480p', minrate: '750k', bitrate: '1000k', maxrate: '1500k', threshold: 480, audio: '128k', mp4: false },
-  { resolution: '3840x2160', name: '2160p', minrate: '8000k', bitrate: '12000k', maxrate: '16000k', threshold: 2160, audio: '256k', mp4: false },
+  {
+    resolution: '3840x2160',
+    name: '2160p',
+    minrate: '8000k',
+    bitrate: '12000k',
+    maxrate: '16000k',
+    threshold: 2160,
+    audio: '256k',
+    mp4: false,
+  },
 ];
 
 function* videoRendition(w: World): Iterable<RowValues> {
@@ -92,7 +110,13 @@ function* playlistVideo(w: World): Iterable<RowValues> {
     const dir = `videos/${w.encodingHashkey(i)}/${pad(id, 4)}`;
     for (const rk of renditions) {
       const height = RENDITIONS[rk - 1].resolution.split('x')[1];
-      yield { id: ++k, name: RENDITIONS[rk - 1].name, encoding_format: 'application/x-mpegURL', source_file: `${dir}/livestream${height}p.m3u8`, video_id: id };
+      yield {
+        id: ++k,
+        name: RENDITIONS[rk - 1].name,
+        encoding_format: 'application/x-mpegURL',
+        source_file: `${dir}/livestream${height}p.m3u8`,
+        video_id: id,
+      };
     }
     yield { id: ++k, name: 'playlist', encoding_format: 'application/x-mpegURL', source_file: `${dir}/playlist.m3u8`, video_id: id };
   }

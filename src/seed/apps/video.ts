@@ -2,14 +2,39 @@
  * Seed rules for Pod's video app: types, disciplines, channels, themes, videos and their children (view counts,
  * comments, votes, notes, access tokens, versions, categories, videos to delete).
  */
-import { EPOCH_END, MICROS_PER_SECOND, TITLE_PREFIXES, TITLE_SUFFIXES, TOPICS, WORDS, bigText, edgeText, formatDate, htmlText, pad, paragraph, randomMicros, sentence, slugify, uuidHex } from '../values';
+import {
+  EPOCH_END,
+  MICROS_PER_SECOND,
+  TITLE_PREFIXES,
+  TITLE_SUFFIXES,
+  TOPICS,
+  WORDS,
+  bigText,
+  edgeText,
+  formatDate,
+  htmlText,
+  pad,
+  paragraph,
+  randomMicros,
+  sentence,
+  slugify,
+  uuidHex,
+} from '../values';
 import { World } from '../world';
 import { dt, DAY, cut, lang, licence, cursus, m2m, withSites, somePairs, type RowValues, type TableRule } from '../rules';
 
 const TYPE_TITLES: Array<[string, string | null]> = [
-  ['Autre', 'Other'], ['Cours', 'Course'], ['Conférence', 'Conference'], ['Séminaire', 'Seminar'],
-  ['Documentaire', 'Documentary'], ['Tutoriel', 'Tutorial'], ['Interview', null], ['Colloque', 'Symposium'],
-  ['Soutenance de thèse', 'Thesis defense'], ['Captation de spectacle', 'Performance'], ['Reportage', 'Report'],
+  ['Autre', 'Other'],
+  ['Cours', 'Course'],
+  ['Conférence', 'Conference'],
+  ['Séminaire', 'Seminar'],
+  ['Documentaire', 'Documentary'],
+  ['Tutoriel', 'Tutorial'],
+  ['Interview', null],
+  ['Colloque', 'Symposium'],
+  ['Soutenance de thèse', 'Thesis defense'],
+  ['Captation de spectacle', 'Performance'],
+  ['Reportage', 'Report'],
   ['Webinaire 🎥', 'Webinar'],
 ];
 
@@ -32,11 +57,26 @@ function* videoType(w: World): Iterable<RowValues> {
 }
 
 const DISCIPLINES: Array<[string, string]> = [
-  ['Mathématiques', 'Mathematics'], ['Physique', 'Physics'], ['Chimie', 'Chemistry'], ['Biologie', 'Biology'],
-  ['Informatique', 'Computer science'], ['Histoire', 'History'], ['Géographie', 'Geography'], ['Droit', 'Law'],
-  ['Économie', 'Economics'], ['Médecine', 'Medicine'], ['Langues', 'Languages'], ['Philosophie', 'Philosophy'],
-  ['Arts', 'Arts'], ['Musique', 'Music'], ['STAPS', 'Sports science'], ["Sciences de l'éducation", 'Education'],
-  ['Sociologie', 'Sociology'], ['Psychologie', 'Psychology'], ['Lettres', 'Literature'], ['Pharmacie', 'Pharmacy'],
+  ['Mathématiques', 'Mathematics'],
+  ['Physique', 'Physics'],
+  ['Chimie', 'Chemistry'],
+  ['Biologie', 'Biology'],
+  ['Informatique', 'Computer science'],
+  ['Histoire', 'History'],
+  ['Géographie', 'Geography'],
+  ['Droit', 'Law'],
+  ['Économie', 'Economics'],
+  ['Médecine', 'Medicine'],
+  ['Langues', 'Languages'],
+  ['Philosophie', 'Philosophy'],
+  ['Arts', 'Arts'],
+  ['Musique', 'Music'],
+  ['STAPS', 'Sports science'],
+  ["Sciences de l'éducation", 'Education'],
+  ['Sociologie', 'Sociology'],
+  ['Psychologie', 'Psychology'],
+  ['Lettres', 'Literature'],
+  ['Pharmacie', 'Pharmacy'],
 ];
 
 function* videoDiscipline(w: World): Iterable<RowValues> {
@@ -61,10 +101,18 @@ function* videoDiscipline(w: World): Iterable<RowValues> {
 }
 
 const CHANNELS: Array<[string, string]> = [
-  ["Chaîne de l'Université 🎓", 'University channel'], ['Faculté de Droit', 'Law School'], ['IUT Informatique', 'IT Institute'],
-  ['Service Culture', 'Culture Office'], ['BU — Bibliothèque', 'Library'], ["Laboratoire L'Œil", 'The Eye Lab'],
-  ['Sciences "dures"', 'Hard sciences'], ['Médecine & Santé', 'Medicine & Health'], ['Relations internationales', 'International'],
-  ['Vie étudiante', 'Student life'], ['Formation continue', 'Lifelong learning'], ['Recherche 100%', 'Research 100%'],
+  ["Chaîne de l'Université 🎓", 'University channel'],
+  ['Faculté de Droit', 'Law School'],
+  ['IUT Informatique', 'IT Institute'],
+  ['Service Culture', 'Culture Office'],
+  ['BU — Bibliothèque', 'Library'],
+  ["Laboratoire L'Œil", 'The Eye Lab'],
+  ['Sciences "dures"', 'Hard sciences'],
+  ['Médecine & Santé', 'Medicine & Health'],
+  ['Relations internationales', 'International'],
+  ['Vie étudiante', 'Student life'],
+  ['Formation continue', 'Lifelong learning'],
+  ['Recherche 100%', 'Research 100%'],
 ];
 
 function* videoChannel(w: World): Iterable<RowValues> {
@@ -92,8 +140,16 @@ function* videoChannel(w: World): Iterable<RowValues> {
 }
 
 const THEME_TITLES = [
-  'Semestre 1', 'Semestre 2', 'TD', 'TP', 'Amphi 🎓', 'Archives', 'Conférences invitées', 'Année 2020-2021',
-  "L'essentiel", 'Projets "tutorés"',
+  'Semestre 1',
+  'Semestre 2',
+  'TD',
+  'TP',
+  'Amphi 🎓',
+  'Archives',
+  'Conférences invitées',
+  'Année 2020-2021',
+  "L'essentiel",
+  'Projets "tutorés"',
 ];
 
 function* videoTheme(w: World): Iterable<RowValues> {
@@ -188,7 +244,15 @@ function videoChannels(w: World, i: number): number[] {
   return r.distinctInts(r.int(1, 2), 1, w.channels);
 }
 
-function* perVideoPairs(w: World, name: string, p: number, min: number, max: number, pool: number, exclude?: (i: number) => number): Iterable<[number, number]> {
+function* perVideoPairs(
+  w: World,
+  name: string,
+  p: number,
+  min: number,
+  max: number,
+  pool: number,
+  exclude?: (i: number) => number,
+): Iterable<[number, number]> {
   const forced = w.forced(name, 2);
   for (let i = 1; i <= w.N; i += 1) {
     const r = w.rng(name, i);
@@ -371,7 +435,8 @@ function* videoAccessToken(w: World): Iterable<RowValues> {
   for (let i = 1; i <= w.N; i += 1) {
     const r = w.rng('access-token', i);
     if (!forced.has(i) && !r.bool(0.05)) continue;
-    for (let k = r.int(1, 2); k > 0; k -= 1) yield { token: uuidHex(r), name: cut(k === 1 ? `Lien « ${r.pick(WORDS)} » ${i}` : 'Token', 100), video_id: w.videoId(i) };
+    for (let k = r.int(1, 2); k > 0; k -= 1)
+      yield { token: uuidHex(r), name: cut(k === 1 ? `Lien « ${r.pick(WORDS)} » ${i}` : 'Token', 100), video_id: w.videoId(i) };
   }
 }
 
@@ -424,13 +489,20 @@ export const videoRules: Record<string, TableRule> = {
   video_type_sites: (w) => m2m('type_id', 'site_id', withSites(w, w.types)),
   video_discipline: videoDiscipline,
   video_channel: videoChannel,
-  video_channel_add_channels_tab: (w) => m2m('channel_id', 'additionalchanneltab_id', somePairs(w, 'channel-tabs', w.channels, w.channelTabs, 0.2, 1, 2)),
-  video_channel_allow_to_groups: (w) => m2m('channel_id', 'accessgroup_id', somePairs(w, 'channel-groups', w.channels, w.accessGroups, 0.2, 1, 2)),
+  video_channel_add_channels_tab: (w) =>
+    m2m('channel_id', 'additionalchanneltab_id', somePairs(w, 'channel-tabs', w.channels, w.channelTabs, 0.2, 1, 2)),
+  video_channel_allow_to_groups: (w) =>
+    m2m('channel_id', 'accessgroup_id', somePairs(w, 'channel-groups', w.channels, w.accessGroups, 0.2, 1, 2)),
   video_channel_owners: (w) => m2m('channel_id', 'user_id', somePairs(w, 'channel-owners', w.channels, w.users, 1, 1, 2)),
   video_channel_users: (w) => m2m('channel_id', 'user_id', somePairs(w, 'channel-users', w.channels, w.users, 0.4, 1, 3)),
   video_theme: videoTheme,
   video_video: videoVideo,
-  video_video_additional_owners: (w) => m2m('video_id', 'user_id', perVideoPairs(w, 'additional-owners', 0.1, 1, 2, w.users, (i) => w.videoOwner[i - 1])),
+  video_video_additional_owners: (w) =>
+    m2m(
+      'video_id',
+      'user_id',
+      perVideoPairs(w, 'additional-owners', 0.1, 1, 2, w.users, (i) => w.videoOwner[i - 1]),
+    ),
   video_video_channel: videoVideoChannel,
   video_video_discipline: (w) => m2m('video_id', 'discipline_id', perVideoPairs(w, 'video-disciplines', 0.4, 1, 2, w.disciplines)),
   video_video_restrict_access_to_groups: videoVideoRestrict,

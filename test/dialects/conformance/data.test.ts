@@ -8,11 +8,11 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { CanonicalValue } from '../../../src/convert/logical-types';
-import type { ColumnInfo, DatabaseConnection, DialectName, } from '../../../src/dialects/dialect';
+import type { ColumnInfo, DatabaseConnection, DialectName } from '../../../src/dialects/dialect';
 import { createPodDatabase, type TestDatabase } from '../../helpers/databases';
 import { caught, collect } from '../../helpers/async';
 import { parentAndChild } from '../../helpers/parent-child';
-import { describeLive, liveHarness, numeric, } from './harness';
+import { describeLive, liveHarness, numeric } from './harness';
 
 /** The same small schema in each dialect's DDL (a Django-like pair of tables). */
 const SMALL_SCHEMA: Record<DialectName, string> = {
@@ -56,8 +56,15 @@ const SAMPLE_TABLE: Record<DialectName, string> = {
 
 const SAMPLE_ROWS: CanonicalValue[][] = [
   [
-    1, true, 'Élève 😀 𝄞 日本語 "quoted" \' \\ back\nslash\ttab', `${'é'.repeat(40_000)} end`, '12345678.1234', 0.1,
-    '2024-02-29 23:59:59.123456', '2024-02-29', '23:59:59.999999',
+    1,
+    true,
+    'Élève 😀 𝄞 日本語 "quoted" \' \\ back\nslash\ttab',
+    `${'é'.repeat(40_000)} end`,
+    '12345678.1234',
+    0.1,
+    '2024-02-29 23:59:59.123456',
+    '2024-02-29',
+    '23:59:59.999999',
     // jsonb's own text form, so that both servers give it back as written.
     { json: '{"a": [true, null, "😀"], "n": 1.5, "nested": {"deep": []}}' },
   ],
@@ -157,7 +164,15 @@ describeLive('live server', (name) => {
         { column: 'born', type: 'date', nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 5 },
         { column: 'seen', type: 'datetime', nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 6 },
         // MariaDB's JSON is a LONGTEXT (with a json_valid CHECK): its length limit is LONGTEXT's.
-        { column: 'doc', type: 'json', nullable: true, hasDefault: false, autoIncrement: false, maxLength: name === 'mysql' ? 4294967295 : null, position: 7 },
+        {
+          column: 'doc',
+          type: 'json',
+          nullable: true,
+          hasDefault: false,
+          autoIncrement: false,
+          maxLength: name === 'mysql' ? 4294967295 : null,
+          position: 7,
+        },
         { column: 'team_id', type: 'integer', nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 8 },
       ]);
       expect(person.primaryKey).toEqual(['id']);
@@ -186,7 +201,8 @@ describeLive('live server', (name) => {
       expect(video.columns.map((c) => c.position)).toEqual(video.columns.map((_, i) => i + 1));
       expect(schema.tables.get('django_session')!.primaryKey).toEqual(['session_key']);
       // Composite primary keys come in key order; every Django table has one.
-      for (const table of schema.tables.values()) expect({ table: table.name, key: table.primaryKey.length > 0 }).toEqual({ table: table.name, key: true });
+      for (const table of schema.tables.values())
+        expect({ table: table.name, key: table.primaryKey.length > 0 }).toEqual({ table: table.name, key: true });
       expect(schema.foreignKeys).toContainEqual({ table: 'video_video', column: 'owner_id', refTable: 'auth_user', refColumn: 'id' });
       expect(schema.foreignKeys).toContainEqual({ table: 'video_theme', column: 'parentId_id', refTable: 'video_theme', refColumn: 'id' });
       expect(schema.foreignKeys.length).toBeGreaterThan(150);
@@ -194,22 +210,36 @@ describeLive('live server', (name) => {
   });
 
   describe('bulk paths', () => {
-    test.each(BULK_PATHS[name])('%s: insert and read back every value (NULLs, unicode, JSON, booleans, microseconds)', async (_path, options) => {
-      const { db, conn } = await fresh('bulk', options);
-      await db.exec(SAMPLE_TABLE[name]);
-      const table = await tableOf(conn, 'sample');
-      expect(table.columns.map((c) => c.type)).toEqual(['integer', 'boolean', 'text', 'text', 'decimal', 'float', 'datetime', 'date', 'time', 'json']);
-      const written = await conn.transaction(async (tx) => {
-        await tx.relaxForeignKeys();
-        return tx.insertRows(table, table.columns, SAMPLE_ROWS);
-      });
-      expect(written).toBe(3);
-      expect(await collect(conn.streamRows(table, table.columns))).toEqual(SAMPLE_ROWS);
-      // A subset of columns in another order, ordered by another column (NULLs apart: their place differs per server).
-      const subset = [table.columns[2], table.columns[0]];
-      expect(await collect(conn.streamRows(table, subset, ['label']))).toContainEqual([' trailing space ', 2]);
-      expect(await collect(conn.streamRows(table, [table.columns[0]], ['id']))).toEqual([[1], [2], [3]]);
-    });
+    test.each(BULK_PATHS[name])(
+      '%s: insert and read back every value (NULLs, unicode, JSON, booleans, microseconds)',
+      async (_path, options) => {
+        const { db, conn } = await fresh('bulk', options);
+        await db.exec(SAMPLE_TABLE[name]);
+        const table = await tableOf(conn, 'sample');
+        expect(table.columns.map((c) => c.type)).toEqual([
+          'integer',
+          'boolean',
+          'text',
+          'text',
+          'decimal',
+          'float',
+          'datetime',
+          'date',
+          'time',
+          'json',
+        ]);
+        const written = await conn.transaction(async (tx) => {
+          await tx.relaxForeignKeys();
+          return tx.insertRows(table, table.columns, SAMPLE_ROWS);
+        });
+        expect(written).toBe(3);
+        expect(await collect(conn.streamRows(table, table.columns))).toEqual(SAMPLE_ROWS);
+        // A subset of columns in another order, ordered by another column (NULLs apart: their place differs per server).
+        const subset = [table.columns[2], table.columns[0]];
+        expect(await collect(conn.streamRows(table, subset, ['label']))).toContainEqual([' trailing space ', 2]);
+        expect(await collect(conn.streamRows(table, [table.columns[0]], ['id']))).toEqual([[1], [2], [3]]);
+      },
+    );
 
     test('50k rows × 5 columns in chunks, one transaction, read back identical', async () => {
       // Speed is `npm run bench`'s job; this checks the bulk path keeps every value across many chunks.
@@ -282,7 +312,11 @@ describeLive('live server', (name) => {
       const { db: sourceDb, conn: source } = await fresh('samesource');
       const { db: targetDb, conn: target } = await fresh('sametarget');
       for (const db of [sourceDb, targetDb]) await db.exec('CREATE TABLE t (id integer PRIMARY KEY, note varchar(20))');
-      await sourceDb.exec(name === 'mysql' ? "INSERT INTO t SELECT seq, CONCAT('n', seq) FROM seq_1_to_5000" : "INSERT INTO t SELECT g, 'n' || g FROM generate_series(1, 5000) g");
+      await sourceDb.exec(
+        name === 'mysql'
+          ? "INSERT INTO t SELECT seq, CONCAT('n', seq) FROM seq_1_to_5000"
+          : "INSERT INTO t SELECT g, 'n' || g FROM generate_series(1, 5000) g",
+      );
       const table = await tableOf(target, 't');
       const copied = await target.transaction(async (tx) => {
         await tx.relaxForeignKeys();
@@ -319,8 +353,16 @@ describeLive('live server', (name) => {
           expect(await tx.deleteAll(parent)).toBe(2);
           // children before their parents: accepted while the foreign keys are relaxed
           expect(await tx.insertRows(child, child.columns, [[30, 3]])).toBe(1);
-          expect(await tx.insertRows(parent, parent.columns, [[3, 'three'], [4, 'four']])).toBe(2);
-          await tx.insertRows(parent, parent.columns, [[5, 'five'], [6, 'three']]);
+          expect(
+            await tx.insertRows(parent, parent.columns, [
+              [3, 'three'],
+              [4, 'four'],
+            ]),
+          ).toBe(2);
+          await tx.insertRows(parent, parent.columns, [
+            [5, 'five'],
+            [6, 'three'],
+          ]);
           await tx.query('SELECT 1');
         }),
       );

@@ -1,11 +1,10 @@
-
 import type { CanonicalValue } from '../../../src/convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, TableInfo } from '../../../src/dialects/dialect';
-import { parseConnectionUrl, } from '../../../src/dialects/url';
+import { parseConnectionUrl } from '../../../src/dialects/url';
 import { PodMigrateError, type DatabaseFault, type ErrorPlace } from '../../../src/errors';
-import { createTestDatabase, serverSettings, } from '../../helpers/databases';
+import { createTestDatabase, serverSettings } from '../../helpers/databases';
 import { caught, collect } from '../../helpers/async';
-import { describeLive, deferred, liveHarness, numeric, } from './harness';
+import { describeLive, deferred, liveHarness, numeric } from './harness';
 
 describeLive('live server', (name) => {
   const { dialect, live, fresh, also, tableOf, opened } = liveHarness(name);
@@ -38,14 +37,20 @@ describeLive('live server', (name) => {
 
     test('constraint violations on the bulk path: unique, foreign key, NOT NULL, CHECK', async () => {
       const { db, conn, parent, child } = await faultTables();
-      expectFault(await inserting(conn, parent, [[3, 'one']]), 'INTEGRITY', 'unique-violation', { table: 'parent', constraint: 'parent_name_uq' });
+      expectFault(await inserting(conn, parent, [[3, 'one']]), 'INTEGRITY', 'unique-violation', {
+        table: 'parent',
+        constraint: 'parent_name_uq',
+      });
       expectFault(await inserting(conn, child, [[10, 99, null, null, null]]), 'INTEGRITY', 'foreign-key-violation', {
         table: 'child',
         column: 'parent_id',
         constraint: 'child_parent_fk',
       });
       expectFault(await inserting(conn, parent, [[4, null]]), 'INTEGRITY', 'not-null-violation', { table: 'parent', column: 'name' });
-      expectFault(await inserting(conn, child, [[11, 1, -5, null, null]]), 'INTEGRITY', 'check-violation', { table: 'child', constraint: 'child_qty_positive' });
+      expectFault(await inserting(conn, child, [[11, 1, -5, null, null]]), 'INTEGRITY', 'check-violation', {
+        table: 'child',
+        constraint: 'child_qty_positive',
+      });
       expect(numeric(await db.query('SELECT COUNT(*) AS n FROM child'))).toEqual([{ n: 0 }]);
     });
 
@@ -53,9 +58,15 @@ describeLive('live server', (name) => {
       const { conn, child } = await faultTables();
       // On the bulk path the row is named by its key, whether the server or the dialect's own encoder refused it.
       let error = await inserting(conn, child, [[12, 1, null, 'abcdef', null]]);
-      expect({ code: error.code, place: error.place }).toEqual({ code: 'VALUE_INVALID', place: { table: 'child', row: 12, column: 'short' } });
+      expect({ code: error.code, place: error.place }).toEqual({
+        code: 'VALUE_INVALID',
+        place: { table: 'child', row: 12, column: 'short' },
+      });
       error = await inserting(conn, child, [[13, 1, null, null, '2023-02-29']]);
-      expect({ code: error.code, place: error.place }).toEqual({ code: 'VALUE_INVALID', place: { table: 'child', row: 13, column: 'day' } });
+      expect({ code: error.code, place: error.place }).toEqual({
+        code: 'VALUE_INVALID',
+        place: { table: 'child', row: 13, column: 'day' },
+      });
       // A plain statement: the server's own refusal (PostgreSQL names no column there, MariaDB does).
       const insert = `INSERT INTO child (id, parent_id, qty, short) VALUES (${[1, 2, 3, 4].map((i) => conn.dialect.placeholder(i)).join(', ')})`;
       error = await caught(conn.query(insert, [14, 1, null, 'abcdef']));
@@ -156,7 +167,10 @@ describeLive('live server', (name) => {
       await db.exec(`CREATE TABLE seqb (id ${live.autoId}, name varchar(20))`);
       const seqb = await tableOf(conn, 'seqb');
       await conn.transaction(async (tx) => {
-        await tx.insertRows(seqb, seqb.columns, [[1, 'a'], [7, 'b']]);
+        await tx.insertRows(seqb, seqb.columns, [
+          [1, 'a'],
+          [7, 'b'],
+        ]);
         await tx.advanceSequences([seqb]);
       });
       expect(await conn.sequencesBehind([seqb])).toEqual([]);
@@ -175,7 +189,13 @@ describeLive('live server', (name) => {
       const schema = await conn.introspect();
       const seqd = schema.tables.get('seqd')!;
       const p = conn.dialect.placeholder(1);
-      await conn.transaction((tx) => tx.insertRows(seqd, seqd.columns, [[1, 'a'], [3000000000, 'b'], [7, 'c']]));
+      await conn.transaction((tx) =>
+        tx.insertRows(seqd, seqd.columns, [
+          [1, 'a'],
+          [3000000000, 'b'],
+          [7, 'c'],
+        ]),
+      );
       await conn.resetSequences([...schema.tables.values()]);
       await conn.query(`INSERT INTO seqd (name) VALUES (${p})`, ['new']);
       expect(numeric(await conn.query(`SELECT id FROM seqd WHERE name = ${p}`, ['new']))).toEqual([{ id: 3000000001 }]);

@@ -14,7 +14,9 @@ const { up, down } = dialectsByServer();
 
 /** Query rows with integer text (PostgreSQL's bigint and count) as numbers, so both dialects compare alike. */
 export function numeric(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v])));
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v])),
+  );
 }
 
 export function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -1,16 +1,32 @@
-
 import { getDialect } from '../../../src/dialects';
-import type { DialectName, } from '../../../src/dialects/dialect';
+import type { DialectName } from '../../../src/dialects/dialect';
 import { flavorFor } from '../../../src/plan';
-import { ALL_DIALECTS, } from '../../helpers/databases';
+import { ALL_DIALECTS } from '../../helpers/databases';
 import { refusal } from './harness';
 
 /** What differs per dialect in the quoting rule: its quote character, its limit, its placeholders. */
 const QUOTING: Record<DialectName, { quote: string; longest: string[]; tooLong: string[]; placeholders: [number, string][] }> = {
   // 64 characters, whatever their bytes.
-  mysql: { quote: '`', longest: ['x'.repeat(64), 'é'.repeat(64)], tooLong: ['x'.repeat(65), 'é'.repeat(65)], placeholders: [[1, '?'], [7, '?']] },
+  mysql: {
+    quote: '`',
+    longest: ['x'.repeat(64), 'é'.repeat(64)],
+    tooLong: ['x'.repeat(65), 'é'.repeat(65)],
+    placeholders: [
+      [1, '?'],
+      [7, '?'],
+    ],
+  },
   // 63 bytes (NAMEDATALEN - 1): 'é' is two.
-  postgres: { quote: '"', longest: ['x'.repeat(63), 'é'.repeat(31)], tooLong: ['x'.repeat(64), 'é'.repeat(32)], placeholders: [[1, '$1'], [3, '$3'], [7, '$7']] },
+  postgres: {
+    quote: '"',
+    longest: ['x'.repeat(63), 'é'.repeat(31)],
+    tooLong: ['x'.repeat(64), 'é'.repeat(32)],
+    placeholders: [
+      [1, '$1'],
+      [3, '$3'],
+      [7, '$7'],
+    ],
+  },
 };
 
 describe.each(ALL_DIALECTS)('%s dialect: quoting (no server needed)', (name) => {
@@ -46,4 +62,3 @@ describe.each(ALL_DIALECTS)('%s dialect: quoting (no server needed)', (name) => 
     for (const bad of ['', 'a\u0000b', ...rule.tooLong]) expect(refusal(() => flavor.quoteIdent(bad)).code).toBe('SCHEMA_MISMATCH');
   });
 });
-
