@@ -8,7 +8,7 @@ import type { Dialect, ImportTransaction, TableInfo } from '../dialects/dialect'
 import { brief } from '../convert/dump-values';
 import { PodMigrateError } from '../errors';
 import type { TagSet } from '../plan/types';
-import { buildTagTables, formatTagBuildExamples, splitPodTagName } from '../tags';
+import { buildTagTables, formatTagBuildExamples, LinkList, splitPodTagName, type TaggedObject, TaggedObjectStore } from '../tags';
 
 export interface TagSetResult {
   set: string;
@@ -29,7 +29,8 @@ export interface TagSetResult {
 const LINK_SLICE = 20_000;
 
 export class TagSetImport {
-  private readonly objects = new Map<string, { objectId: number | string; names: string[] }>();
+  /** The dump's tagged objects and names, compact (interned names, integer pairs): see TaggedObjectStore. */
+  private readonly objects = new TaggedObjectStore();
   private joinedRows = 0;
 
   constructor(
@@ -60,10 +61,7 @@ export class TagSetImport {
     } else {
       throw new PodMigrateError('DUMP_INVALID', 'a tag row needs tag_names (a list) or tag_name (a string)', { place });
     }
-    const key = String(objectId);
-    const entry = this.objects.get(key);
-    if (entry) entry.names.push(...names);
-    else this.objects.set(key, { objectId, names: [...names] });
+    this.objects.add(objectId, names);
   }
 
   get objectCount(): number {
@@ -71,8 +69,8 @@ export class TagSetImport {
   }
 
   /** The tagged objects the dump rows named so far, with their tag names, by ascending id (as the builder wants). */
-  get taggedObjects(): Array<{ objectId: number | string; names: string[] }> {
-    return [...this.objects.values()].sort((a, b) => compareIds(a.objectId, b.objectId));
+  get taggedObjects(): Iterable<TaggedObject> {
+    return this.objects.ascending();
   }
 
   /** Deletes the set's rows: through-table rows before tag rows (their foreign key points at the tags). */
@@ -83,13 +81,26 @@ export class TagSetImport {
 
   async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
     const idColumn = objectTable.primaryKey[0] ?? 'id';
-    const present = new Set(
-      (await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)).map((r) => String(r.id)),
-    );
-    const ordered = this.taggedObjects;
-    const kept = ordered.filter((o) => present.has(String(o.objectId)));
+    const present = new Uint8Array(this.objects.size);
+    for (const row of await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)) {
+      const index = this.objects.indexOf(row.id);
+      if (index !== undefined) present[index] = 1;
+    }
+    let kept = 0;
+    // Links as two integers each (object index, tag id; the link id is its position + 1), not an object each.
+    const links = new LinkList();
+    let current = 0;
     const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');
-    const built = buildTagTables(kept, { fold: dialect.uniqueFold(nameColumn?.collation ?? null) });
+    const built = buildTagTables(
+      (function* (objects: TaggedObjectStore) {
+        for (const object of objects.ascending((index) => present[index] === 1)) {
+          current = object.index;
+          kept += 1;
+          yield object;
+        }
+      })(this.objects),
+      { fold: dialect.uniqueFold(nameColumn?.collation ?? null), onLink: (link) => links.push(current, link.tagId) },
+    );
     if (built.stats.errors.length > 0) {
       const first = built.stats.errors[0];
       throw new PodMigrateError(
@@ -112,27 +123,24 @@ export class TagSetImport {
       this.tagTable.columns,
       built.tags.map((t) => this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name)(t))),
     );
-    const linkValues: Record<string, (l: (typeof built.links)[number]) => CanonicalValue> = {
-      id: (l) => l.id,
-      [this.set.linkObjectColumn]: (l) => l.objectId,
-      [this.set.linkTagColumn]: (l) => l.tagId,
+    const linkValues: Record<string, (at: number) => CanonicalValue> = {
+      id: (at) => at + 1,
+      [this.set.linkObjectColumn]: (at) => this.objects.idAt(links.objectIndex(at)),
+      [this.set.linkTagColumn]: (at) => links.tagId(at),
     };
     // In slices: a row array per link at once would be the tag step's largest allocation (500k links at 100k videos).
     const linkColumns = this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name));
-    for (let start = 0; start < built.links.length; start += LINK_SLICE) {
-      const slice = built.links.slice(start, start + LINK_SLICE);
-      await tx.insertRows(
-        this.linkTable,
-        this.linkTable.columns,
-        slice.map((l) => linkColumns.map((value) => value(l))),
-      );
+    for (let start = 0; start < links.length; start += LINK_SLICE) {
+      const rows: CanonicalValue[][] = [];
+      for (let at = start; at < Math.min(start + LINK_SLICE, links.length); at++) rows.push(linkColumns.map((value) => value(at)));
+      await tx.insertRows(this.linkTable, this.linkTable.columns, rows);
     }
     return {
       set: this.set.name,
-      objects: kept.length,
+      objects: kept,
       tags: built.tags.length,
-      links: built.links.length,
-      missingObjects: ordered.length - kept.length,
+      links: built.stats.linksCreated,
+      missingObjects: this.objects.size - kept,
       fromJoinedNames: this.joinedRows > 0,
       spellingsMerged: built.stats.spellingsMerged,
       slugCollisions: built.stats.slugCollisions,
@@ -151,10 +159,4 @@ function pick<T>(values: Record<string, (x: T) => CanonicalValue>, column: strin
     );
   }
   return value;
-}
-
-function compareIds(a: number | string, b: number | string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -53,6 +53,11 @@ export interface BuildTagTablesOptions {
   firstLinkId?: number;
   /** How many examples the stats keep per kind (default 10). */
   exampleLimit?: number;
+  /**
+   * Receives each through row as it is made (ids ascending) instead of the builder keeping it in `links`, which
+   * then stays empty: a caller writing 500k links keeps them compactly rather than as an object each.
+   */
+  onLink?: (link: TagLinkRow) => void;
 }
 
 /** A row of the Tagulous tag model (`id, name, slug, count, protected`). */
@@ -130,7 +135,7 @@ export interface TagBuildStats {
 export interface TagTables {
   /** New tags, ids ascending (creation order). */
   tags: TagRow[];
-  /** Through rows, ids ascending: objects ascending, then the object's tags in Tagulous's order. */
+  /** Through rows, ids ascending: objects ascending, then the object's tags in Tagulous's order (empty with `onLink`). */
   links: TagLinkRow[];
   /** `count` increments for `existing` tags that received links. */
   existingCountIncrements: Array<{ id: number; increment: number }>;
@@ -258,6 +263,8 @@ export class TagTableBuilder {
   private readonly keyCache = new Map<string, NameKeys>();
   private readonly tags: TagRow[] = [];
   private readonly links: TagLinkRow[] = [];
+  private readonly onLink: ((link: TagLinkRow) => void) | undefined;
+  private linkCount = 0;
   private readonly existingUsed: TagState[] = [];
   private readonly mergedPairs = new Set<string>();
   private readonly errorsByName = new Map<string, TagBuildError>();
@@ -287,6 +294,7 @@ export class TagTableBuilder {
 
   constructor(options: BuildTagTablesOptions) {
     this.fold = options.fold;
+    this.onLink = options.onLink;
     this.exampleLimit = options.exampleLimit ?? 10;
     let maxExisting = 0;
     for (const tag of options.existing ?? []) {
@@ -377,7 +385,10 @@ export class TagTableBuilder {
       tag.lastObject = seq;
       if (tag.row !== null) tag.row.count++;
       else if (tag.added++ === 0) this.existingUsed.push(tag);
-      this.links.push({ id: this.nextLinkId++, objectId: object.objectId, tagId: tag.id });
+      const link: TagLinkRow = { id: this.nextLinkId++, objectId: object.objectId, tagId: tag.id };
+      if (this.onLink) this.onLink(link);
+      else this.links.push(link);
+      this.linkCount++;
       linked++;
     }
     if (linked > 0) this.stats.objectsWithTags++;
@@ -387,7 +398,7 @@ export class TagTableBuilder {
   finish(): TagTables {
     this.finished = true;
     this.stats.tagsCreated = this.tags.length;
-    this.stats.linksCreated = this.links.length;
+    this.stats.linksCreated = this.linkCount;
     this.stats.existingTagsUsed = this.existingUsed.length;
     return {
       tags: this.tags,

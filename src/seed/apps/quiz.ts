@@ -20,6 +20,8 @@ const QUESTION_KINDS: QuestionKind[] = ['single', 'multiple', 'short', 'truefals
 
 function* questions(w: World, kind: QuestionKind): Iterable<RowValues> {
   let global = 0;
+  // A uuid comes from a 32-bit seeded stream: two questions can draw the same one (seed 1 at 100,000 videos).
+  const used = new Set<string>();
   for (let quiz = 1; quiz <= w.quizVideos.length; quiz += 1) {
     const r = w.rng('questions', quiz);
     const n = quiz === 1 ? 4 : r.int(1, 4);
@@ -32,7 +34,7 @@ function* questions(w: World, kind: QuestionKind): Iterable<RowValues> {
       if (k !== kind) continue;
       const start = qr.bool(0.4) ? null : qr.int(0, duration - 2);
       const row: RowValues = {
-        id: uuidHex(qr),
+        id: uniqueUuid(w, qr, used, quiz, q),
         title: cut(`${q}. ${sentence(qr, 3, 10, 0.2).replace(/\.$/, ' ?')}`, 250),
         explanation: qr.bool(0.4) ? '' : paragraph(qr, 1),
         start_timestamp: start,
@@ -46,6 +48,14 @@ function* questions(w: World, kind: QuestionKind): Iterable<RowValues> {
       yield row;
     }
   }
+}
+
+/** The question's uuid, redrawn from a stream of its own only when taken (every other row stays as it was). */
+function uniqueUuid(w: World, qr: Rng, used: Set<string>, quiz: number, q: number): string {
+  let id = uuidHex(qr);
+  for (let attempt = 1; used.has(id); attempt += 1) id = uuidHex(w.rng('question-uuid', quiz, q, attempt));
+  used.add(id);
+  return id;
 }
 
 function singleChoices(r: Rng, n: number): string {

@@ -1,0 +1,83 @@
+/**
+ * The compact store of the dump's tagged objects (interned names, integer pairs) and the builder's link sink must
+ * give the tag rebuild exactly what the Map of objects and the list of link objects gave it.
+ */
+import { buildTagTables, LinkList, objectKeyOf, TaggedObjectStore, type BuildTagTablesOptions } from '../../src/tags';
+
+const PG: BuildTagTablesOptions = { fold: (s) => s };
+
+describe('TaggedObjectStore', () => {
+  test('objects by ascending id, names in arrival order, rows of one object joined', () => {
+    const store = new TaggedObjectStore();
+    store.add(30, ['b', 'a']);
+    store.add(4, ['x']);
+    store.add('30', ['c']);
+    store.add('900719925474099312', ['big']);
+    store.add(12, []);
+    expect(store.size).toBe(4);
+    expect([...store.ascending()].map(({ objectId, names }) => [objectId, names])).toEqual([
+      [4, ['x']],
+      [12, []],
+      [30, ['b', 'a', 'c']],
+      ['900719925474099312', ['big']],
+    ]);
+  });
+
+  test('ids keyed as their decimal text: 7, "7" and 7n meet; "007" does not', () => {
+    expect(objectKeyOf(7)).toBe(objectKeyOf('7'));
+    expect(objectKeyOf(7n)).toBe(objectKeyOf(7));
+    expect(objectKeyOf('007')).not.toBe(objectKeyOf(7));
+    const store = new TaggedObjectStore();
+    store.add(7, ['a']);
+    expect(store.indexOf('7')).toBe(0);
+    expect(store.indexOf(7n)).toBe(0);
+    expect(store.indexOf(8)).toBeUndefined();
+  });
+
+  test('keep() leaves objects out', () => {
+    const store = new TaggedObjectStore();
+    for (let id = 1; id <= 5; id++) store.add(id, [`t${id}`]);
+    expect([...store.ascending((index) => store.idAt(index) !== 3)].map((o) => o.objectId)).toEqual([1, 2, 4, 5]);
+  });
+
+  test('the builder fed from the store with a link sink writes the same rows as from plain objects', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const vocabulary = ['Python', 'python', 'c++', 'c', 'élève', 'eleve', 'machine learning', 'Machine Learning', ' '];
+    const plain = new Map<number, string[]>();
+    const store = new TaggedObjectStore();
+    for (let row = 0; row < 3000; row++) {
+      const id = 1 + Math.floor(rnd() * 800);
+      const names = Array.from({ length: Math.floor(rnd() * 4) }, () => vocabulary[Math.floor(rnd() * vocabulary.length)]!);
+      plain.set(id, [...(plain.get(id) ?? []), ...names]);
+      store.add(id, names);
+    }
+    const expected = buildTagTables(
+      [...plain].sort((a, b) => a[0] - b[0]).map(([objectId, names]) => ({ objectId, names })),
+      PG,
+    );
+    const links = new LinkList();
+    let current = -1;
+    const built = buildTagTables(
+      (function* () {
+        for (const object of store.ascending()) {
+          current = object.index;
+          yield object;
+        }
+      })(),
+      { ...PG, onLink: (link) => links.push(current, link.tagId) },
+    );
+    expect(built.tags).toEqual(expected.tags);
+    expect(built.links).toEqual([]);
+    expect(built.stats).toEqual(expected.stats);
+    const rebuilt = Array.from({ length: links.length }, (_, at) => ({
+      id: at + 1,
+      objectId: store.idAt(links.objectIndex(at)),
+      tagId: links.tagId(at),
+    }));
+    expect(rebuilt).toEqual(expected.links);
+  });
+});
