@@ -8,13 +8,13 @@
  * table's column defaults: the export's lock is on authtoken_token, whose columns have none (its key is text).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DialectName } from '../../src/dialects/dialect';
 import { openRawConnection } from '../../src/fixtures/scratch-database';
 import { CLI, ROOT, ensureBuiltCli } from '../helpers/built-cli';
 import { DIALECTS, type TestDatabase } from '../helpers/databases';
-import { PLAN_PATH, createPair, snapshot, type MigrationPair } from '../helpers/migration';
+import { PLAN_PATH, createPair, snapshot, writePlanFork, type MigrationPair } from '../helpers/migration';
 import { cli } from '../helpers/cli';
 
 interface Running {
@@ -153,16 +153,10 @@ describe.each(DIALECTS)('interrupting the CLI on %s', (dialect: DialectName) => 
     // The command starts a long child and writes its pid: after the interrupt that child must be gone.
     const pidFile = join(pair.dir, 'hook.pid');
     const fork = join(pair.dir, 'fork.yaml');
-    writeFileSync(
-      fork,
-      [
-        'version: 1',
-        'name: slow-hook-fork',
-        `extends: ${JSON.stringify(PLAN_PATH)}`,
-        'steps:',
-        `  - { name: site-hook, type: command, run: ${JSON.stringify(`sleep 120 & echo $! > ${pidFile}; wait`)}, before: export }`,
-      ].join('\n'),
-    );
+    writePlanFork(fork, 'slow-hook-fork', [
+      'steps:',
+      `  - { name: site-hook, type: command, run: ${JSON.stringify(`sleep 120 & echo $! > ${pidFile}; wait`)}, before: export }`,
+    ]);
     const running = start([
       'plan',
       'run',

@@ -5,7 +5,7 @@
  * headless Chromium, and the progress line on a pseudo-terminal (none without one).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -13,7 +13,7 @@ import type { RunDocument } from '../../src/cli/output/document';
 import { DIALECTS } from '../helpers/databases';
 import { CLI, ROOT, ensureBuiltCli } from '../helpers/built-cli';
 import { cli } from '../helpers/cli';
-import { PLAN_PATH, createPair, realPlan, type MigrationPair } from '../helpers/migration';
+import { PLAN_PATH, createPair, realPlan, writePlanFork, type MigrationPair } from '../helpers/migration';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'schemas', 'run-result.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(schema);
@@ -120,16 +120,7 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
     });
 
     const fork = join(dir, 'failing.yaml');
-    writeFileSync(
-      fork,
-      [
-        'version: 1',
-        'name: failing-fork',
-        `extends: ${JSON.stringify(PLAN_PATH)}`,
-        'steps:',
-        '  - { name: hook, type: command, run: "exit 3", before: export }',
-      ].join('\n'),
-    );
+    writePlanFork(fork, 'failing-fork', ['steps:', '  - { name: hook, type: command, run: "exit 3", before: export }']);
     const failed = await cli(['plan', 'run', fork, '--json', '--dump', pair.dumpPath], env());
     expect(failed.code).toBe(1);
     const bad = parseDocument(failed.stdout);
@@ -157,16 +148,7 @@ describe.each(DIALECTS.slice(0, 1))('a run, %s → same', (dialect) => {
   test('--report: one self-contained HTML file that headless Chromium renders with the tables, the chart and the reminders', async () => {
     const report = join(dir, 'report.html');
     const fork = join(dir, 'escaping.yaml');
-    writeFileSync(
-      fork,
-      [
-        'version: 1',
-        'name: escaping-fork',
-        `extends: ${JSON.stringify(PLAN_PATH)}`,
-        'steps:',
-        '  - { name: check-html, type: reminder, text: "<script>alert(1)</script> & check" }',
-      ].join('\n'),
-    );
+    writePlanFork(fork, 'escaping-fork', ['steps:', '  - { name: check-html, type: reminder, text: "<script>alert(1)</script> & check" }']);
     const result = await cli(['plan', 'run', fork, '--dump', pair.dumpPath, '--report', report], env());
     expect(result.code).toBe(0);
     const html = readFileSync(report, 'utf8');

@@ -4,14 +4,14 @@
  * the things to do by hand and a verdict as the last line (a screenful); --json names steps, tables, rows
  * and times, and the reminders in plan order; a failed step means a non-zero exit code and its error once.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunDocument } from '../../src/cli/output/document';
 import type { RunSummary } from '../../src/engine/summary';
 import { DIALECTS } from '../helpers/databases';
 import { cli } from '../helpers/cli';
-import { PLAN_PATH, createPair, realPlan, snapshot, type MigrationPair } from '../helpers/migration';
+import { PLAN_PATH, createPair, realPlan, snapshot, writePlanFork, type MigrationPair } from '../helpers/migration';
 
 describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
   let pair: MigrationPair;
@@ -172,16 +172,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
 
     // A fork whose command step fails: exit 1, the summary names the failed step and its exit code.
     const fork = join(baseDir, 'fork.yaml');
-    writeFileSync(
-      fork,
-      [
-        'version: 1',
-        'name: failing-fork',
-        `extends: ${JSON.stringify(PLAN_PATH)}`,
-        'steps:',
-        '  - { name: site-hook, type: command, run: "echo hook; exit 4", before: export }',
-      ].join('\n'),
-    );
+    writePlanFork(fork, 'failing-fork', ['steps:', '  - { name: site-hook, type: command, run: "echo hook; exit 4", before: export }']);
     const before = await snapshot(pair.v4);
     const failed = await cli([
       'plan',
@@ -226,16 +217,7 @@ describe.each(DIALECTS)('plan run through the CLI, %s → same', (dialect) => {
 
   it('lists the tables the plan skips, with why, among the reminders', async () => {
     const fork = join(baseDir, 'skip-fork.yaml');
-    writeFileSync(
-      fork,
-      [
-        'version: 1',
-        'name: skipping-fork',
-        `extends: ${JSON.stringify(PLAN_PATH)}`,
-        'tables:',
-        '  - { name: video_vote, strategy: skip, why: "votes are not kept in v4 here" }',
-      ].join('\n'),
-    );
+    writePlanFork(fork, 'skipping-fork', ['tables:', '  - { name: video_vote, strategy: skip, why: "votes are not kept in v4 here" }']);
     const { code, stdout } = await cli([
       'plan',
       'run',

@@ -2,10 +2,11 @@ import type { ColumnInfo } from '../../src/dialects/dialect';
 import { applyConversion, brief, fromDumpValue, toDumpValue } from '../../src/convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../../src/convert/logical-types';
 import { PodMigrateError } from '../../src/errors';
+import { columnInfo } from '../helpers/column-info';
 import { thrownBy } from '../helpers/thrown';
 
 function column(type: LogicalType, name = 'col', nativeType = type as string): ColumnInfo {
-  return { name, type, nativeType, nullable: true, hasDefault: false, autoIncrement: false, maxLength: null, position: 1, collation: null };
+  return columnInfo(name, type, { nativeType, nullable: true, position: 1 });
 }
 
 const place = { table: 'video_video', row: 12 };

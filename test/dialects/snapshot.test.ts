@@ -7,27 +7,13 @@ import { connect } from '../../src/dialects';
 import type { DatabaseConnection, SchemaInfo, SnapshotReader, TableInfo } from '../../src/dialects/dialect';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { PodMigrateError } from '../../src/errors';
+import { collect, rejectionOf } from '../helpers/async';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../helpers/databases';
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 function table(schema: SchemaInfo, name: string): TableInfo {
   const info = schema.tables.get(name);
   if (!info) throw new Error(`no table ${name}`);
   return info;
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** More rows than one PostgreSQL FETCH: a stream stopped midway still has a cursor and unread rows. */
@@ -119,7 +105,7 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
     const video = table(schema, 'video');
     const boom = new Error('boom');
     let kept: SnapshotReader | undefined;
-    const error = await caught(
+    const error = await rejectionOf(
       conn.snapshot(async (reader) => {
         kept = reader;
         await collect(reader.streamRows(video, video.columns));
@@ -128,7 +114,7 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
     );
     expect(error).toBe(boom);
     // The reader is over.
-    const late = await caught(collect(kept!.streamQuery('SELECT 1 AS x')));
+    const late = await rejectionOf(collect(kept!.streamQuery('SELECT 1 AS x')));
     expect(late).toBeInstanceOf(PodMigrateError);
     // The pool still works, several times over (a connection left in a transaction would show here).
     for (let i = 0; i < 4; i += 1) {
@@ -140,14 +126,14 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
   });
 
   test('a database error inside the snapshot is a PodMigrateError; the connection goes on working', async () => {
-    const error = await caught(conn.snapshot(async (reader) => collect(reader.streamQuery('SELECT no_such_column FROM video'))));
+    const error = await rejectionOf(conn.snapshot(async (reader) => collect(reader.streamQuery('SELECT no_such_column FROM video'))));
     expect(error).toBeInstanceOf(PodMigrateError);
     expect(Number((await conn.query('SELECT COUNT(*) AS n FROM video'))[0].n)).toBe(2);
   });
 
   test('two streams open at once: a clear error', async () => {
     const video = table(schema, 'video');
-    const error = await caught(
+    const error = await rejectionOf(
       conn.snapshot(async (reader) => {
         const first = reader.streamRows(video, video.columns)[Symbol.asyncIterator]();
         await first.next();
@@ -166,7 +152,7 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
 
   test('a stream left open when the work resolves: an error, and the connection goes on working', async () => {
     const big = table(schema, 'big');
-    const error = await caught(
+    const error = await rejectionOf(
       conn.snapshot(async (reader) => {
         const open = reader.streamRows(big, big.columns)[Symbol.asyncIterator]();
         await open.next();

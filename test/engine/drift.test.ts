@@ -3,21 +3,9 @@ import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 import { describeDrift } from '../../src/engine/drift';
 import { mapTable } from '../../src/engine/mapping';
 import type { ResolvedTable } from '../../src/plan/types';
+import { columnInfo } from '../helpers/column-info';
 
-function column(name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    type: 'text',
-    nativeType: 'text',
-    nullable: false,
-    hasDefault: false,
-    autoIncrement: false,
-    maxLength: null,
-    position: 0,
-    collation: null,
-    ...extra,
-  };
-}
+const column = (name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => columnInfo(name, 'text', extra);
 const target: TableInfo = {
   name: 'video_video',
   primaryKey: ['id'],

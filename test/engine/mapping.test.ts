@@ -1,24 +1,12 @@
 /** Column mapping: renames, drops, defaults, required columns, conversions by target type (pure). */
-import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
+import type { TableInfo } from '../../src/dialects/dialect';
 import { assertMappingComplete, mapRow, mapTable } from '../../src/engine/mapping';
 import { PodMigrateError } from '../../src/errors';
 import type { ResolvedTable } from '../../src/plan/types';
 import { thrownBy } from '../helpers/thrown';
+import { columnInfo } from '../helpers/column-info';
 
-function column(name: string, type: ColumnInfo['type'], extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    type,
-    nativeType: type,
-    nullable: false,
-    hasDefault: false,
-    autoIncrement: false,
-    maxLength: null,
-    position: 0,
-    collation: null,
-    ...extra,
-  };
-}
+const column = columnInfo;
 
 const target: TableInfo = {
   name: 'video_video',

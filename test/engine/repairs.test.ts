@@ -8,20 +8,9 @@ import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 import { mapTable, type TableMapping } from '../../src/engine/mapping';
 import { RowRepairs } from '../../src/engine/repairs';
 import type { RepairRule, ResolvedTable } from '../../src/plan/types';
+import { columnInfo } from '../helpers/column-info';
 
-function column(name: string, type: ColumnInfo['type']): ColumnInfo {
-  return {
-    name,
-    type,
-    nativeType: type,
-    nullable: true,
-    hasDefault: false,
-    autoIncrement: false,
-    maxLength: null,
-    position: 0,
-    collation: null,
-  };
-}
+const column = (name: string, type: ColumnInfo['type']): ColumnInfo => columnInfo(name, type, { nullable: true });
 function mapping(name: string, columns: ColumnInfo[], repairs: RepairRule[] = []): TableMapping {
   const target: TableInfo = { name, columns, primaryKey: ['id'] };
   const plan: ResolvedTable = {

@@ -1,5 +1,5 @@
 /** Shared steps of the end-to-end tests: databases with Pod's schemas, seeding, running the real plan. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, getDialect } from '../../src/dialects';
@@ -13,6 +13,11 @@ import { seedDatabase } from '../../src/seed/write';
 import { createPodDatabase, type TestDatabase } from './databases';
 
 export const PLAN_PATH = resolve(__dirname, '..', '..', 'plans', 'v3-to-v4.yaml');
+
+/** Writes a site's fork of the shipped plan to `path`: an overlay that `extends` it, then the given YAML lines. */
+export function writePlanFork(path: string, name: string, lines: string[]): void {
+  writeFileSync(path, ['version: 1', `name: ${name}`, `extends: ${JSON.stringify(PLAN_PATH)}`, ...lines].join('\n'));
+}
 
 export async function realPlan(): Promise<ResolvedPlan> {
   return loadPlan(PLAN_PATH);

@@ -1,14 +1,9 @@
 import { aggregateTagPairs, buildTagTablesAsync, type TagPairRow } from '../../src/tags';
 import { PodMigrateError } from '../../src/errors';
+import { collect } from '../helpers/async';
 
 async function* stream<T>(rows: T[]): AsyncGenerator<T> {
   for (const row of rows) yield row;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
 }
 
 describe('aggregateTagPairs', () => {

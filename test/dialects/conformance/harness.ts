@@ -6,7 +6,6 @@
 import { getDialect } from '../../../src/dialects';
 import type { DatabaseConnection, DialectName, TableInfo } from '../../../src/dialects/dialect';
 import type { ConnectionSettings } from '../../../src/dialects/url';
-import { PodMigrateError } from '../../../src/errors';
 import { createTestDatabase, type TestDatabase } from '../../helpers/databases';
 import { dialectsByServer } from '../../helpers/servers-up';
 
@@ -23,16 +22,6 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-export function refusal(run: () => unknown): PodMigrateError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof PodMigrateError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
 }
 
 /** What differs per dialect in the live tests: server SQL, and the words of messages each server writes itself. */

@@ -2,7 +2,7 @@ import { getDialect } from '../../../src/dialects';
 import type { DialectName } from '../../../src/dialects/dialect';
 import { flavorFor } from '../../../src/plan';
 import { ALL_DIALECTS } from '../../helpers/databases';
-import { refusal } from './harness';
+import { refusal } from '../../helpers/thrown';
 
 /** What differs per dialect in the quoting rule: its quote character, its limit, its placeholders. */
 const QUOTING: Record<DialectName, { quote: string; longest: string[]; tooLong: string[]; placeholders: [number, string][] }> = {
