@@ -30,6 +30,8 @@ export interface DumpWriter {
   readonly bytesWritten: number;
   /** Rows per table written so far, in file order. */
   readonly tables: ReadonlyMap<string, number>;
+  /** Per table, the keys of its rows in order of first appearance: what scanDump would find in the file. */
+  readonly columns: ReadonlyMap<string, ReadonlySet<string>>;
   /** Starts a table's array. A table name may appear once. */
   beginTable(name: string): void;
   /**
@@ -79,6 +81,8 @@ class FileDumpWriter implements DumpWriter {
   private rows = 0;
   private bytes = 0;
   private readonly tableRows = new Map<string, number>();
+  private readonly tableColumns = new Map<string, Set<string>>();
+  private columnsSeen = new Set<string>();
   // Ctrl-C before commit: the partial file (password hashes, tokens) is removed, not left beside the dump.
   private readonly forgetPartialFile = onInterrupt(() => rmSync(this.tempPath, { force: true }));
 
@@ -94,6 +98,10 @@ class FileDumpWriter implements DumpWriter {
 
   get tables(): ReadonlyMap<string, number> {
     return this.tableRows;
+  }
+
+  get columns(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.tableColumns;
   }
 
   append(text: string): void {
@@ -114,6 +122,8 @@ class FileDumpWriter implements DumpWriter {
     this.table = name;
     this.rows = 0;
     this.tableRows.set(name, 0);
+    this.columnsSeen = new Set();
+    this.tableColumns.set(name, this.columnsSeen);
   }
 
   async writeRow(row: Record<string, unknown>, columns?: readonly string[]): Promise<void> {
@@ -139,6 +149,9 @@ class FileDumpWriter implements DumpWriter {
       }
       text += '}';
     }
+    // The keys written, as scanDump would collect them from the file.
+    if (columns) for (const key of columns) this.columnsSeen.add(key);
+    else for (const key in row) this.columnsSeen.add(key);
     this.append(this.rows === 0 ? '\n' : ',\n');
     this.append(text);
     this.rows++;

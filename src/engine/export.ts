@@ -12,6 +12,7 @@ import { openDumpWriter, type DumpWriter } from '../dump/writer';
 import type { ResolvedPlan, TagSet } from '../plan/types';
 import { aggregateTagPairs } from '../tags';
 import { tagSetDumpRow } from './row-source';
+import type { SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import { renderFor } from './sql';
 import { checkVersion } from './version-gate';
@@ -29,6 +30,8 @@ export interface ExportOptions {
 
 export interface ExportResult {
   tables: TableTally[];
+  /** What the dump file holds, per table (rows, keys), as a scan of it would say; absent in a dry run. */
+  written?: SourceDescription;
 }
 
 const STEP = 'export';
@@ -64,6 +67,11 @@ export async function exportDump(options: ExportOptions): Promise<ExportResult> 
   } catch (error) {
     await writer?.abort();
     throw error;
+  }
+  if (writer) {
+    result.written = {
+      tables: new Map([...writer.tables].map(([name, rows]) => [name, { rows, columns: new Set(writer.columns.get(name)) }])),
+    };
   }
   return result;
 }

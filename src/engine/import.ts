@@ -24,6 +24,7 @@ import type { TableTally } from './summary';
 import { checkVersion } from './version-gate';
 import { TagSetImport, type TagSetResult } from './tag-import';
 import { refuseUsedTarget } from './target-guard';
+import { WriteAhead } from './write-ahead';
 
 export interface ImportOptions {
   plan: ResolvedPlan;
@@ -37,6 +38,11 @@ export interface ImportOptions {
   tagSets?: string[];
   /** Dry run without a dump (plan run --dry): what the source holds, as the export would write it. */
   sourceDescription?: SourceDescription;
+  /**
+   * What this run's export step wrote into the dump (its writer's own count of rows and keys per table): the dump
+   * then needs no scan before the import reads it. A dump the run did not write is always scanned.
+   */
+  writtenDump?: SourceDescription;
   /** Dry run without a dump: the source's rows, as the export would write them (see row-source.ts). */
   sourceRows?: () => AsyncIterable<DumpEvent>;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
@@ -68,7 +74,7 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
   checkVersion('target', schema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter });
   // A target in use is refused first, whatever the dump holds (--onlytags: below, against the dump's tags).
   if (!options.onlyTags) await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite });
-  const source = options.sourceDescription ?? (await scanDump(options.dumpPath));
+  const source = options.sourceDescription ?? options.writtenDump ?? (await scanDump(options.dumpPath));
   const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
     if (!options.onlyTags)
@@ -297,18 +303,26 @@ async function streamDumpInto(
     started: number;
   } | null = null;
 
+  // The server writes one batch while the next one is read from the dump and converted.
+  const writes = new WriteAhead();
   const flush = async () => {
     if (!current || current.batch.length === 0) return;
-    const batch = await checks.filterBatch(current.mapping, current.batch);
-    if (tx && batch.length > 0)
+    const table = current;
+    const rows = table.batch;
+    table.batch = [];
+    table.bytes = 0;
+    // A CHECK evaluated in SQL runs on the import's connection: after the write in flight, never beside it.
+    await writes.drain();
+    const batch = await checks.filterBatch(table.mapping, rows);
+    if (!tx || batch.length === 0) return;
+    await writes.start(async () => {
       await tx.insertRows(
-        current.mapping.target,
-        current.mapping.columns.map((c) => c.target),
+        table.mapping.target,
+        table.mapping.columns.map((c) => c.target),
         batch,
       );
-    if (tx) current.written += batch.length;
-    current.batch = [];
-    current.bytes = 0;
+      table.written += batch.length;
+    });
   };
   const accept = async (values: CanonicalValue[], rowNumber: number) => {
     if (!current || !checks.check(current.mapping, values, rowNumber)) return;
@@ -321,61 +335,72 @@ async function streamDumpInto(
     }
   };
 
-  for await (const event of options.sourceRows?.() ?? readDump(options.dumpPath)) {
-    if (event.type === 'table') {
-      const mapping = importPlan.mappings.get(event.name);
-      if (mapping) {
-        current = {
-          mapping,
-          merge: merges.find((m) => m.mapping === mapping),
-          batch: [],
-          bytes: 0,
-          rows: 0,
-          written: 0,
-          started: Date.now(),
-        };
-        checks.beginTable(mapping);
-        reporter.emit({
-          type: 'table-start',
-          step: STEP,
-          table: mapping.target.name,
-          totalRows: source.tables.get(event.name)?.rows ?? null,
-        });
-      }
-    } else if (event.type === 'row') {
-      if (current && event.table === current.mapping.plan.name) {
-        current.rows += 1;
-        const values = checks.mapRow(current.mapping, event.row, event.index);
-        const repaired = values && checks.repair(current.mapping, values);
-        if (repaired) await accept(repaired, event.index);
-        if (current.rows % PROGRESS_EVERY === 0) {
+  try {
+    await streamEvents();
+  } catch (error) {
+    await writes.settle();
+    throw error;
+  }
+  await writes.drain();
+
+  async function streamEvents(): Promise<void> {
+    for await (const event of options.sourceRows?.() ?? readDump(options.dumpPath)) {
+      if (event.type === 'table') {
+        const mapping = importPlan.mappings.get(event.name);
+        if (mapping) {
+          current = {
+            mapping,
+            merge: merges.find((m) => m.mapping === mapping),
+            batch: [],
+            bytes: 0,
+            rows: 0,
+            written: 0,
+            started: Date.now(),
+          };
+          checks.beginTable(mapping);
           reporter.emit({
-            type: 'table-progress',
+            type: 'table-start',
             step: STEP,
-            table: current.mapping.target.name,
-            rows: current.rows,
-            totalRows: source.tables.get(event.table)?.rows ?? null,
+            table: mapping.target.name,
+            totalRows: source.tables.get(event.name)?.rows ?? null,
           });
         }
-      } else {
-        tagImports.get(event.table)?.observeDumpRow(event.row, event.index);
-      }
-    } else if (event.type === 'tableEnd') {
-      if (current && event.table === current.mapping.plan.name) {
-        for (const held of checks.endTable(current.mapping)) await accept(held, 0);
-        await flush();
-        const ms = Date.now() - current.started;
-        const note = checks.noteFor(current.mapping);
-        tallies.set(current.mapping.target.name, {
-          table: current.mapping.target.name,
-          read: current.rows,
-          written: current.written,
-          skipped: tx ? current.rows - current.written : 0,
-          ms,
-          ...(note ? { note } : {}),
-        });
-        reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
-        current = null;
+      } else if (event.type === 'row') {
+        if (current && event.table === current.mapping.plan.name) {
+          current.rows += 1;
+          const values = checks.mapRow(current.mapping, event.row, event.index);
+          const repaired = values && checks.repair(current.mapping, values);
+          if (repaired) await accept(repaired, event.index);
+          if (current.rows % PROGRESS_EVERY === 0) {
+            reporter.emit({
+              type: 'table-progress',
+              step: STEP,
+              table: current.mapping.target.name,
+              rows: current.rows,
+              totalRows: source.tables.get(event.table)?.rows ?? null,
+            });
+          }
+        } else {
+          tagImports.get(event.table)?.observeDumpRow(event.row, event.index);
+        }
+      } else if (event.type === 'tableEnd') {
+        if (current && event.table === current.mapping.plan.name) {
+          for (const held of checks.endTable(current.mapping)) await accept(held, 0);
+          await flush();
+          await writes.drain();
+          const ms = Date.now() - current.started;
+          const note = checks.noteFor(current.mapping);
+          tallies.set(current.mapping.target.name, {
+            table: current.mapping.target.name,
+            read: current.rows,
+            written: current.written,
+            skipped: tx ? current.rows - current.written : 0,
+            ms,
+            ...(note ? { note } : {}),
+          });
+          reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
+          current = null;
+        }
       }
     }
   }

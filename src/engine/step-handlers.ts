@@ -34,6 +34,8 @@ export interface RunState {
   /** A dry export writes no dump: the dry import describes and reads what the source holds instead. */
   sourceDescription?: SourceDescription;
   sourceRows?: () => AsyncIterable<DumpEvent>;
+  /** What the export step wrote into the dump file, per table: the import reads that file without scanning it first. */
+  writtenDump?: { path: string; description: SourceDescription };
   /** A dry run with --createDB: the target is still empty, there is no schema to describe the import against. */
   targetToBeCreated: boolean;
   /** Rows the import's orphan policy or repair rules left out or changed, by table: verify names them rather than failing on them. */
@@ -63,6 +65,7 @@ const runExport: StepHandler<StepOf<'export'>> = async (step, { options, connect
   const result = await exportDump({ plan, source, dumpPath, dry, reporter, force: options.force });
   tally.tables = result.tables;
   tally.detail = dry ? `would write ${dumpPath}` : `wrote ${dumpPath}`;
+  if (result.written) state.writtenDump = { path: dumpPath, description: result.written };
   if (dry) {
     const schema = await source.introspect();
     state.sourceDescription = await describeForDryImport(source, schema, plan);
@@ -90,6 +93,7 @@ const runImport: StepHandler<StepOf<'import'> | StepOf<'tags'>> = async (step, {
     tagSets: step.type === 'tags' ? step.sets : undefined,
     sourceDescription: dry ? state.sourceDescription : undefined,
     sourceRows: dry ? state.sourceRows : undefined,
+    writtenDump: state.writtenDump?.path === options.dumpPath ? state.writtenDump.description : undefined,
     force: options.force,
     overwrite: options.overwrite,
   });

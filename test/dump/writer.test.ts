@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDumpWriter, readDump, type DumpEvent } from '../../src/dump';
+import { openDumpWriter, readDump, scanDump, type DumpEvent } from '../../src/dump';
 import { PodMigrateError } from '../../src/errors';
 import { runPython } from './python';
 
@@ -66,10 +66,20 @@ async function writeTrickyDump(path: string) {
   writer.endTable();
   const tables = [...writer.tables];
   await writer.commit();
-  return { trickyRows, tables, bytesWritten: writer.bytesWritten };
+  return { trickyRows, tables, columns: writer.columns, bytesWritten: writer.bytesWritten };
 }
 
 describe('openDumpWriter', () => {
+  it("counts each table's rows and keys as a scan of the file finds them (the import then skips the scan)", async () => {
+    const path = join(dir, 'described.json');
+    const { tables, columns } = await writeTrickyDump(path);
+    const scan = await scanDump(path);
+    expect(tables).toEqual([...scan.tables].map(([name, t]) => [name, t.rows]));
+    expect([...columns].map(([name, keys]) => [name, [...keys]])).toEqual([...scan.tables].map(([name, t]) => [name, [...t.columns]]));
+    expect([...columns.get('empty')!]).toEqual([]);
+    expect(columns.get('tricky')!.has('__proto__')).toBe(true);
+  });
+
   it('writes nothing at the path until commit, in a 0600 temporary file, then renames it', async () => {
     const path = join(dir, 'new/sub/dump.json');
     const writer = await openDumpWriter(path);
