@@ -49,8 +49,10 @@ export interface DumpWriter {
   abort(): Promise<void>;
 }
 
-/** Buffered text is written out once it reaches this many UTF-16 units. */
+/** Buffered bytes are written out once they reach this many. */
 const FLUSH_AT = 1 << 20;
+/** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
 
 export async function openDumpWriter(path: string): Promise<DumpWriter> {
   const tempPath = `${path}.partial-${process.pid}`;
@@ -72,7 +74,11 @@ export async function openDumpWriter(path: string): Promise<DumpWriter> {
 type WriterState = 'open' | 'committing' | 'committed' | 'aborted' | 'failed';
 
 class FileDumpWriter implements DumpWriter {
-  private buffer: string[] = [];
+  /**
+   * Rows are encoded into this buffer as they come (UTF-8, outside V8's heap): each row's text dies at once
+   * instead of surviving, with a megabyte of others, the young generation's collections until the next flush.
+   */
+  private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private bufferedLength = 0;
   private written: Promise<void> = Promise.resolve();
   private writeError: unknown;
@@ -105,8 +111,13 @@ class FileDumpWriter implements DumpWriter {
   }
 
   append(text: string): void {
-    this.buffer.push(text);
-    this.bufferedLength += text.length;
+    if (this.bufferedLength + text.length * MAX_UTF8_PER_UNIT > this.buffer.length) {
+      // A row larger than the room left: a buffer large enough for what is buffered and the row.
+      const larger = Buffer.allocUnsafe(Math.max(FLUSH_AT * 2, this.bufferedLength + text.length * MAX_UTF8_PER_UNIT));
+      this.buffer.copy(larger, 0, 0, this.bufferedLength);
+      this.buffer = larger;
+    }
+    this.bufferedLength += this.buffer.write(text, this.bufferedLength, 'utf8');
   }
 
   beginTable(name: string): void {
@@ -198,7 +209,6 @@ class FileDumpWriter implements DumpWriter {
   async abort(): Promise<void> {
     if (this.state === 'committed' || this.state === 'aborted') return;
     this.state = 'aborted';
-    this.buffer = [];
     this.bufferedLength = 0;
     await this.written.catch(() => undefined);
     const handle = this.handle;
@@ -216,8 +226,9 @@ class FileDumpWriter implements DumpWriter {
   private flush(all: boolean): Promise<void> {
     const previous = this.written;
     if (this.bufferedLength > 0) {
-      const data = Buffer.from(this.buffer.join(''), 'utf8');
-      this.buffer = [];
+      const data = this.buffer.subarray(0, this.bufferedLength);
+      // The next rows go into a new buffer (never reused: a caller that does not await writeRow goes on appending).
+      this.buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
       this.bufferedLength = 0;
       this.bytes += data.length;
       this.written = previous.then(async () => {
