@@ -37,8 +37,8 @@ interface TableChecks {
   keyIndexes: number[];
   /** Foreign keys leaving this table that are checked here: column index, referenced table. */
   references: Array<{ fk: ForeignKeyInfo; index: number }>;
-  /** Columns other tables reference: their values are recorded. */
-  referenced: Array<{ column: string; index: number }>;
+  /** Columns other tables reference: their values are recorded (in `present`'s set for that column). */
+  referenced: Array<{ index: number; values: KeySet }>;
 }
 
 export class RowChecks {
@@ -97,8 +97,12 @@ export class RowChecks {
     const referenced = [...new Set(this.schema.foreignKeys.filter((fk) => fk.refTable === table.name).map((fk) => fk.refColumn))]
       .map((column) => ({ column, index: indexOf(column) }))
       .filter((r) => r.index >= 0);
-    for (const r of referenced)
-      this.present.set(`${table.name}.${r.column}`, this.present.get(`${table.name}.${r.column}`) ?? new KeySet());
+    const recorded = referenced.map(({ column, index }) => {
+      const name = `${table.name}.${column}`;
+      const values = this.present.get(name) ?? new KeySet();
+      this.present.set(name, values);
+      return { index, values };
+    });
     this.tables.set(table.name, {
       notNull: mapping.columns.flatMap((c, i) => (!c.target.nullable && !c.target.autoIncrement ? [i] : [])),
       lengths: mapping.columns.flatMap((c, i) =>
@@ -107,7 +111,7 @@ export class RowChecks {
       uniques,
       keyIndexes: table.primaryKey.map(indexOf).filter((i) => i >= 0),
       references,
-      referenced,
+      referenced: recorded,
     });
   }
 
@@ -149,13 +153,21 @@ export class RowChecks {
       }
     }
     for (const unique of checks.uniques) {
-      if (unique.columns.some((i) => row[i] === null)) continue; // NULLs never collide
-      const folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
+      // NULLs never collide. One column (most keys): its folded value as it is, no array per row.
+      let folded: string;
+      if (unique.columns.length === 1) {
+        const value = row[unique.columns[0]];
+        if (value === null) continue;
+        folded = unique.folds[0](value);
+      } else {
+        if (unique.columns.some((i) => row[i] === null)) continue;
+        folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
+      }
       if (!unique.seen.add(folded))
         this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
     }
-    for (const { column, index } of checks.referenced) {
-      if (row[index] !== null) this.present.get(`${table}.${column}`)!.add(canonicalKey(row[index], mapping.columns[index].target.type));
+    for (const { index, values } of checks.referenced) {
+      if (row[index] !== null) values.add(canonicalKey(row[index], mapping.columns[index].target.type));
     }
     for (const { fk, index } of checks.references) {
       if (row[index] === null) continue;
