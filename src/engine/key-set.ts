@@ -24,20 +24,24 @@ export class KeySet {
     return this.integerCount + this.hashCount;
   }
 
-  /** Adds the key; false when it was there already. */
-  add(key: string): boolean {
-    const id = asSmallInteger(key);
-    return id !== null ? this.addInteger(id) : this.addHash(key);
+  /**
+   * Adds the key; false when it was there already. A number stands for its decimal text and must be what
+   * asSmallInteger gives (a non-negative integer below 10^15): the caller's fast path, no string made.
+   */
+  add(key: string | number): boolean {
+    const id = typeof key === 'number' ? key : asSmallInteger(key);
+    return id !== null ? this.addInteger(id) : this.addHash(key as string);
   }
 
-  has(key: string): boolean {
-    const id = asSmallInteger(key);
+  /** Whether the key was added (a number: as in add). */
+  has(key: string | number): boolean {
+    const id = typeof key === 'number' ? key : asSmallInteger(key);
     if (id !== null) {
       const page = this.pages.get(Math.floor(id / PAGE_SIZE));
       const bit = id % PAGE_SIZE;
       return page !== undefined && (page[bit >>> 5] & (1 << (bit & 31))) !== 0;
     }
-    const [high, low] = hash64(key);
+    const [high, low] = hash64(key as string);
     return this.findSlot(this.hashes, high, low) < 0;
   }
 
@@ -101,7 +105,7 @@ export class KeySet {
   }
 }
 
-/** The key as a number when it is a plain non-negative integer below 2^53 ("0", "42"; not "042", "-1", "1.5"). */
+/** The key as a number when it is a plain non-negative integer of at most 15 digits ("0", "42"; not "042", "-1", "1.5"). */
 export function asSmallInteger(key: string): number | null {
   const length = key.length;
   if (length === 0 || length > MAX_EXACT_INTEGER_DIGITS) return null;
@@ -131,4 +135,12 @@ function hash64(key: string): [number, number] {
   a >>>= 0;
   b >>>= 0;
   return a === 0 && b === 0 ? [0, 1] : [a, b];
+}
+
+/**
+ * What canonicalKey gives an integer column's value, as the number asSmallInteger reads from it, when the value is
+ * a non-negative integer below 10^15 (nearly every id): a KeySet or PendingReferences takes it without a string.
+ */
+export function smallIntegerKey(value: unknown, type: string): number | null {
+  return type === 'integer' && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < 1e15 ? value : null;
 }

@@ -6,7 +6,8 @@
  * and stops before COMMIT. CHECK constraints are evaluated by the target itself (check-constraints.ts).
  *
  * Memory: findings are counted (first 20 keys each); the UNIQUE and foreign-key checks keep the keys they compare in
- * KeySets (a bit per id, 8 bytes per other key), not as strings: a 1M-row table costs a few MB, not a hundred.
+ * KeySets (a bit per id, 8 bytes per other key), not as strings: a 1M-row table costs a few MB, not a hundred; the
+ * foreign-key values not decidable yet are logged at about 4 bytes a row (pending-references.ts).
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import { canonicalKey } from '../convert/verify-key';
@@ -14,7 +15,7 @@ import type { Dialect, ForeignKeyInfo, SchemaInfo } from '../dialects/dialect';
 import type { PodMigrateError } from '../errors';
 import type { OrphanPolicy } from '../plan/types';
 import { Findings } from './findings';
-import { KeySet } from './key-set';
+import { KeySet, smallIntegerKey } from './key-set';
 import { PendingReferences } from './pending-references';
 import type { TableMapping } from './mapping';
 import { disabledRuleMatching } from './repairs';
@@ -122,6 +123,12 @@ export class RowChecks {
     return checks.keyIndexes.map((i) => canonicalKey(row[i], mapping.columns[i].target.type)).join(',');
   }
 
+  /** A value's canonical key: the number itself for a small integer id (no string), else its text. */
+  private keyOfValue(mapping: TableMapping, row: Row, index: number): string | number {
+    const type = mapping.columns[index].target.type;
+    return smallIntegerKey(row[index], type) ?? canonicalKey(row[index], type);
+  }
+
   /** A value that does not convert to its column (mapRow refused it). */
   conversionFailed(mapping: TableMapping, error: PodMigrateError, rowNumber: number): void {
     this.findings.add(
@@ -167,11 +174,11 @@ export class RowChecks {
         this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
     }
     for (const { index, values } of checks.referenced) {
-      if (row[index] !== null) values.add(canonicalKey(row[index], mapping.columns[index].target.type));
+      if (row[index] !== null) values.add(this.keyOfValue(mapping, row, index));
     }
     for (const { fk, index } of checks.references) {
       if (row[index] === null) continue;
-      const value = canonicalKey(row[index], mapping.columns[index].target.type);
+      const value = this.keyOfValue(mapping, row, index);
       // The referenced table read already (or this one): decide now; otherwise when everything is read.
       if (this.complete.has(fk.refTable) && fk.refTable !== table) {
         if (!this.present.get(`${fk.refTable}.${fk.refColumn}`)?.has(value)) this.orphan(fk, key());
@@ -182,7 +189,8 @@ export class RowChecks {
         pending = new PendingReferences();
         this.pending.set(fk, pending);
       }
-      pending.add(value, key);
+      const single = checks.keyIndexes.length === 1 ? checks.keyIndexes[0] : -1;
+      pending.add(value, (single >= 0 ? smallIntegerKey(row[single], mapping.columns[single].target.type) : null) ?? key);
     }
     return this.findings.total === before;
   }
@@ -207,8 +215,7 @@ export class RowChecks {
   finish(): void {
     for (const [fk, pending] of this.pending) {
       const present = this.present.get(`${fk.refTable}.${fk.refColumn}`);
-      const orphans: Array<{ key: string; count: number }> = [];
-      for (const [value, key, count] of pending.entries()) if (!present?.has(value)) orphans.push({ key, count });
+      const orphans = pending.unresolved((value) => present?.has(value) ?? false);
       // In the order the rows came, as far as their integer keys tell it (ascending); other keys after them.
       const rank = (key: string) => (/^\d+$/.test(key) ? Number(key) : Number.POSITIVE_INFINITY);
       orphans.sort((a, b) => rank(a.key) - rank(b.key) || 0);
