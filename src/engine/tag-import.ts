@@ -4,7 +4,7 @@
  * Pod's comma-joined `tag_name` split on commas (never on spaces).
  */
 import type { CanonicalValue } from '../convert/logical-types';
-import type { Dialect, ImportTransaction, TableInfo } from '../dialects/dialect';
+import type { Dialect, ImportTransaction, Queryable, TableInfo } from '../dialects/dialect';
 import { brief } from '../convert/dump-values';
 import { PodMigrateError } from '../errors';
 import type { TagSet } from '../plan/types';
@@ -27,6 +27,24 @@ export interface TagSetResult {
 
 /** Through-table rows per insert call. */
 const LINK_SLICE = 20_000;
+/** Object ids per query: the transaction has no streaming read, and 100,000 row objects at once were the tag step's peak. */
+const ID_PAGE = 10_000;
+
+/** The object table's ids, by pages in key order (keyset pagination on the primary key). */
+export async function* objectIds(tx: Queryable, dialect: Dialect, objectTable: TableInfo, pageSize = ID_PAGE): AsyncGenerator<unknown> {
+  const id = dialect.quoteIdent(objectTable.primaryKey[0] ?? 'id');
+  let last: unknown;
+  for (;;) {
+    const after = last === undefined ? '' : ` WHERE ${id} > ${dialect.placeholder(1)}`;
+    const rows = await tx.query(
+      `SELECT ${id} AS id FROM ${dialect.tableRef(objectTable.name)}${after} ORDER BY ${id} LIMIT ${pageSize}`,
+      last === undefined ? [] : [last],
+    );
+    for (const row of rows) yield row.id;
+    if (rows.length < pageSize) return;
+    last = rows[rows.length - 1].id;
+  }
+}
 
 export class TagSetImport {
   /** The dump's tagged objects and names, compact (interned names, integer pairs): see TaggedObjectStore. */
@@ -80,10 +98,9 @@ export class TagSetImport {
   }
 
   async write(tx: ImportTransaction, dialect: Dialect, objectTable: TableInfo): Promise<TagSetResult> {
-    const idColumn = objectTable.primaryKey[0] ?? 'id';
     const present = new Uint8Array(this.objects.size);
-    for (const row of await tx.query(`SELECT ${dialect.quoteIdent(idColumn)} AS id FROM ${dialect.tableRef(objectTable.name)}`)) {
-      const index = this.objects.indexOf(row.id);
+    for await (const id of objectIds(tx, dialect, objectTable)) {
+      const index = this.objects.indexOf(id);
       if (index !== undefined) present[index] = 1;
     }
     let kept = 0;
