@@ -19,6 +19,8 @@ function micros(fraction: string | undefined): string {
  * without one is taken as UTC already (Django stores UTC with USE_TZ=True, which Pod sets).
  */
 export function normalizeDatetime(text: string): string | undefined {
+  const fast = plainDatetime(text);
+  if (fast !== undefined) return fast || undefined;
   const m = DATETIME.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '00', frac, zone] = m;
@@ -42,7 +44,53 @@ export function normalizeDatetime(text: string): string | undefined {
   );
 }
 
+/**
+ * The spellings the databases print ('YYYY-MM-DD HH:MM:SS[.f…]', PostgreSQL's timestamptz with '+00'), read char by
+ * char: the canonical text, '' when such a text is no valid datetime, `undefined` for any other spelling (then the
+ * pattern decides). No regular expression, no parts: verify and the import read millions of them.
+ */
+function plainDatetime(text: string): string | undefined {
+  let end = text.length;
+  if (end >= 22 && text.charCodeAt(end - 3) === 43 /* + */ && text.charCodeAt(end - 2) === 48 && text.charCodeAt(end - 1) === 48) end -= 3;
+  if (end !== 19 && (end < 21 || end > 26)) return undefined;
+  if (!hasShape(text, 'dddd-dd-dd dd:dd:dd')) return undefined;
+  if (end > 19) {
+    if (text.charCodeAt(19) !== 46 /* . */) return undefined;
+    for (let i = 20; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+    }
+  }
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  if (
+    !validDate(year, twoDigits(text, 5), twoDigits(text, 8)) ||
+    twoDigits(text, 11) > 23 ||
+    twoDigits(text, 14) > 59 ||
+    twoDigits(text, 17) > 59
+  )
+    return '';
+  if (end === 26) return end === text.length ? text : text.slice(0, 26);
+  return `${text.slice(0, 19)}.${end === 19 ? '000000' : text.slice(20, end).padEnd(6, '0')}`;
+}
+
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
+
+/** `text` starts with `shape`: a digit where it has 'd', the same character elsewhere. */
+function hasShape(text: string, shape: string): boolean {
+  for (let i = 0; i < shape.length; i++) {
+    const c = text.charCodeAt(i);
+    const expected = shape.charCodeAt(i);
+    if (expected === 100 /* d */ ? c < 48 || c > 57 : c !== expected) return false;
+  }
+  return true;
+}
+
 export function normalizeDate(text: string): string | undefined {
+  if (text.length === 10 && hasShape(text, 'dddd-dd-dd')) {
+    return validDate(twoDigits(text, 0) * 100 + twoDigits(text, 2), twoDigits(text, 5), twoDigits(text, 8)) ? text : undefined;
+  }
   const m = DATE.exec(text.trim());
   if (!m || !validDate(+m[1], +m[2], +m[3])) return undefined;
   return text.trim();

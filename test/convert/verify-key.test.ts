@@ -209,6 +209,8 @@ describe('OrderedDigest', () => {
     expect(digest(rows.slice(1))).not.toBe(whole);
     expect(digest([...rows, rows[0]])).not.toBe(whole);
     expect(digest([[1, '\ud800', null]])).not.toBe(digest([[1, '\ufffd', null]]));
+    expect(digest([[1, 'é', null]])).not.toBe(digest([[1, 'Ã©', null]]));
+    expect(digest([[1, '\u00ff', null]])).not.toBe(digest([[1, '\u0100', null]]));
     expect(
       digest([
         [1, 'a', null],
@@ -220,5 +222,14 @@ describe('OrderedDigest', () => {
         [2, 'c', null],
       ]),
     );
+  });
+
+  it('hashes keys longer than its chunk, non-ASCII text and lone surrogates, wherever a chunk ends', () => {
+    const long = `${'é'.repeat(150_000)}\ud800${'x'.repeat(150_000)}`;
+    const many = (text: string) => Array.from({ length: 30 }, (_, i) => [i, i % 7 === 3 ? text : `row ${i}`, null]);
+    expect(digest(many(long))).toBe(digest(many(long)));
+    const changed = `${long.slice(0, 200_000)}y${long.slice(200_001)}`;
+    expect(digest(many(changed))).not.toBe(digest(many(long)));
+    expect(digest(many(long.slice(1)))).not.toBe(digest(many(long)));
   });
 });
