@@ -34,6 +34,7 @@ import { introspect } from './introspect';
 import { toSlonikQuery } from './query';
 import { tryAdvisoryRunLock } from './run-lock';
 import { qualifiedTable, quoteIdent } from './quote';
+import { CopyFieldError, CopyOutClients, copyReadable } from './copy-out';
 import { cursorBatches } from './stream';
 
 /** Rows per FETCH when streaming. */
@@ -170,12 +171,16 @@ class PostgresImportTransaction implements ImportTransaction {
 export class PostgresConnection implements DatabaseConnection {
   readonly displayName: string;
 
+  /** COPY TO clients for the table reads outside a snapshot (not with `?maximumPoolSize`: PGlite's socket server). */
+  private readonly copyOut: CopyOutClients | null;
+
   private constructor(
     readonly dialect: Dialect,
     private readonly pool: DatabasePool,
     private readonly settings: ConnectionSettings,
   ) {
     this.displayName = settings.displayName;
+    this.copyOut = settings.options.maximumPoolSize ? null : new CopyOutClients(pgClientConfig(settings));
   }
 
   static async open(dialect: Dialect, settings: ConnectionSettings): Promise<PostgresConnection> {
@@ -245,6 +250,25 @@ export class PostgresConnection implements DatabaseConnection {
     const decoders = columns.map((c) => makeDecoder(c));
     const names = columns.map((c) => c.name);
     const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;
+    if (!held && this.copyOut && copyReadable(columns)) {
+      let index = 0;
+      const onError = (error: unknown) => {
+        if (!(error instanceof CopyFieldError))
+          return mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
+        const key = keyAt >= 0 ? error.fields[keyAt] : undefined;
+        const problem = error.error;
+        if (!(problem instanceof ValueProblem)) return problem;
+        return new PodMigrateError('VALUE_INVALID', `${problem.message} (column type ${columns[error.column].nativeType})`, {
+          cause: problem,
+          place: { table: table.name, row: typeof key === 'string' ? key : index + error.row + 1, column: names[error.column] },
+        });
+      };
+      for await (const rows of this.copyOut.rows(select, decoders, onError)) {
+        index += rows.length;
+        yield rows;
+      }
+      return;
+    }
     // Result rows are keyed by name: select each column once even if asked twice.
     let index = 0;
     for await (const batch of this.batches(select, [], `reading ${table.name}`, table.name, held)) {
@@ -395,6 +419,7 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async close(): Promise<void> {
+    await this.copyOut?.close();
     await this.pool.end();
   }
 }

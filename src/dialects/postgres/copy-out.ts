@@ -1,0 +1,178 @@
+/**
+ * Bulk reads through `COPY (SELECT …) TO STDOUT` (text format) on node-postgres clients of their own (the sanctioned
+ * exception to slonik, as the import's COPY FROM): the server streams the rows as text, split here by hand into each
+ * column's text (or NULL) and decoded by codec.ts's decoders, as the cursor path decodes the driver's values — no row
+ * objects, no FETCH round trips, none of slonik's per-query machinery; a chunk's rows are decoded and handed over
+ * while the next chunk arrives, so they die young (verify reads millions).
+ *
+ * The text is what the cursor path receives too (the same output functions, the same session settings); only the
+ * types node-postgres would parse into objects (arrays, ranges, geometric types) keep the cursor path: `copyReadable`.
+ */
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { CanonicalValue } from '../../convert/logical-types';
+import type { ColumnInfo } from '../dialect';
+import { readableBatches } from '../readable-batches';
+import type { Decoder } from './codec';
+
+/** Text columns whose COPY text is the value node-postgres hands over (others are parsed into arrays or objects). */
+const PLAIN_TEXT_TYPE = /^(?:text|character varying(?:\(\d+\))?|character(?:\(\d+\))?|name|citext|"char")$/;
+
+/** Whether every column reads through COPY to the values the cursor path gives. */
+export function copyReadable(columns: readonly Pick<ColumnInfo, 'type' | 'nativeType'>[]): boolean {
+  return columns.every((c) => c.type !== 'text' || PLAIN_TEXT_TYPE.test(c.nativeType));
+}
+
+/** A COPY text field that could not be decoded: its row (0-based in the text), column and the row's fields. */
+export class CopyFieldError extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly row: number,
+    readonly column: number,
+    readonly fields: readonly (string | null)[],
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Lines of COPY text (each ended by '\n', fields split by '\t', NULL as '\N', backslash escapes) → rows of decoded
+ * values. A field's decoder error is thrown as a CopyFieldError naming the column and the row's fields.
+ */
+export function decodeCopyText(text: string, decoders: readonly Decoder[]): CanonicalValue[][] {
+  const width = decoders.length;
+  const rows: CanonicalValue[][] = [];
+  let pos = 0;
+  while (pos < text.length) {
+    const lineEnd = text.indexOf('\n', pos);
+    if (lineEnd < 0) throw new Error('COPY text ends inside a row');
+    const row = new Array<CanonicalValue>(width);
+    let start = pos;
+    for (let c = 0; c < width; c++) {
+      const end = c === width - 1 ? lineEnd : text.indexOf('\t', start);
+      if (end < 0 || end > lineEnd) throw new Error(`a row of the COPY text has ${c + 1} fields, ${width} expected`);
+      if (end - start === 2 && text.charCodeAt(start) === 92 /* \ */ && text.charCodeAt(start + 1) === 78 /* N */) row[c] = null;
+      else {
+        let field = text.slice(start, end);
+        if (field.includes('\\')) field = unescapeCopyField(field);
+        try {
+          row[c] = decoders[c](field);
+        } catch (error) {
+          throw new CopyFieldError(error, rows.length, c, splitCopyLine(text.slice(pos, lineEnd)));
+        }
+      }
+      start = end + 1;
+    }
+    rows.push(row);
+    pos = lineEnd + 1;
+  }
+  return rows;
+}
+
+/** One line's fields, undecoded (for messages). */
+function splitCopyLine(line: string): (string | null)[] {
+  return line.split('\t').map((field) => (field === '\\N' ? null : unescapeCopyField(field)));
+}
+
+const ESCAPED: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+
+/**
+ * A field's backslash escapes undone. PostgreSQL's COPY TO writes only these (other control characters go as they
+ * are); an octal or hex escape (a byte, which COPY TO never writes) is refused rather than guessed.
+ */
+export function unescapeCopyField(field: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = field.indexOf('\\'); at >= 0; at = field.indexOf('\\', from)) {
+    const escaped = ESCAPED[field[at + 1]];
+    if (escaped === undefined) throw new Error(`unexpected escape "\\${field[at + 1] ?? ''}" in COPY text`);
+    out += field.slice(from, at) + escaped;
+    from = at + 2;
+  }
+  return out + field.slice(from);
+}
+
+/**
+ * Clients for COPY TO, kept open between reads (a connection per table would cost more than a small table's read).
+ * A read stopped or failed before its end ends its client (the server may still be sending).
+ */
+export class CopyOutClients {
+  private readonly idle: pg.Client[] = [];
+  private readonly busy = new Set<pg.Client>();
+  private closed = false;
+
+  constructor(private readonly config: pg.ClientConfig) {}
+
+  /**
+   * The rows of `select`, decoded, a batch per chunk the server sent. `onError` maps what is thrown (the server's
+   * errors, a CopyFieldError) before it reaches the consumer.
+   */
+  async *rows(select: string, decoders: readonly Decoder[], onError: (error: unknown) => unknown): AsyncGenerator<CanonicalValue[][]> {
+    let client: pg.Client | undefined;
+    let stream: ReturnType<typeof copyTo> | undefined;
+    let reusable = false;
+    try {
+      client = await this.acquire();
+      stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
+      /** Bytes of a row not ended yet (a row can span chunks). */
+      let pending: Buffer[] = [];
+      for await (const chunks of readableBatches(stream)) {
+        for (const chunk of chunks as Buffer[]) {
+          const lastEnd = chunk.lastIndexOf(10 /* \n */);
+          if (lastEnd < 0) {
+            pending.push(chunk);
+            continue;
+          }
+          // Decoded up to the last line's end only: a character's UTF-8 bytes never span the cut.
+          const head = pending.length > 0 ? Buffer.concat([...pending, chunk.subarray(0, lastEnd + 1)]) : chunk.subarray(0, lastEnd + 1);
+          pending = lastEnd + 1 < chunk.length ? [chunk.subarray(lastEnd + 1)] : [];
+          const rows = decodeCopyText(head.toString('utf8'), decoders);
+          if (rows.length > 0) yield rows;
+        }
+      }
+      if (pending.length > 0) throw new Error('COPY text ends inside a row');
+      reusable = true;
+    } catch (error) {
+      throw onError(error);
+    } finally {
+      // Stopped or failed before its end: the client is ended, which the stream reports as an error no one reads.
+      if (!reusable) stream?.on('error', () => undefined);
+      if (client) this.release(client, reusable);
+    }
+  }
+
+  private async acquire(): Promise<pg.Client> {
+    if (this.closed) throw new Error('the connection is closed');
+    const reused = this.idle.pop();
+    if (reused) {
+      this.busy.add(reused);
+      return reused;
+    }
+    const client = new pg.Client(this.config);
+    // An error of an idle client (the server went away) surfaces at its next query.
+    client.on('error', () => undefined);
+    this.busy.add(client);
+    try {
+      await client.connect();
+    } catch (error) {
+      this.busy.delete(client);
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return client;
+  }
+
+  private release(client: pg.Client, reusable: boolean): void {
+    this.busy.delete(client);
+    if (reusable && !this.closed) this.idle.push(client);
+    else void client.end().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.idle, ...this.busy];
+    this.idle.length = 0;
+    this.busy.clear();
+    await Promise.all(all.map((client) => client.end().catch(() => undefined)));
+  }
+}
