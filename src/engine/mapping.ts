@@ -6,7 +6,7 @@
 import { applyConversion, fromDumpValue } from '../convert/dump-values';
 import type { CanonicalValue } from '../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialects/dialect';
-import { PodMigrateError } from '../errors';
+import { PodMigrateError, type ErrorPlace } from '../errors';
 import type { ColumnRule, ResolvedTable, ScalarValue } from '../plan/types';
 
 export interface ColumnMapping {
@@ -113,17 +113,25 @@ export function mapRow(mapping: TableMapping, row: Record<string, unknown>, rowN
   const out = new Array<CanonicalValue>(mapping.columns.length);
   const table = mapping.target.name;
   for (let i = 0; i < mapping.columns.length; i += 1) {
-    const { target, source, rule } = mapping.columns[i];
-    let value: unknown = source === null ? undefined : row[source];
+    const { target, source } = mapping.columns[i];
+    const value: unknown = source === null ? undefined : row[source];
     if (value === undefined && source !== null) {
       // Other rows of the table have this column: a row without it is not a dump to guess about.
       throw new PodMigrateError('DUMP_INVALID', `the row has no value for ${source}, which other rows of the table have`, {
         place: { table, row: rowNumber, column: source },
       });
     }
-    if (value === undefined || (value === null && rule?.defaultOnNull)) value = rule?.default ?? null;
-    const place = { table, row: rowNumber, column: target.name };
-    out[i] = rule?.convert ? applyConversion(value, rule.convert, target, place) : fromDumpValue(value, target, place);
+    out[i] = mapValue(mapping.columns[i], value, { table, row: rowNumber, column: target.name });
   }
   return out;
+}
+
+/**
+ * One target value from the source's dump value (`undefined`: the source has none, the plan's default applies),
+ * through the column's rule and type. `place` names the value in errors.
+ */
+export function mapValue(column: ColumnMapping, value: unknown, place: ErrorPlace): CanonicalValue {
+  const { target, rule } = column;
+  const given = value === undefined || (value === null && rule?.defaultOnNull) ? (rule?.default ?? null) : value;
+  return rule?.convert ? applyConversion(given, rule.convert, target, place) : fromDumpValue(given, target, place);
 }

@@ -4,14 +4,15 @@
  * the primary keys. Known losses of Pod's own exporter (microseconds, comma-joined tag names) are named as
  * such ("lossy"), never hidden and never taken for corruption.
  */
-import { toDumpRow } from '../convert/dump-values';
+import { toDumpValue } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, OrderedDigest, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
 import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
 import { dumpOrigin } from '../dump/origin';
 import { readDump, scanDump } from '../dump/reader';
 import type { ResolvedPlan } from '../plan/types';
-import { mapRow, mapTable, type TableMapping } from './mapping';
+import { PodMigrateError, type ErrorPlace } from '../errors';
+import { mapRow, mapTable, mapValue, type TableMapping } from './mapping';
 import type { SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import { describeSourceTables } from './sql';
@@ -261,13 +262,29 @@ async function readBothSides(
   await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), targetSide()]);
 }
 
+/**
+ * The v3 database's rows through the dump's spelling (toDumpValue), then the plan's mapping of each column (mapValue):
+ * the values a dump of them would import as. Column by column, without the dump's row object.
+ */
 async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
+  const columns = c.mapping.columns;
+  const at = columns.map((m) => (m.source === null ? -1 : info.columns.findIndex((column) => column.name === m.source)));
+  const lacking = columns.find((m, i) => m.source !== null && at[i] < 0);
+  if (lacking) throw new PodMigrateError('SCHEMA_MISMATCH', `the source has no column ${lacking.source}`, { place: { table: info.name } });
+  // One place for every value (read only when a value is refused, which ends the read).
+  const place: ErrorPlace = { table: c.mapping.target.name, row: 0, column: '' };
   let index = 0;
   for await (const batch of source.streamRowBatches(info, info.columns)) {
     for (const values of batch) {
       index += 1;
-      // Through the dump's spelling, so that source and target values pass the same conversion as the import.
-      addRow(c, 'source', mapRow(c.mapping, toDumpRow(values, info.columns), index));
+      place.row = index;
+      const out = new Array<CanonicalValue>(columns.length);
+      for (let i = 0; i < columns.length; i++) {
+        const k = at[i];
+        place.column = columns[i].target.name;
+        out[i] = mapValue(columns[i], k < 0 ? undefined : toDumpValue(values[k], info.columns[k]), place);
+      }
+      addRow(c, 'source', out);
     }
   }
 }

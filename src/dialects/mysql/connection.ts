@@ -305,14 +305,13 @@ export class MysqlConnection implements DatabaseConnection {
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
     let count = 0;
     for await (const rawBatch of this.stream(sqlText, true, table.name, held)) {
-      const batch = new Array<CanonicalValue[]>(rawBatch.length);
+      // Decoded in place: the driver's row arrays (fresh for each row, ours alone) become the canonical rows.
       for (let r = 0; r < rawBatch.length; r += 1) {
         count += 1;
         const values = rawBatch[r] as unknown[];
-        const out = new Array<CanonicalValue>(values.length);
         for (let i = 0; i < values.length; i += 1) {
           try {
-            out[i] = decoders[i](values[i]);
+            values[i] = decoders[i](values[i]);
           } catch (error) {
             if (error instanceof PodMigrateError) {
               const key = pkIndex >= 0 ? values[pkIndex] : undefined;
@@ -322,9 +321,8 @@ export class MysqlConnection implements DatabaseConnection {
             throw error;
           }
         }
-        batch[r] = out;
       }
-      yield batch;
+      yield rawBatch as CanonicalValue[][];
     }
   }
 
