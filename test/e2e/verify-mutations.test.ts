@@ -50,10 +50,20 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
     await pair?.cleanup();
   });
 
-  const verifyBoth = async (): Promise<VerifyResult[]> => [
-    await verifyMigration({ plan, target, source, dumpPath: pair.dumpPath, reporter: new CollectingReporter() }),
-    await verifyMigration({ plan, target, dumpPath: pair.dumpPath, reporter: new CollectingReporter() }),
-  ];
+  /**
+   * Against the source and against the dump; then both again as a large database is compared (keepRowsFirstPass 0:
+   * every table keyed by an integer through the ordered digests, the others through buckets of keys).
+   */
+  const AGAINST = ['source', 'dump', 'source (large tables)', 'dump (large tables)'];
+  const verifyBoth = async (): Promise<VerifyResult[]> => {
+    const results: VerifyResult[] = [];
+    for (const keepRowsFirstPass of [undefined, 0]) {
+      const common = { plan, target, dumpPath: pair.dumpPath, keepRowsFirstPass };
+      results.push(await verifyMigration({ ...common, source, reporter: new CollectingReporter() }));
+      results.push(await verifyMigration({ ...common, reporter: new CollectingReporter() }));
+    }
+    return results;
+  };
   const one = async (db: TestDatabase, sql: string, params: unknown[] = []) => (await db.query(sql, params))[0];
   const getText = async (table: string, column: string, id: unknown) =>
     (await one(pair.v4, `SELECT ${asText(column)} AS v FROM ${q(table)} WHERE ${q('id')} = ${p(1)}`, [id]))?.v as string | null;
@@ -93,7 +103,7 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
   };
 
   test('each mutation fails verify (against the source and the dump), naming table and key; undone, verify passes', async () => {
-    expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true]);
+    expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true, true, true]);
     const video = (await one(pair.v4, `SELECT MIN(${q('id')}) AS id FROM ${q('video_video')}`)).id;
     const withMicros = (
       await pair.v4.query(`SELECT ${q('id')} AS id, ${asText('date_added')} AS d FROM ${q('video_video')} ORDER BY ${q('id')}`)
@@ -186,7 +196,7 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
       const results = await verifyBoth();
       await mutation.undo();
       for (const [i, result] of results.entries()) {
-        const against = i === 0 ? 'source' : 'dump';
+        const against = AGAINST[i];
         const matches = (name: string) => (typeof mutation.table === 'string' ? name === mutation.table : mutation.table(name));
         const verdict = result.tables.find((t) => matches(t.table) && t.status === 'differs');
         const keysNamed = (keys: string[]) =>
@@ -213,6 +223,6 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
       }
     }
     // Every mutation undone (each one's "nothing else differs" above already shows the earlier ones were).
-    expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true]);
+    expect((await verifyBoth()).map((r) => r.ok)).toEqual([true, true, true, true]);
   }, 600_000);
 });
