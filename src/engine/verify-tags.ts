@@ -73,6 +73,10 @@ export class TagSetCheck {
   /** Merged name → its v3 spellings (the pieces of comma-joined names too, when Pod's exporter's split is accepted). */
   private readonly spellings = new Map<string, Set<string>>();
   private joined = false;
+  /** The target's pairs, and its names with the first objects of each (see `readTarget`). */
+  private readonly targetSets = new NameSets();
+  private readonly targetNames = new Map<string, string[]>();
+  private badCounts = 0;
 
   private constructor(
     readonly set: TagSet,
@@ -126,51 +130,59 @@ export class TagSetCheck {
     this.addSource(row[this.set.objectColumn], names);
   }
 
-  /** With a v3 database: its pairs, through the plan's query (the export's). */
-  async readSourceDb(plan: ResolvedPlan, source: DatabaseConnection): Promise<boolean> {
-    if (!(await source.introspect()).tables.has('tagging_taggeditem')) return false;
+  /** With a v3 database (`schema`: its tables): its pairs, through the plan's query (the export's). */
+  async readSourceDb(plan: ResolvedPlan, source: DatabaseConnection, schema: SchemaInfo): Promise<boolean> {
+    if (!schema.tables.has('tagging_taggeditem')) return false;
     const { sql, params } = renderFor(plan, this.set.query, source, this.set.params ?? {});
     for await (const { objectId, names } of aggregateTagPairs(source.streamQuery(sql, params))) this.addSource(objectId, names);
     return true;
   }
 
-  /** Reads the target's pairs and judges. */
-  async finish(target: DatabaseConnection): Promise<TableVerdict> {
+  /**
+   * Reads the target's pairs (while the source's are read: each name is checked against the v3 spellings in
+   * `judge`, so the names are kept, each with the first objects it tags — bounded by the number of tags, not links).
+   */
+  async readTarget(target: DatabaseConnection): Promise<void> {
     const { set } = this;
     const dialect: Dialect = target.dialect;
     const q = (n: string) => dialect.quoteIdent(n);
     const tagRef = dialect.tableRef(this.tables.tag.name);
     const linkRef = dialect.tableRef(this.tables.link.name);
-    const targetSets = new NameSets();
-    const misspelled = new Map<string, string[]>();
     const rows = target.streamQuery(
       `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${linkRef} l JOIN ${tagRef} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
     );
     for await (const row of rows) {
       const name = String(row.name);
-      const key = this.keyOfName(name);
-      targetSets.add(String(row.object_id), [key]);
-      if (this.spellings.get(key)?.has(name) !== true) {
-        const objects = misspelled.get(name) ?? [];
-        if (objects.length < SHOW_KEYS) objects.push(String(row.object_id));
-        misspelled.set(name, objects);
-      }
+      const objectId = String(row.object_id);
+      this.targetSets.add(objectId, [this.keyOfName(name)]);
+      const objects = this.targetNames.get(name);
+      if (!objects) this.targetNames.set(name, [objectId]);
+      else if (objects.length < SHOW_KEYS) objects.push(objectId);
     }
     const [badCounts] = await target.query(
       `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
     );
+    this.badCounts = Number(badCounts.n);
+  }
 
+  /** The verdict, once both sides are read (`readTarget`, and `readSourceDb` or the dump's rows). */
+  judge(): TableVerdict {
+    const { set, targetSets } = this;
+    // Target names spelled as in no v3 tag (a tag renamed in case only), with the objects they tag, in reading order.
+    const misspelled = new Map<string, string[]>();
+    for (const [name, objects] of this.targetNames)
+      if (this.spellings.get(this.keyOfName(name))?.has(name) !== true) misspelled.set(name, objects);
     const sourceRows = this.source.pairs;
     const targetRows = targetSets.pairs;
     const table = `${set.linkTable} (tags)`;
     const differing = differingObjects(this.source, targetSets);
-    if (Number(badCounts.n) > 0)
+    if (this.badCounts > 0)
       return {
         table,
         status: 'differs',
         sourceRows,
         targetRows,
-        detail: `${badCounts.n} tag(s) whose count is not their number of objects`,
+        detail: `${this.badCounts} tag(s) whose count is not their number of objects`,
       };
     if (differing.length === 0 && misspelled.size > 0) {
       const names = [...misspelled.keys()];

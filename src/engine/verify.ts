@@ -7,13 +7,12 @@
 import { toDumpValue } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, OrderedDigest, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
-import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
+import type { DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
 import { dumpOrigin } from '../dump/origin';
 import { readDump, scanDump } from '../dump/reader';
 import type { ResolvedPlan } from '../plan/types';
 import { PodMigrateError, type ErrorPlace } from '../errors';
 import { mapRow, mapTable, mapValue, type TableMapping } from './mapping';
-import type { SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
 import { describeSourceTables } from './sql';
 import { TagSetCheck } from './verify-tags';
@@ -110,9 +109,19 @@ function addRow(c: Compared, side: 'source' | 'target', values: CanonicalValue[]
 
 export async function verifyMigration(options: VerifyOptions): Promise<VerifyResult> {
   const { plan, target, reporter } = options;
-  const targetSchema = await target.introspect();
-  const description = options.source ? await describeSourceDb(options.source, plan) : await scanDump(options.dumpPath!);
+  const [targetSchema, sourceSchema] = await Promise.all([target.introspect(), options.source?.introspect()]);
   const lossyAllowed = Boolean(options.source && options.dumpPath) && (await dumpOrigin(options.dumpPath!)) === 'pod-exporter';
+  const [description, prepared] = await Promise.all([
+    options.source
+      ? describeSourceTables(
+          options.source,
+          sourceSchema!,
+          plan.tables.map((t) => t.name),
+        )
+      : scanDump(options.dumpPath!),
+    Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed))),
+  ]);
+  const tagChecks = prepared.filter((c): c is TagSetCheck => c !== null);
   const verdicts: TableVerdict[] = [];
   const compared = new Map<string, Compared>();
 
@@ -153,9 +162,6 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     });
   }
 
-  const tagChecks = (await Promise.all(plan.tags.map((set) => TagSetCheck.prepare(set, target, targetSchema, lossyAllowed)))).filter(
-    (c): c is TagSetCheck => c !== null,
-  );
   const totalRows = (name: string) => description.tables.get(name)?.rows ?? null;
   reporter.emit({
     type: 'step-size',
@@ -163,12 +169,27 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     tables: compared.size,
     rows: [...compared.keys()].reduce((n, name) => n + (description.tables.get(name)?.rows ?? 0), 0),
   });
-  await readBothSides(options, compared, totalRows, new Map(tagChecks.map((c) => [c.set.dumpTable, c])));
+  // Beside the tables, on connections of their own: the tag sets' pairs (the source's, and the target's), and the
+  // target's sequences. Awaited after the tables (an error of the tables' pass comes first).
+  const tagsRead = Promise.all(
+    tagChecks.map(async (check) => {
+      const [sourceRead] = await Promise.all([
+        options.source ? check.readSourceDb(plan, options.source, sourceSchema!) : true,
+        check.readTarget(target),
+      ]);
+      return sourceRead;
+    }),
+  );
+  const sequences = target.sequencesBehind([...compared.values()].map((c) => c.mapping.target));
+  tagsRead.catch(() => undefined);
+  sequences.catch(() => undefined);
+  const sources: Sources = { ...options, sourceSchema };
+  await readBothSides(sources, compared, totalRows, new Map(tagChecks.map((c) => [c.set.dumpTable, c])));
   const unordered = new Map<string, Compared>();
   for (const [name, c] of compared) if (c.ordered && !c.ordered.equal) unordered.set(name, { ...c, ordered: undefined });
   if (unordered.size > 0) {
     // Ordered digests that differ: the rows, or only their order, differ. Read once more, order-independent.
-    await readBothSides(options, unordered, totalRows);
+    await readBothSides(sources, unordered, totalRows);
     for (const [name, c] of unordered) compared.set(name, c);
   }
   const secondPass = new Map<string, Compared>();
@@ -187,18 +208,16 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   if (secondPass.size > 0) {
     // The differing keys of the large tables that differ: read them once more, keeping the digests of the rows in the
     // buckets that differ.
-    await readBothSides(options, secondPass, totalRows);
+    await readBothSides(sources, secondPass, totalRows);
     for (const c of secondPass.values()) {
       const index = verdicts.findIndex((v) => v.table === c.mapping.target.name);
       verdicts[index] = judge(c, lossyAllowed, options.orphanKeys?.get(c.mapping.target.name));
     }
   }
-  for (const check of tagChecks) {
-    if (options.source && !(await check.readSourceDb(plan, options.source))) continue;
-    verdicts.push(await check.finish(target));
-  }
+  const read = await tagsRead;
+  for (const [i, check] of tagChecks.entries()) if (read[i]) verdicts.push(check.judge());
   // A sequence behind max(id) holds no wrong row, but Pod's next INSERT into that table would fail.
-  for (const s of await target.sequencesBehind([...compared.values()].map((c) => c.mapping.target))) {
+  for (const s of await sequences) {
     verdicts.push({
       table: `${s.table} (sequence)`,
       status: 'differs',
@@ -225,41 +244,56 @@ function keyOf(values: CanonicalValue[], c: Compared): string {
   return c.keyIndex >= 0 ? canonicalKey(values[c.keyIndex], c.types[c.keyIndex]) : '';
 }
 
-async function describeSourceDb(source: DatabaseConnection, plan: ResolvedPlan): Promise<SourceDescription> {
-  return describeSourceTables(
-    source,
-    await source.introspect(),
-    plan.tables.map((t) => t.name),
-  );
-}
+/** Where the source side comes from: the options, and the v3 database's schema when it is the source. */
+type Sources = Pick<VerifyOptions, 'source' | 'dumpPath' | 'target' | 'reporter'> & { sourceSchema?: SchemaInfo };
 
 /**
  * Reads both sides of the compared tables at the same time, on separate connections (the source database's or the
  * dump file, and the target's): each side's database works while this process hashes the other side's rows.
  */
 async function readBothSides(
-  options: VerifyOptions,
+  options: Sources,
   compared: Map<string, Compared>,
   totalRows: (name: string) => number | null,
   tagChecks?: Map<string, TagSetCheck>,
 ): Promise<void> {
-  const startTable = (name: string, c: Compared) =>
-    options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
+  const tables = async (read: (name: string, c: Compared) => Promise<void>) =>
+    eachAtOnce([...compared], TABLES_AT_ONCE, async ([name, c]) => {
+      options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
+      await read(name, c);
+    });
   if (options.source) {
-    const schema = await options.source.introspect();
-    for (const [name, c] of compared) {
-      startTable(name, c);
-      await Promise.all([readSourceTable(options.source, schema.tables.get(name)!, c), readTargetSide(options.target, c)]);
-    }
+    const { source, sourceSchema } = options;
+    await tables((name, c) =>
+      Promise.all([readSourceTable(source, sourceSchema!.tables.get(name)!, c), readTargetSide(options.target, c)]).then(() => undefined),
+    );
     return;
   }
-  const targetSide = async () => {
-    for (const [name, c] of compared) {
-      startTable(name, c);
-      await readTargetSide(options.target, c);
+  await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), tables((_, c) => readTargetSide(options.target, c))]);
+}
+
+/**
+ * Tables read at a time (each on its own connections): the small ones are mostly waiting on round trips, which
+ * then overlap; a large one's rows interleave with another's in this process.
+ */
+const TABLES_AT_ONCE = 3;
+
+/** `work` on each item, at most `limit` at a time, in order of start; the first error stops the starting of others. */
+async function eachAtOnce<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), targetSide()]);
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /**

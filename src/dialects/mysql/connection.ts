@@ -540,14 +540,22 @@ export class MysqlConnection implements DatabaseConnection {
       'SELECT TABLE_NAME AS t, CAST(AUTO_INCREMENT AS CHAR) AS a FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
     );
     const next = new Map(counters.map((r) => [String(r.t), r.a === null ? null : String(r.a)]));
+    const serial = tables.flatMap((table) => table.columns.filter((c) => c.autoIncrement).map((column) => ({ table, column })));
+    if (serial.length === 0) return [];
+    // Every max() in one query.
+    const maxima = await this.query(
+      serial
+        .map(
+          ({ table, column }, i) => `SELECT ${i} AS i, CAST(MAX(${quoteIdent(column.name)}) AS CHAR) AS m FROM ${quoteIdent(table.name)}`,
+        )
+        .join(' UNION ALL '),
+    );
     const behind: SequenceBehind[] = [];
-    for (const table of tables) {
-      for (const column of table.columns.filter((c) => c.autoIncrement)) {
-        const [{ m }] = await this.query(`SELECT CAST(MAX(${quoteIdent(column.name)}) AS CHAR) AS m FROM ${quoteIdent(table.name)}`);
-        const counter = next.get(table.name);
-        if (m === null || counter === null || counter === undefined) continue;
-        if (BigInt(counter) <= BigInt(String(m))) behind.push({ table: table.name, column: column.name, next: counter, max: String(m) });
-      }
+    for (const { i, m } of maxima.sort((a, b) => Number(a.i) - Number(b.i))) {
+      const { table, column } = serial[Number(i)];
+      const counter = next.get(table.name);
+      if (m === null || counter === null || counter === undefined) continue;
+      if (BigInt(counter) <= BigInt(String(m))) behind.push({ table: table.name, column: column.name, next: counter, max: String(m) });
     }
     return behind;
   }

@@ -385,19 +385,29 @@ export class PostgresConnection implements DatabaseConnection {
     return tryAdvisoryRunLock(pgClientConfig(this.settings), this.settings);
   }
 
+  /** Two queries whatever the number of tables: the sequences' names, then their state beside max() of their column. */
   async sequencesBehind(tables: TableInfo[]): Promise<SequenceBehind[]> {
+    const serial = tables.flatMap((table) => table.columns.filter((c) => c.autoIncrement).map((column) => ({ table, column })));
+    if (serial.length === 0) return [];
+    const [names] = await this.query(
+      `SELECT ${serial.map((_, i) => `pg_get_serial_sequence($${2 * i + 1}, $${2 * i + 2}) AS s${i}`).join(', ')}`,
+      serial.flatMap(({ table, column }) => [qualifiedTable(table.name), column.name]),
+    );
+    // pg_get_serial_sequence's answer is the sequence's name already quoted (and qualified) by the server.
+    const parts = serial.flatMap(({ table, column }, i) => {
+      const seq = names[`s${i}`];
+      if (typeof seq !== 'string') return [];
+      const max = `(SELECT max(${quoteIdent(column.name)})::text FROM ${qualifiedTable(table.name)})`;
+      return [`SELECT ${i} AS i, last_value::text AS last, is_called AS called, ${max} AS max FROM ${seq}`];
+    });
+    if (parts.length === 0) return [];
     const behind: SequenceBehind[] = [];
-    for (const table of tables) {
-      for (const column of table.columns.filter((c) => c.autoIncrement)) {
-        const [{ seq }] = await this.query('SELECT pg_get_serial_sequence($1, $2) AS seq', [qualifiedTable(table.name), column.name]);
-        if (typeof seq !== 'string') continue;
-        // pg_get_serial_sequence's answer is the sequence's name already quoted (and qualified) by the server.
-        const [state] = await this.query(`SELECT last_value::text AS last, is_called AS called FROM ${seq}`);
-        const [{ max }] = await this.query(`SELECT max(${quoteIdent(column.name)})::text AS max FROM ${qualifiedTable(table.name)}`);
-        if (max === null) continue;
-        const next = BigInt(String(state.last)) + (state.called ? 1n : 0n);
-        if (next <= BigInt(String(max))) behind.push({ table: table.name, column: column.name, next: next.toString(), max: String(max) });
-      }
+    for (const state of (await this.query(parts.join(' UNION ALL '))).sort((a, b) => Number(a.i) - Number(b.i))) {
+      if (state.max === null) continue;
+      const { table, column } = serial[Number(state.i)];
+      const next = BigInt(String(state.last)) + (state.called ? 1n : 0n);
+      if (next <= BigInt(String(state.max)))
+        behind.push({ table: table.name, column: column.name, next: next.toString(), max: String(state.max) });
     }
     return behind;
   }
