@@ -257,43 +257,23 @@ async function readBothSides(
   totalRows: (name: string) => number | null,
   tagChecks?: Map<string, TagSetCheck>,
 ): Promise<void> {
-  const tables = async (read: (name: string, c: Compared) => Promise<void>) =>
-    eachAtOnce([...compared], TABLES_AT_ONCE, async ([name, c]) => {
-      options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
-      await read(name, c);
-    });
+  const startTable = (name: string, c: Compared) =>
+    options.reporter.emit({ type: 'table-start', step: 'verify', table: c.mapping.target.name, totalRows: totalRows(name) });
   if (options.source) {
-    const { source, sourceSchema } = options;
-    await tables((name, c) =>
-      Promise.all([readSourceTable(source, sourceSchema!.tables.get(name)!, c), readTargetSide(options.target, c)]).then(() => undefined),
-    );
+    const schema = options.sourceSchema!;
+    for (const [name, c] of compared) {
+      startTable(name, c);
+      await Promise.all([readSourceTable(options.source, schema.tables.get(name)!, c), readTargetSide(options.target, c)]);
+    }
     return;
   }
-  await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), tables((_, c) => readTargetSide(options.target, c))]);
-}
-
-/**
- * Tables read at a time (each on its own connections): the small ones are mostly waiting on round trips, which
- * then overlap; a large one's rows interleave with another's in this process.
- */
-const TABLES_AT_ONCE = 3;
-
-/** `work` on each item, at most `limit` at a time, in order of start; the first error stops the starting of others. */
-async function eachAtOnce<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
+  const targetSide = async () => {
+    for (const [name, c] of compared) {
+      startTable(name, c);
+      await readTargetSide(options.target, c);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all([readDumpSide(options.dumpPath!, compared, tagChecks), targetSide()]);
 }
 
 /**
