@@ -73,9 +73,9 @@ export class TagSetCheck {
   /** Merged name → its v3 spellings (the pieces of comma-joined names too, when Pod's exporter's split is accepted). */
   private readonly spellings = new Map<string, Set<string>>();
   private joined = false;
-  /** The target's pairs, and its names with the first objects of each (see `readTarget`). */
+  /** The target's pairs, and its names with the first object of each (see `readTarget`). */
   private readonly targetSets = new NameSets();
-  private readonly targetNames = new Map<string, string[]>();
+  private readonly targetNames = new Map<string, string>();
   private badCounts = 0;
 
   private constructor(
@@ -140,7 +140,7 @@ export class TagSetCheck {
 
   /**
    * Reads the target's pairs (while the source's are read: each name is checked against the v3 spellings in
-   * `judge`, so the names are kept, each with the first objects it tags — bounded by the number of tags, not links).
+   * `judge`, so the names are kept, each with the first object it tags — bounded by the number of tags, not links).
    */
   async readTarget(target: DatabaseConnection): Promise<void> {
     const { set } = this;
@@ -155,9 +155,7 @@ export class TagSetCheck {
       const name = String(row.name);
       const objectId = String(row.object_id);
       this.targetSets.add(objectId, [this.keyOfName(name)]);
-      const objects = this.targetNames.get(name);
-      if (!objects) this.targetNames.set(name, [objectId]);
-      else if (objects.length < SHOW_KEYS) objects.push(objectId);
+      if (!this.targetNames.has(name)) this.targetNames.set(name, objectId);
     }
     const [badCounts] = await target.query(
       `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
@@ -168,10 +166,10 @@ export class TagSetCheck {
   /** The verdict, once both sides are read (`readTarget`, and `readSourceDb` or the dump's rows). */
   judge(): TableVerdict {
     const { set, targetSets } = this;
-    // Target names spelled as in no v3 tag (a tag renamed in case only), with the objects they tag, in reading order.
-    const misspelled = new Map<string, string[]>();
-    for (const [name, objects] of this.targetNames)
-      if (this.spellings.get(this.keyOfName(name))?.has(name) !== true) misspelled.set(name, objects);
+    // Target names spelled as in no v3 tag (a tag renamed in case only), each with the first object it tags.
+    const misspelled = new Map<string, string>();
+    for (const [name, object] of this.targetNames)
+      if (this.spellings.get(this.keyOfName(name))?.has(name) !== true) misspelled.set(name, object);
     const sourceRows = this.source.pairs;
     const targetRows = targetSets.pairs;
     const table = `${set.linkTable} (tags)`;
@@ -195,7 +193,7 @@ export class TagSetCheck {
           .slice(0, SHOW_KEYS)
           .map((n) => JSON.stringify(n))
           .join(', ')}`,
-        keys: [...misspelled.values()].flat().slice(0, SHOW_KEYS),
+        keys: [...misspelled.values()].slice(0, SHOW_KEYS),
       };
     }
     if (differing.length === 0) {
