@@ -112,8 +112,10 @@ export function assertMappingComplete(mapping: TableMapping): void {
 export function mapRow(mapping: TableMapping, row: Record<string, unknown>, rowNumber: number): CanonicalValue[] {
   const out = new Array<CanonicalValue>(mapping.columns.length);
   const table = mapping.target.name;
+  // One place per row, not per value: a refused value's error adds its column (the target column's name).
+  const place: ErrorPlace = { table, row: rowNumber };
   for (let i = 0; i < mapping.columns.length; i += 1) {
-    const { target, source } = mapping.columns[i];
+    const { source } = mapping.columns[i];
     const value: unknown = source === null ? undefined : row[source];
     if (value === undefined && source !== null) {
       // Other rows of the table have this column: a row without it is not a dump to guess about.
@@ -121,7 +123,7 @@ export function mapRow(mapping: TableMapping, row: Record<string, unknown>, rowN
         place: { table, row: rowNumber, column: source },
       });
     }
-    out[i] = mapValue(mapping.columns[i], value, { table, row: rowNumber, column: target.name });
+    out[i] = mapValue(mapping.columns[i], value, place);
   }
   return out;
 }
