@@ -246,13 +246,25 @@ const ROW_END = 0xffffffff;
  * are written here char by char into one buffer: no text built per row or per chunk (both made most of verify's
  * garbage and time), and most text (ASCII) costs one byte per character.
  */
+const NO_CHUNK = new Uint8Array(0);
+
 export class OrderedDigest {
   private readonly hasher = createHash('sha256');
-  private readonly chunk = new Uint8Array(ORDERED_CHUNK);
+  /**
+   * Allocated at the first row and let go by `end`: verify makes a digest per side of every large table before
+   * reading any, and reads them one after another, so only the tables being read hold a chunk (a chunk each for
+   * every table from the start grew with the site: 25 MB at 100,000 videos).
+   */
+  private chunk = NO_CHUNK;
   private at = 0;
   private n = 0;
+  private result: string | undefined;
 
   add(values: readonly (CanonicalValue | unknown)[], types: readonly LogicalType[]): void {
+    if (this.chunk === NO_CHUNK) {
+      if (this.result !== undefined) throw new Error('a row added to an ended digest');
+      this.chunk = new Uint8Array(ORDERED_CHUNK);
+    }
     for (let i = 0; i < values.length; i++) this.write(canonicalKey(values[i], types[i] ?? 'text'));
     this.writeLength(ROW_END);
     this.n++;
@@ -315,10 +327,18 @@ export class OrderedDigest {
     return this.n;
   }
 
-  /** `<count>:<sha256 hex>`; ends the digest (call once). */
-  finish(): string {
+  /** Ends the digest once its table is read: no more rows; its chunk is let go. */
+  end(): void {
+    if (this.result !== undefined) return;
     this.flush();
-    return `${this.n}:${this.hasher.digest('hex')}`;
+    this.result = `${this.n}:${this.hasher.digest('hex')}`;
+    this.chunk = NO_CHUNK;
+  }
+
+  /** `<count>:<sha256 hex>`; ends the digest if it was not. */
+  finish(): string {
+    this.end();
+    return this.result!;
   }
 }
 
@@ -336,6 +356,9 @@ export interface TableChecksumOptions extends KeyOptions {
 }
 
 export const KEY_BUCKETS = 1024;
+
+/** The bucket sums of a checksum with no row (read only). */
+const NO_ROWS_BUCKETS = new Float64Array(KEY_BUCKETS * 5);
 
 /** cyrb53: a fast 53-bit string hash (no allocation), for buckets and name sets (not a digest). */
 export function hash53(text: string): number {
@@ -368,13 +391,15 @@ export class TableChecksum {
   private readonly options: KeyOptions;
   private readonly keepBuckets: ReadonlySet<number> | undefined;
   /** Per bucket: row count and four lane sums (mod 2^32 once read), when `buckets`. */
-  private readonly bucketSums: Float64Array | undefined;
+  private bucketSums: Float64Array | undefined;
+  /** Buckets asked for: their sums are allocated at the first row (verify makes every table's checksums first). */
+  private readonly buckets: boolean;
 
   constructor(options: TableChecksumOptions = {}) {
     this.options = { dropMicroseconds: options.dropMicroseconds };
     this.rows = options.keepRows ? new Map() : undefined;
     this.keepBuckets = options.keepBuckets;
-    this.bucketSums = options.buckets ? new Float64Array(KEY_BUCKETS * 5) : undefined;
+    this.buckets = options.buckets === true;
   }
 
   /** Adds one row (values and their logical types, in the same column order on both sides). */
@@ -387,6 +412,7 @@ export class TableChecksum {
     lanes[3] += digest.readUInt32BE(12);
     this.n++;
     if (this.n % FOLD_EVERY === 0) this.fold();
+    if (this.buckets && !this.bucketSums) this.bucketSums = new Float64Array(KEY_BUCKETS * 5);
     const bucket = key !== undefined && (this.bucketSums || this.keepBuckets) ? keyBucket(key) : -1;
     if (this.bucketSums && bucket >= 0) {
       const at = bucket * 5;
@@ -431,8 +457,9 @@ export class TableChecksum {
   /** The buckets whose rows differ between two checksums built with `buckets`. */
   differingBuckets(other: TableChecksum): Set<number> {
     const differing = new Set<number>();
-    const a = this.bucketSums;
-    const b = other.bucketSums;
+    // Buckets asked for but no row added: every sum is zero.
+    const a = this.bucketSums ?? (this.buckets ? NO_ROWS_BUCKETS : undefined);
+    const b = other.bucketSums ?? (other.buckets ? NO_ROWS_BUCKETS : undefined);
     if (!a || !b) return differing;
     for (let bucket = 0; bucket < KEY_BUCKETS; bucket++) {
       for (let i = bucket * 5; i < bucket * 5 + 5; i++) {

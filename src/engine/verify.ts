@@ -238,6 +238,7 @@ async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<
   )) {
     for (const values of batch) addRow(c, 'target', values);
   }
+  c.ordered?.target.end();
 }
 
 function keyOf(values: CanonicalValue[], c: Compared): string {
@@ -301,11 +302,12 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
       addRow(c, 'source', out);
     }
   }
+  c.ordered?.source.end();
 }
 
-/** The dump side of the compared tables; the same pass feeds the tag pseudo-tables' rows to their tag set checks. */
 async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagChecks?: Map<string, TagSetCheck>): Promise<void> {
   for await (const event of readDump(dumpPath)) {
+    if (event.type === 'tableEnd') compared.get(event.table)?.ordered?.source.end();
     if (event.type !== 'row') continue;
     tagChecks?.get(event.table)?.observeDumpRow(event.row);
     const c = compared.get(event.table);
