@@ -19,6 +19,14 @@ export const HEAP_GROWING_PERCENT = 50;
 /** The flags the executable starts node with (its `#!` line says the same; a test checks it). */
 export const NODE_FLAGS = ['--max-semi-space-size=2'] as const;
 
+/**
+ * The environment the executable starts node in (its `#!` line, through `env -S`): glibc's malloc keeps an arena per
+ * thread that allocates (V8's helper threads, libuv's pool) and gives little back, so the RSS outside V8's heap grew
+ * with the run's length; two arenas: a 100,000-video import peaked at 140 MB instead of 152–158 MB (20,000 videos:
+ * 116 instead of 119 MB), no slower. Other C libraries ignore the variable.
+ */
+export const NODE_ENV = { MALLOC_ARENA_MAX: '2' } as const;
+
 /** Sets the factor, unless the process was started with a --heap-growing-percent of its own (which then stays). */
 export function limitHeapGrowth(): void {
   const own = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('heap-growing-percent'));

@@ -8,7 +8,7 @@ import type { ConnectionSettings } from '../dialects/url';
 import type { Reporter, RunEvent } from '../engine/reporter';
 import { runPlan } from '../engine/run';
 import type { RunSummary } from '../engine/summary';
-import { limitHeapGrowth, NODE_FLAGS } from '../heap-growth';
+import { limitHeapGrowth, NODE_ENV, NODE_FLAGS } from '../heap-growth';
 import { loadPlan } from '../plan';
 import { cleanups } from './databases';
 import { collectGarbage, now, RssSampler } from './measure';
@@ -117,7 +117,11 @@ export async function measuredRun(input: RunInput): Promise<RunMeasurement> {
 /** Forks this file, runs the plan there, resolves to its measurement. The child is killed if the bench is interrupted. */
 export function measuredRunInChild(input: RunInput): Promise<RunMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { execArgv: [...process.execArgv, ...NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(__filename, [], {
+      execArgv: [...process.execArgv, ...NODE_FLAGS],
+      env: { ...process.env, ...NODE_ENV },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const kill = () => {
       child.kill('SIGKILL');
     };
