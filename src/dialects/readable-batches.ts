@@ -53,3 +53,8 @@ export async function* readableBatches(stream: Readable): AsyncGenerator<unknown
     if (!ended) stream.destroy();
   }
 }
+
+/** The rows of batches, one at a time: a dialect's row stream over its batch stream. */
+export async function* rowsOf<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
+}

@@ -28,7 +28,7 @@ import { mapMysqlError, serverKindOf, type MysqlServerKind } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
-import { readableBatches } from '../readable-batches';
+import { readableBatches, rowsOf } from '../readable-batches';
 import { tryNamedRunLock } from './run-lock';
 
 /**
@@ -272,20 +272,11 @@ export class MysqlConnection implements DatabaseConnection {
   }
 
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
-    return this.readRows(table, columns, orderBy);
+    return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 
   streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
     return this.readRowBatches(table, columns, orderBy);
-  }
-
-  private async *readRows(
-    table: TableInfo,
-    columns: ColumnInfo[],
-    orderBy?: string[],
-    held?: HeldConnection,
-  ): AsyncGenerator<CanonicalValue[]> {
-    for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
   }
 
   private async *readRowBatches(
@@ -354,7 +345,7 @@ export class MysqlConnection implements DatabaseConnection {
       throw this.fail(error, 'starting a consistent snapshot');
     }
     const reader: SnapshotReader = {
-      streamRows: (table, columns, orderBy) => guarded(held.guard, () => this.readRows(table, columns, orderBy, held)),
+      streamRows: (table, columns, orderBy) => guarded(held.guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, held))),
       streamQuery: (sqlText, params = []) => guarded(held.guard, () => this.readQuery(sqlText, params, held)),
     };
     let healthy = true;

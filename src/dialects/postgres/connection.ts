@@ -35,6 +35,7 @@ import { toSlonikQuery } from './query';
 import { tryAdvisoryRunLock } from './run-lock';
 import { qualifiedTable, quoteIdent } from './quote';
 import { CopyFieldError, CopyOutClients, copyReadable } from './copy-out';
+import { rowsOf } from '../readable-batches';
 import { cursorBatches } from './stream';
 
 /** Rows per FETCH when streaming. */
@@ -217,7 +218,7 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
-    return this.readRows(table, columns, orderBy);
+    return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 
   streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
@@ -225,15 +226,6 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   /** `held`: the snapshot's transaction connection to read on, instead of a transaction of its own. */
-  private async *readRows(
-    table: TableInfo,
-    columns: ColumnInfo[],
-    orderBy?: string[],
-    held?: CommonQueryMethods,
-  ): AsyncGenerator<CanonicalValue[]> {
-    for await (const batch of this.readRowBatches(table, columns, orderBy, held)) yield* batch;
-  }
-
   private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
@@ -336,7 +328,7 @@ export class PostgresConnection implements DatabaseConnection {
         await connection.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
         const guard = new SnapshotGuard();
         const reader: SnapshotReader = {
-          streamRows: (table, columns, orderBy) => guarded(guard, () => this.readRows(table, columns, orderBy, connection)),
+          streamRows: (table, columns, orderBy) => guarded(guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, connection))),
           streamQuery: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
         };
         // Before COMMIT / ROLLBACK, `guard.close` stops a stream left open (its savepoint rolled back): one query
