@@ -4,7 +4,7 @@ import { parseConnectionUrl } from '../../src/dialects/url';
 import { CheckConstraints } from '../../src/engine/check-constraints';
 import { Findings } from '../../src/engine/findings';
 import { mapTable } from '../../src/engine/mapping';
-import type { ResolvedTable } from '../../src/plan/types';
+import { resolvedTable } from '../helpers/resolved-table';
 import { createPodDatabase, DIALECTS, type TestDatabase } from '../helpers/databases';
 
 describe.each(DIALECTS)('CHECK constraints of a Pod 4.0.3 target → %s', (dialect) => {
@@ -20,18 +20,7 @@ describe.each(DIALECTS)('CHECK constraints of a Pod 4.0.3 target → %s', (diale
     const conn = await connect(parseConnectionUrl(v4.url));
     try {
       const info = (await conn.introspect()).tables.get('meeting')!;
-      const plan: ResolvedTable = {
-        name: 'meeting',
-        target: 'meeting',
-        strategy: 'replace',
-        key: [],
-        orphans: 'fail',
-        orderBy: null,
-        columns: {},
-        repairs: [],
-        why: null,
-      };
-      const mapping = mapTable(plan, info, ['id', 'start_at', 'recurring_until', 'nb_occurrences', 'frequency']);
+      const mapping = mapTable(resolvedTable('meeting'), info, ['id', 'start_at', 'recurring_until', 'nb_occurrences', 'frequency']);
       const at = (name: string) => mapping.columns.findIndex((c) => c.target.name === name);
       const row = (id: number, start: string, until: string | null, occurrences: number | null, frequency: number) => {
         const values = mapping.columns.map(() => null as string | number | null);

@@ -2,7 +2,7 @@
 import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 import { describeDrift } from '../../src/engine/drift';
 import { mapTable } from '../../src/engine/mapping';
-import type { ResolvedTable } from '../../src/plan/types';
+import { resolvedTable } from '../helpers/resolved-table';
 import { columnInfo } from '../helpers/column-info';
 
 const column = (name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => columnInfo(name, 'text', extra);
@@ -11,17 +11,7 @@ const target: TableInfo = {
   primaryKey: ['id'],
   columns: [column('id'), column('title'), column('order', { nullable: true }), column('note', { nullable: true })],
 };
-const plan: ResolvedTable = {
-  name: 'video_video',
-  target: 'video_video',
-  strategy: 'replace',
-  key: [],
-  orphans: 'fail',
-  orderBy: null,
-  columns: { order: { default: 1 } },
-  repairs: [],
-  why: null,
-};
+const plan = resolvedTable('video_video', { columns: { order: { default: 1 } } });
 
 test('extra v3 columns, defaulted and NULL v4 columns are each listed; an empty table has no drift', () => {
   const mapping = mapTable(plan, target, ['id', 'title', 'legacy_code']);

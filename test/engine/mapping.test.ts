@@ -5,6 +5,7 @@ import { PodMigrateError } from '../../src/errors';
 import type { ResolvedTable } from '../../src/plan/types';
 import { thrownBy } from '../helpers/thrown';
 import { columnInfo } from '../helpers/column-info';
+import { resolvedTable } from '../helpers/resolved-table';
 
 const column = columnInfo;
 
@@ -22,17 +23,7 @@ const target: TableInfo = {
 };
 
 function table(columns: ResolvedTable['columns'] = {}): ResolvedTable {
-  return {
-    name: 'video_video',
-    target: 'video_video',
-    strategy: 'replace',
-    key: [],
-    orphans: 'fail',
-    orderBy: null,
-    columns,
-    repairs: [],
-    why: null,
-  };
+  return resolvedTable('video_video', { columns });
 }
 
 describe('mapTable', () => {

@@ -7,25 +7,15 @@ import { getDialect } from '../../src/dialects';
 import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 import { mapTable, type TableMapping } from '../../src/engine/mapping';
 import { RowRepairs } from '../../src/engine/repairs';
-import type { RepairRule, ResolvedTable } from '../../src/plan/types';
+import type { RepairRule } from '../../src/plan/types';
 import { columnInfo } from '../helpers/column-info';
+import { resolvedTable } from '../helpers/resolved-table';
 
 const column = (name: string, type: ColumnInfo['type']): ColumnInfo => columnInfo(name, type, { nullable: true });
 function mapping(name: string, columns: ColumnInfo[], repairs: RepairRule[] = []): TableMapping {
   const target: TableInfo = { name, columns, primaryKey: ['id'] };
-  const plan: ResolvedTable = {
-    name,
-    target: name,
-    strategy: 'replace',
-    key: [],
-    orphans: 'fail',
-    orderBy: null,
-    columns: {},
-    repairs,
-    why: null,
-  };
   return mapTable(
-    plan,
+    resolvedTable(name, { repairs }),
     target,
     columns.map((c) => c.name),
   );
