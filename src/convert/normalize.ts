@@ -77,8 +77,8 @@ function twoDigits(text: string, at: number): number {
   return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
 }
 
-/** `text` starts with `shape`: a digit where it has 'd', the same character elsewhere. */
-function hasShape(text: string, shape: string): boolean {
+/** `text` starts with `shape`: a digit where it has 'd', the same character elsewhere (no regular expression). */
+export function hasShape(text: string, shape: string): boolean {
   for (let i = 0; i < shape.length; i++) {
     const c = text.charCodeAt(i);
     const expected = shape.charCodeAt(i);

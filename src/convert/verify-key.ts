@@ -5,7 +5,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import { isJsonText, type CanonicalValue, type LogicalType } from './logical-types';
-import { normalizeDate, normalizeDatetime, normalizeTime, normalizeUuid } from './normalize';
+import { hasShape, normalizeDate, normalizeDatetime, normalizeTime, normalizeUuid } from './normalize';
 
 export interface KeyOptions {
   /** Datetimes and times with their microseconds zeroed (Pod's exporter writes none). */
@@ -104,16 +104,8 @@ function keyOf(value: unknown, type: LogicalType, options: KeyOptions): string {
 
 /** 'dddd-dd-dd dd:dd:dd.dddddd', checked char by char (no regular expression: verify reads millions of them). */
 function hasCanonicalDatetimeShape(text: string): boolean {
-  if (text.length !== 26) return false;
-  for (let i = 0; i < 26; i++) {
-    const c = text.charCodeAt(i);
-    const expected = DATETIME_SHAPE.charCodeAt(i);
-    if (expected === 100 /* d */ ? c < 48 || c > 57 : c !== expected) return false;
-  }
-  return true;
+  return text.length === 26 && hasShape(text, 'dddd-dd-dd dd:dd:dd.dddddd');
 }
-
-const DATETIME_SHAPE = 'dddd-dd-dd dd:dd:dd.dddddd';
 
 /** 15 significant digits: what a double holds reliably, so that drivers' last-digit differences vanish. */
 function floatKey(n: number): string {

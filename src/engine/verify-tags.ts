@@ -7,6 +7,7 @@
  */
 import { hash53 } from '../convert/verify-key';
 import { asSmallInteger, KeySet } from './key-set';
+import { objectIds } from './tag-import';
 import type { DatabaseConnection, Dialect, SchemaInfo, TableInfo } from '../dialects/dialect';
 import type { ResolvedPlan, TagSet } from '../plan/types';
 import { aggregateTagPairs, splitPodTagName } from '../tags';
@@ -98,10 +99,7 @@ export class TagSetCheck {
     const dialect = target.dialect;
     const fold = dialect.uniqueFold(tag.columns.find((c) => c.name === 'name')?.collation ?? null);
     const present = new KeySet();
-    for (const r of await target.query(
-      `SELECT ${dialect.quoteIdent(object.primaryKey[0] ?? 'id')} AS id FROM ${dialect.tableRef(object.name)}`,
-    ))
-      present.add(String(r.id));
+    for await (const id of objectIds(target, dialect, object)) present.add(String(id));
     return new TagSetCheck(set, { tag, link }, present, (name) => fold(name.toUpperCase()), lossyAllowed);
   }
 

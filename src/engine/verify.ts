@@ -286,8 +286,8 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
   const at = columns.map((m) => (m.source === null ? -1 : info.columns.findIndex((column) => column.name === m.source)));
   const lacking = columns.find((m, i) => m.source !== null && at[i] < 0);
   if (lacking) throw new PodMigrateError('SCHEMA_MISMATCH', `the source has no column ${lacking.source}`, { place: { table: info.name } });
-  // One place for every value (read only when a value is refused, which ends the read).
-  const place: ErrorPlace = { table: c.mapping.target.name, row: 0, column: '' };
+  // One place for every value (read only when a value is refused, which ends the read; the error adds the column).
+  const place: ErrorPlace = { table: c.mapping.target.name, row: 0 };
   let index = 0;
   for await (const batch of source.streamRowBatches(info, info.columns)) {
     for (const values of batch) {
@@ -296,7 +296,6 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
       const out = new Array<CanonicalValue>(columns.length);
       for (let i = 0; i < columns.length; i++) {
         const k = at[i];
-        place.column = columns[i].target.name;
         out[i] = mapValue(columns[i], k < 0 ? undefined : toDumpValue(values[k], info.columns[k]), place);
       }
       addRow(c, 'source', out);
@@ -305,6 +304,7 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
   c.ordered?.source.end();
 }
 
+/** The dump side of the compared tables; the same pass feeds the tag pseudo-tables' rows to their tag set checks. */
 async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagChecks?: Map<string, TagSetCheck>): Promise<void> {
   for await (const event of readDump(dumpPath)) {
     if (event.type === 'tableEnd') compared.get(event.table)?.ordered?.source.end();
