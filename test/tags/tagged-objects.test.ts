@@ -34,6 +34,21 @@ describe('TaggedObjectStore', () => {
     expect(store.indexOf(8)).toBeUndefined();
   });
 
+  test('every object found again by its id: dense ids, ids far apart, negative, fractional and text ids', () => {
+    const store = new TaggedObjectStore();
+    const ids: Array<number | string> = [];
+    for (let id = 1; id <= 10_000; id++) ids.push(id); // dense: pages
+    for (let k = 1; k <= 300; k++) ids.push(k * 1_000_003 + 7); // far apart: past the pages' budget
+    ids.push(0, -3, 2.5, Number.MAX_SAFE_INTEGER, '900719925474099312', '007');
+    ids.forEach((id, i) => store.add(id, [`t${i}`]));
+    expect(store.size).toBe(ids.length);
+    const misplaced = ids.filter((id, i) => store.indexOf(id) !== i || store.idAt(i) !== id);
+    expect(misplaced).toEqual([]);
+    expect(store.indexOf(10_001)).toBeUndefined();
+    expect(store.indexOf(1_000_003 + 8)).toBeUndefined();
+    expect(store.indexOf('7')).toBe(6); // id 7's decimal text
+  });
+
   test('keep() leaves objects out', () => {
     const store = new TaggedObjectStore();
     for (let id = 1; id <= 5; id++) store.add(id, [`t${id}`]);
