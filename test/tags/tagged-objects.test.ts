@@ -40,7 +40,7 @@ describe('TaggedObjectStore', () => {
     for (let id = 1; id <= 10_000; id++) ids.push(id); // dense: pages
     for (let k = 1; k <= 300; k++) ids.push(k * 1_000_003 + 7); // far apart: past the pages' budget
     ids.push(0, -3, 2.5, Number.MAX_SAFE_INTEGER, '900719925474099312', '007');
-    ids.forEach((id, i) => store.add(id, [`t${i}`]));
+    for (const [i, id] of ids.entries()) store.add(id, [`t${i}`]);
     expect(store.size).toBe(ids.length);
     const misplaced = ids.filter((id, i) => store.indexOf(id) !== i || store.idAt(i) !== id);
     expect(misplaced).toEqual([]);
