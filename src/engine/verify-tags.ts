@@ -71,12 +71,16 @@ export class TagSetCheck {
   private readonly source = new NameSets();
   /** The source's names split on commas (Pod's exporter's loss), when that loss is accepted. */
   private readonly split: NameSets | undefined;
-  /** Merged name → its v3 spellings (the pieces of comma-joined names too, when Pod's exporter's split is accepted). */
-  private readonly spellings = new Map<string, Set<string>>();
+  /**
+   * Every v3 spelling (the pieces of comma-joined names too, when Pod's exporter's split is accepted). A v4 name must
+   * be one of its merged name's v3 spellings: since a spelling's merged name is a function of it, that is being one
+   * of the v3 spellings at all — one set of names, not a set per merged name (25,000 of them at 100,000 videos).
+   */
+  private readonly spellings = new Set<string>();
   private joined = false;
   /** The target's pairs, and its names with the first object of each (see `readTarget`). */
   private readonly targetSets = new NameSets();
-  private readonly targetNames = new Map<string, string>();
+  private readonly targetNames = new Map<string, number | string>();
   private badCounts = 0;
 
   private constructor(
@@ -106,19 +110,12 @@ export class TagSetCheck {
   private addSource(objectId: unknown, names: string[]): void {
     if (!this.present.has(String(objectId))) return;
     this.source.add(String(objectId), names.map(this.keyOfName));
-    for (const name of names) this.addSpelling(name);
+    for (const name of names) this.spellings.add(name);
     if (this.split) {
       const pieces = names.flatMap((n) => splitPodTagName(n));
-      for (const n of pieces) this.addSpelling(n);
+      for (const n of pieces) this.spellings.add(n);
       this.split.add(String(objectId), pieces.map(this.keyOfName));
     }
-  }
-
-  private addSpelling(name: string): void {
-    const key = this.keyOfName(name);
-    const known = this.spellings.get(key);
-    if (known) known.add(name);
-    else this.spellings.set(key, new Set([name]));
   }
 
   /** A row of the set's dump pseudo-table (exact `tag_names`, or Pod's comma-joined `tag_name`). */
@@ -153,7 +150,8 @@ export class TagSetCheck {
       const name = String(row.name);
       const objectId = String(row.object_id);
       this.targetSets.add(objectId, [this.keyOfName(name)]);
-      if (!this.targetNames.has(name)) this.targetNames.set(name, objectId);
+      // The first object of each name, as a number when it is one (no string kept per name).
+      if (!this.targetNames.has(name)) this.targetNames.set(name, asSmallInteger(objectId) ?? objectId);
     }
     const [badCounts] = await target.query(
       `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
@@ -166,8 +164,7 @@ export class TagSetCheck {
     const { set, targetSets } = this;
     // Target names spelled as in no v3 tag (a tag renamed in case only), each with the first object it tags.
     const misspelled = new Map<string, string>();
-    for (const [name, object] of this.targetNames)
-      if (this.spellings.get(this.keyOfName(name))?.has(name) !== true) misspelled.set(name, object);
+    for (const [name, object] of this.targetNames) if (!this.spellings.has(name)) misspelled.set(name, String(object));
     const sourceRows = this.source.pairs;
     const targetRows = targetSets.pairs;
     const table = `${set.linkTable} (tags)`;
