@@ -68,6 +68,7 @@ export class RowChecks {
   }
 
   beginTable(mapping: TableMapping): void {
+    this.decidePending();
     const table = mapping.target;
     const indexOf = (name: string) => mapping.columns.findIndex((c) => c.target.name === name);
     const uniques: UniqueCheck[] = [];
@@ -213,14 +214,29 @@ export class RowChecks {
 
   /** Foreign keys whose referenced rows came later in the stream (or never): decided once everything is read. */
   finish(): void {
-    for (const [fk, pending] of this.pending) {
-      const present = this.present.get(`${fk.refTable}.${fk.refColumn}`);
-      const orphans = pending.unresolved((value) => present?.has(value) ?? false);
-      // In the order the rows came, as far as their integer keys tell it (ascending); other keys after them.
-      const rank = (key: string) => (/^\d+$/.test(key) ? Number(key) : Number.POSITIVE_INFINITY);
-      orphans.sort((a, b) => rank(a.key) - rank(b.key) || 0);
-      for (const { key, count } of orphans) this.orphan(fk, key, count);
-    }
+    for (const [fk, pending] of this.pending) this.decide(fk, pending);
     this.pending.clear();
+  }
+
+  /**
+   * The pending values of foreign keys whose referenced table has been read whole (and its held rows checked: this
+   * runs when the next table begins), decided now and their log let go: at 100,000 videos the encodings' references
+   * to the videos held megabytes until the end of the import.
+   */
+  private decidePending(): void {
+    for (const [fk, pending] of this.pending) {
+      if (!this.complete.has(fk.refTable)) continue;
+      this.decide(fk, pending);
+      this.pending.delete(fk);
+    }
+  }
+
+  private decide(fk: ForeignKeyInfo, pending: PendingReferences): void {
+    const present = this.present.get(`${fk.refTable}.${fk.refColumn}`);
+    const orphans = pending.unresolved((value) => present?.has(value) ?? false);
+    // In the order the rows came, as far as their integer keys tell it (ascending); other keys after them.
+    const rank = (key: string) => (/^\d+$/.test(key) ? Number(key) : Number.POSITIVE_INFINITY);
+    orphans.sort((a, b) => rank(a.key) - rank(b.key) || 0);
+    for (const { key, count } of orphans) this.orphan(fk, key, count);
   }
 }
