@@ -1,11 +1,12 @@
 /**
  * The foreign-key values the preflight could not decide yet (their referenced table comes later in the dump): each
- * row's (value, row key), decided when everything is read. Most values are present in the end, and only the ones
- * that are not (orphans) need their first row's key and their row count; so the rows are not aggregated per value
- * while the dump streams (a Map of strings held some 100 MB at 100,000 videos; typed pages per value, 12 bytes for
- * every id of the range each of Pod's ~70 foreign keys touches, still 42 MB) but appended to a byte log: a varint
- * of the value and one of the row key's difference from the previous row's (rows come in key order), about 4 bytes
- * a row. Values and keys that are not small integers are written as UTF-8 text, in the same log, in row order.
+ * row's (value, row key), decided once the referenced table has been read whole (row-checks.ts). Most values are
+ * present in the end, and only the ones that are not (orphans) need their first row's key and their row count; so the
+ * rows are not aggregated per value while the dump streams (a Map of strings held some 100 MB at 100,000 videos; typed
+ * pages per value, 12 bytes for every id of the range each of Pod's ~70 foreign keys touches, still 42 MB) but appended
+ * to a byte log: a varint of the value and one of the row key's difference from the previous row's (rows come in key
+ * order), about 4 bytes a row. Values and keys that are not small integers are written as UTF-8 text, in the same log,
+ * in row order.
  */
 import { asSmallInteger } from './key-set';
 
