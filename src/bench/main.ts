@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --videos N (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
+ * `npm run bench [-- --videos N (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--busy] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
  *
  * Figures, not tests: nothing here asserts on time. Prints readable tables and writes the same figures as JSON to
  * .bench/results-<date>.json. Servers: POD_MIGRATE_BENCH_MYSQL / POD_MIGRATE_BENCH_POSTGRES (else the test servers'
@@ -191,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option('--mysql-bulk <mode>', 'MariaDB target bulk path: insert (the default, multi-row INSERT) or load-data', 'insert')
     .option('--seed <n>', 'seed of the generated data', positiveInt, 1)
+    .option('--busy', "a busier generated site (the seed's --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs)")
     .option('--no-pgloader', 'skip pgloader as a peer (MariaDB → PostgreSQL pairs, run where it is installed)')
     .option('--out <dir>', 'folder of the JSON results', '.bench')
     .exitOverride();
@@ -208,6 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     tagDialects: DialectName[];
     mysqlBulk: string;
     seed: number;
+    busy?: boolean;
     out: string;
     pgloader: boolean;
   }>();
@@ -266,11 +268,13 @@ export async function main(argv: string[]): Promise<number> {
       out(`with the same indexes and no foreign keys. ours/native 0.50× = half the database's own bulk-load speed. Tables compared:`);
       out(`every non-empty table the import replaced (not the merge tables, not the Tagulous tables).`);
       if (opts.mysqlBulk !== 'insert') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
+      if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');
       for (const [source, target] of opts.pairs) {
         const figure = await benchPair(plan, source, target, {
           videos: opts.videos,
           seed: opts.seed,
+          busy: opts.busy ?? false,
           ratioTables: opts.ratioTables,
           mysqlBulk: opts.mysqlBulk as 'insert' | 'load-data',
           planPath: planPath(),

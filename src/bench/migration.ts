@@ -82,6 +82,8 @@ export interface PairFigure {
 export interface PairOptions {
   videos: number;
   seed: number;
+  /** The seed's busier site (GenerateOptions.busy). */
+  busy: boolean;
   /** How many of the largest imported tables to load natively (Infinity: every non-empty one). */
   ratioTables: number;
   /** MariaDB target bulk path: the dialect's default (multi-row INSERT) or LOAD DATA (`?bulk=load-data`). */
@@ -131,7 +133,7 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     options.log(`${pair}: seeding ${options.videos} videos`);
     const seedConn = await connect(v3.settings);
     try {
-      const seeded = await seedDatabase(seedConn, { videos: options.videos, seed: options.seed });
+      const seeded = await seedDatabase(seedConn, { videos: options.videos, seed: options.seed, busy: options.busy });
       figure.seed = { rows: seeded.rows, tables: seeded.tables, seconds: round(seeded.ms / 1000) };
     } finally {
       await seedConn.close();

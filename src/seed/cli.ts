@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run seed -- --url URL --videos N [--dialect mysql|postgres] [--seed S] [--stale-owner-paths] [--clear]`
+ * `npm run seed -- --url URL --videos N [--dialect mysql|postgres] [--seed S] [--stale-owner-paths] [--busy] [--clear]`
  *
  * Fills a Pod 3.8.4 database (schema and Pod's initial rows already loaded) with deterministic, realistic data over
  * every exported table, django-tagging's tables included.
@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dialect <dialect>', 'mysql or postgres (checked against the URL)')
     .option('--seed <s>', 'random seed: the same seed gives the same rows', integer, 1)
     .option('--stale-owner-paths', 'a few encodings keep a previous owner’s hashkey in their path')
+    .option('--busy', 'a busier site: ~10 view-count days and ~5 tags per video, encoding logs of 4–12 KB')
     .option('--clear', 'empty the seeded tables first')
     .option('--quiet', 'print the total only')
     .exitOverride();
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     dialect?: string;
     seed: number;
     staleOwnerPaths?: boolean;
+    busy?: boolean;
     clear?: boolean;
     quiet?: boolean;
   }>();
@@ -70,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       videos: opts.videos,
       seed: opts.seed,
       staleOwnerPaths: opts.staleOwnerPaths ?? false,
+      busy: opts.busy ?? false,
       clear: opts.clear ?? false,
       onProgress: (table) => {
         if (!opts.quiet && table !== last && process.stderr.isTTY) process.stderr.write(`\r\x1b[K  ${table}…`);

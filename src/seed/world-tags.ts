@@ -35,7 +35,7 @@ export interface SeededTags {
 }
 
 /** What the tags are built from: the volumes, keyed random streams and column lengths of the world. */
-export type TagWorld = Pick<World, 'N' | 'recorders' | 'maxVideoId' | 'rng' | 'maxLength'>;
+export type TagWorld = Pick<World, 'N' | 'recorders' | 'maxVideoId' | 'rng' | 'maxLength'> & Partial<Pick<World, 'busy'>>;
 
 export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTags {
   const tagNames: string[] = [];
@@ -110,7 +110,7 @@ export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTa
       videoTagString[i - 1] = '';
       continue;
     }
-    const count = r.int(1, 6);
+    const count = w.busy ? r.int(3, 9) : r.int(1, 6);
     const ids: number[] = [];
     for (let k = 0; k < count; k += 1) {
       const id = 1 + Math.min(vocabulary - 1, Math.floor(r.next() ** 2.2 * vocabulary));

@@ -48,6 +48,11 @@ export interface GenerateOptions {
    * (`videos/<old hashkey>/<video id>/…`), as left by an owner change. Default off.
    */
   staleOwnerPaths?: boolean;
+  /**
+   * A busier site, the shape of the performance issue's measurements (about 10 view-count days and 5 tags per
+   * video, encoding logs of 4–12 KB: ≈ 49 rows and 12 KB of dump per video instead of 32 and 5 KB). Default off.
+   */
+  busy?: boolean;
   /** Content types, sites and permissions already in the database. Default: Pod 3.8.4's fresh-database rows. */
   reference?: ReferenceData;
   /**
@@ -108,6 +113,7 @@ export class World {
   readonly schema: SchemaInfo;
   readonly ref: ReferenceData;
   readonly staleOwnerPaths: boolean;
+  readonly busy: boolean;
   readonly postgres: boolean;
 
   // Volumes
@@ -199,6 +205,7 @@ export class World {
     this.ref = options.reference ?? POD_384_REFERENCE;
     if (this.ref.siteIds.length === 0) throw new Error('no django_site row: load Pod’s initial data first');
     this.staleOwnerPaths = options.staleOwnerPaths ?? false;
+    this.busy = options.busy ?? false;
     this.postgres = isPostgresSchema(schema);
 
     for (const fk of schema.foreignKeys) this.fkTargets.set(`${fk.table}.${fk.column}`, fk.refTable);

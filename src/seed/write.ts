@@ -86,6 +86,7 @@ export async function seedDatabase(conn: DatabaseConnection, options: SeedOption
       videos: options.videos,
       seed: options.seed,
       staleOwnerPaths: options.staleOwnerPaths,
+      busy: options.busy,
       batchRows: options.batchRows,
       reference,
       uniqueFold: (collation) => conn.dialect.uniqueFold(collation),

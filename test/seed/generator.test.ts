@@ -143,13 +143,35 @@ describe('generateV3Data: determinism and shape', () => {
   });
 });
 
-describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s schema', (dialect) => {
+describe.each([
+  ['mysql', false],
+  ['postgres', false],
+  ['mysql', true],
+  ['postgres', true],
+] as Array<[Dialect, boolean]>)('generated rows respect the %s schema (busy site: %s)', (dialect, busy) => {
   const schema = schemas[dialect];
   const fold = dialect === 'mysql' ? generalCiFold : (s: string) => s;
+  const options = { videos: 400, seed: 11, staleOwnerPaths: true, busy };
   let data: Map<string, Collected>;
 
   beforeAll(() => {
-    data = collect(schema, { videos: 400, seed: 11, staleOwnerPaths: true });
+    data = collect(schema, options);
+  });
+
+  test('volumes per video: the default site, or the busy one of the performance issue', () => {
+    const videos = records(data, 'video_video').length;
+    const perVideo = (table: string) => (data.get(table)?.rows.length ?? 0) / videos;
+    const logs = column(data, 'video_encode_transcript_encodinglog', 'log').filter((v): v is string => typeof v === 'string');
+    const meanLog = logs.reduce((n, log) => n + Buffer.byteLength(log), 0) / logs.length;
+    if (busy) {
+      expect(perVideo('video_viewcount')).toBeGreaterThan(8);
+      expect(perVideo('tagging_taggeditem')).toBeGreaterThan(4);
+      expect(meanLog).toBeGreaterThan(4000);
+    } else {
+      expect(perVideo('video_viewcount')).toBeLessThan(6);
+      expect(perVideo('tagging_taggeditem')).toBeLessThan(4);
+      expect(meanLog).toBeLessThan(2000);
+    }
   });
 
   test('NOT NULL and varchar lengths (strict generation did not throw), canonical forms by logical type', () => {
@@ -291,7 +313,7 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
   });
 
   test('tags: django-tagging rules, hard cases, strings consistent with the items, orphans', () => {
-    const summary = describeSeed(schema, { videos: 400, seed: 11, staleOwnerPaths: true });
+    const summary = describeSeed(schema, options);
     const names = new Map(records(data, 'tagging_tag').map((r) => [r.id as number, r.name as string]));
     for (const n of names.values()) {
       expect(n).toBe(n.toLowerCase());
@@ -360,7 +382,7 @@ describe.each(['mysql', 'postgres'] as Dialect[])('generated rows respect the %s
     const owners = new Map(records(data, 'authentication_owner').map((o) => [o.user_id, o.hashkey as string]));
     for (const h of owners.values()) expect(h).toMatch(/^[0-9a-f]{64}$/);
     const videoOwner = new Map(records(data, 'video_video').map((v) => [v.id, v.owner_id]));
-    const summary = describeSeed(schema, { videos: 400, seed: 11, staleOwnerPaths: true });
+    const summary = describeSeed(schema, options);
     const stale = new Map(summary.staleVideos.map((s) => [s.videoId, s]));
     expect(stale.size).toBeGreaterThanOrEqual(2);
     for (const table of [

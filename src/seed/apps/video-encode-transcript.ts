@@ -131,7 +131,9 @@ function* encodingLog(w: World): Iterable<RowValues> {
     const id = w.videoId(i);
     const log = big.has(i)
       ? bigText(r, 80_000)
-      : `Start at: ${dt(w.videoDate[i - 1])}\nffprobe -v quiet -show_format "videos/x.mp4"\n[h264 @ 0x55d] ${edgeText(r)}\nEnd: ${r.int(1, 900)} s`;
+      : w.busy
+        ? bigText(r, r.int(4_000, 12_000))
+        : `Start at: ${dt(w.videoDate[i - 1])}\nffprobe -v quiet -show_format "videos/x.mp4"\n[h264 @ 0x55d] ${edgeText(r)}\nEnd: ${r.int(1, 900)} s`;
     yield {
       id: ++k,
       log: r.bool(0.05) ? null : log,

@@ -305,7 +305,7 @@ function* videoVideoSites(w: World): Iterable<RowValues> {
 function viewDays(w: World, i: number): number[] {
   const r = w.rng('views', i);
   if (i > 2 && (w.hasFlag(i, World.DRAFT) || !r.bool(0.7))) return [];
-  return r.distinctInts(r.int(1, 12), 0, 400);
+  return r.distinctInts(w.busy ? r.int(8, 25) : r.int(1, 12), 0, 400);
 }
 
 function* videoViewcount(w: World): Iterable<RowValues> {
