@@ -6,6 +6,7 @@
 import { connect } from '../../src/dialects';
 import type { DatabaseConnection } from '../../src/dialects/dialect';
 import { encodeQueryParam } from '../../src/dialects/mysql/codec';
+import { driverOptions } from '../../src/dialects/mysql/connection';
 import { bindParams, findPlaceholders } from '../../src/dialects/mysql/query';
 import { parseConnectionUrl } from '../../src/dialects/url';
 import { PodMigrateError } from '../../src/errors';
@@ -85,6 +86,22 @@ describe('mysql: binding values', () => {
     expect(() => bind('SELECT ?', [1, 2])).toThrow(/1 placeholder\(s\).*2 parameter\(s\)/);
     // The ? in the literal does not count: one placeholder, two values.
     expect(() => bind("SELECT '?', ?", [1, 2])).toThrow(/1 placeholder\(s\)/);
+  });
+});
+
+describe('mysql: the driver never formats', () => {
+  // Values are bound by bindParams; mysql2's own formatter would still scan every statement (a bulk INSERT's whole
+  // text) for placeholders. Its queryFormat hands the text over as it is, and refuses values it was never meant to get.
+  const format = driverOptions(parseConnectionUrl('mysql://root@127.0.0.1:3306/x')).queryFormat as (sql: string, values: unknown) => string;
+
+  test('the text goes as it is, ? and all', () => {
+    expect(format("SELECT ?, '?' -- ?", [])).toBe("SELECT ?, '?' -- ?");
+    expect(format('SELECT 1', undefined)).toBe('SELECT 1');
+  });
+
+  test('values given to the driver are refused', () => {
+    expect(() => format('SELECT ?', [1])).toThrow(/binds values itself/);
+    expect(() => format('SELECT :a', { a: 1 })).toThrow(/binds values itself/);
   });
 });
 

@@ -95,6 +95,18 @@ function run(conn: CbConnection, options: mysql.QueryOptions): Promise<unknown> 
   });
 }
 
+/**
+ * The driver's formatter: the text as it is. Values are bound beforehand (`boundSql`), so mysql2's own formatter
+ * would only scan every statement for placeholders — a bulk INSERT's whole 256 KB, about 5 % of a MariaDB import's
+ * CPU. Values given to the driver are a bug here, not something to bind silently.
+ */
+function sentAsItIs(sqlText: string, values: unknown): string {
+  if (Array.isArray(values) ? values.length > 0 : values !== undefined && values !== null) {
+    throw new Error('pod-migrate binds values itself: the MariaDB/MySQL driver was given values to format');
+  }
+  return sqlText;
+}
+
 function flag(value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   return /^(1|true|yes|on|required|require|verify_ca|verify_identity|verify-ca|verify-full)$/i.test(value)
@@ -120,6 +132,7 @@ export function driverOptions(settings: ConnectionSettings, extra: mysql.Connect
     decimalNumbers: false,
     jsonStrings: true,
     timezone: 'Z',
+    queryFormat: sentAsItIs,
     ...extra,
   };
   if (o.socketPath) options.socketPath = o.socketPath;
