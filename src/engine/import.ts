@@ -65,7 +65,7 @@ export interface ImportResult {
 }
 
 const STEP = 'import';
-const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_BYTES = 2 * 1024 * 1024;
 const PROGRESS_EVERY = 20000;
 
 export async function importDump(options: ImportOptions): Promise<ImportResult> {
