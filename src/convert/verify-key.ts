@@ -224,6 +224,9 @@ function isWellFormed(text: string): boolean {
 
 /** Bytes of encoded keys gathered before one hash update: one call into the hash per chunk, not per row. */
 const ORDERED_CHUNK = 256 * 1024;
+/** Keys from this many code units on are hashed by `writeLong`. */
+const LONG_KEY = 1024;
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
 /** After each row's keys, in place of a key's length: no key is that long (a string holds at most 2^29 characters). */
 const ROW_END = 0xffffffff;
 
@@ -234,7 +237,8 @@ const ROW_END = 0xffffffff;
  * does: the caller then compares with `TableChecksum`.
  *
  * The bytes hashed: per key its length in UTF-16 code units (32 bits), then each code unit, one byte below 0x80, else
- * 0xFF and its two bytes (lone surrogates included); ROW_END after each row. They tell every key and row apart, and
+ * 0xFF and its two bytes (lone surrogates included) — a key of LONG_KEY code units or more as `writeLong` says; ROW_END
+ * after each row. They tell every key and row apart, and
  * are written here char by char into one buffer: no text built per row or per chunk (both made most of verify's
  * garbage and time), and most text (ASCII) costs one byte per character.
  */
@@ -276,6 +280,10 @@ export class OrderedDigest {
   private write(key: string): void {
     const length = key.length;
     this.writeLength(length);
+    if (length >= LONG_KEY) {
+      this.writeLong(key);
+      return;
+    }
     if (this.at + 3 * length > ORDERED_CHUNK) {
       this.writeAcrossChunks(key);
       return;
@@ -292,6 +300,19 @@ export class OrderedDigest {
       }
     }
     this.at = at;
+  }
+
+  /**
+   * A long key (a description, an encoding log) goes to the hash in one native call instead of char by char: a byte
+   * saying how, then every code unit as one byte (latin1) when none is above 0xFF, else as two (UTF-16LE, lone
+   * surrogates included). With the length before it, the bytes still tell every key apart.
+   */
+  private writeLong(key: string): void {
+    const wide = BEYOND_LATIN1.test(key);
+    if (this.at + 1 > ORDERED_CHUNK) this.flush();
+    this.chunk[this.at++] = wide ? 1 : 0;
+    this.flush();
+    this.hasher.update(key, wide ? 'utf16le' : 'latin1');
   }
 
   /** A key that may not fit in what is left of the chunk (the hash reads one stream: where chunks end does not matter). */

@@ -232,4 +232,33 @@ describe('OrderedDigest', () => {
     expect(digest(many(changed))).not.toBe(digest(many(long)));
     expect(digest(many(long.slice(1)))).not.toBe(digest(many(long)));
   });
+
+  it('tells long keys apart by every code unit: one byte each up to 0xFF, two beyond, lone surrogates too', () => {
+    const one = (text: string) => digest([[1, text, null]]);
+    const ascii = 'log line\t'.repeat(400);
+    const variants = [
+      ascii,
+      `${ascii} `,
+      `${ascii.slice(0, 2000)}\u00ff${ascii.slice(2001)}`,
+      `${ascii.slice(0, 2000)}\u0100${ascii.slice(2001)}`,
+      `${ascii.slice(0, 2000)}\u00ff\u00ff${ascii.slice(2002)}`,
+      `${ascii.slice(0, 2000)}\ud800${ascii.slice(2001)}`,
+      `${ascii.slice(0, 2000)}\ufffd${ascii.slice(2001)}`,
+      'x'.repeat(1023),
+      'x'.repeat(1024),
+      'x'.repeat(1025),
+    ];
+    const digests = variants.map(one);
+    expect(new Set(digests).size).toBe(variants.length);
+    expect(variants.map(one)).toEqual(digests);
+    // A key's bytes never run into the next key's: the same text cut elsewhere differs.
+    const two = (a: string, b: string) => {
+      const d = new OrderedDigest();
+      d.add([a, b], ['text', 'text']);
+      return d.finish();
+    };
+    const text = 'é'.repeat(1500) + 'a'.repeat(1500);
+    expect(two(text.slice(0, 1200), text.slice(1200))).not.toBe(two(text.slice(0, 1800), text.slice(1800)));
+    expect(two(text.slice(0, 1200), text.slice(1200))).toBe(two(text.slice(0, 1200), text.slice(1200)));
+  });
 });
