@@ -101,6 +101,32 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
     }
   });
 
+  test('wide rows (long texts) and narrow ones come whole and in order through a snapshot (PostgreSQL: FETCH sized by bytes)', async () => {
+    const text = dialect === 'mysql' ? 'LONGTEXT' : 'TEXT';
+    await db.exec(`CREATE TABLE wide (id INTEGER PRIMARY KEY, body ${text} NOT NULL)`);
+    try {
+      const body = (i: number) => `${i} ${'é\t'.repeat(4500 + (i % 7))}`;
+      for (let start = 1; start <= 250; start += 50) {
+        const ids = Array.from({ length: 50 }, (_, k) => start + k);
+        await db.query(
+          `INSERT INTO wide (id, body) VALUES ${ids.map((_, k) => `(${ph(2 * k + 1)}, ${ph(2 * k + 2)})`).join(', ')}`,
+          ids.flatMap((i) => [i, body(i)]),
+        );
+      }
+      const wide = table(await conn.introspect(), 'wide');
+      const big = table(schema, 'big');
+      const { wideRows, bigIds } = await conn.snapshot(async (reader) => ({
+        wideRows: await collect(reader.streamRows(wide, wide.columns)),
+        bigIds: (await collect(reader.streamRows(big, big.columns))).map((r) => Number(r[0])),
+      }));
+      expect(wideRows.map((r) => Number(r[0]))).toEqual(Array.from({ length: 250 }, (_, k) => k + 1));
+      expect(wideRows.every((r) => r[1] === body(Number(r[0])))).toBe(true);
+      expect(bigIds).toEqual(Array.from({ length: BIG }, (_, k) => k + 1));
+    } finally {
+      await db.exec('DROP TABLE wide');
+    }
+  });
+
   test('an error thrown by the work ends the snapshot; the connection goes on working', async () => {
     const video = table(schema, 'video');
     const boom = new Error('boom');

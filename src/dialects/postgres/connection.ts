@@ -38,8 +38,10 @@ import { CopyFieldError, CopyOutClients, copyReadable } from './copy-out';
 import { rowsOf } from '../readable-batches';
 import { cursorBatches } from './stream';
 
-/** Rows per FETCH when streaming. */
+/** Rows per FETCH when streaming, at most… */
 export const FETCH_SIZE = 2000;
+/** … and about this many bytes of values (fewer rows when they hold long texts). */
+export const FETCH_BYTES = 1024 * 1024;
 
 /** `-c TimeZone=UTC -c DateStyle=ISO,\ YMD … -c lock_timeout=60s` for the startup packet's `options`. */
 function startupOptions(connection: ConnectionSettings): string {
@@ -310,6 +312,7 @@ export class PostgresConnection implements DatabaseConnection {
       (cursor, count) => toSlonikQuery(`FETCH FORWARD ${count} FROM ${quoteIdent(cursor)}`),
       {
         fetchSize: FETCH_SIZE,
+        fetchBytes: FETCH_BYTES,
         mapError: (error) => mapPostgresError(error, { action, settings: this.settings, place: table ? { table } : undefined }),
         close: held ? (cursor) => toSlonikQuery(`CLOSE ${quoteIdent(cursor)}`) : undefined,
       },
