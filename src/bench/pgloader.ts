@@ -70,14 +70,12 @@ export async function measurePgloader(source: BenchDatabase, version: string, lo
     // Its summary's last line: "Total import time   ✓   <rows>   <bytes>   <time>".
     const total = /Total import time\s+\S+\s+(\d+)/.exec(output);
     if (total) figure.rows = Number(total[1]);
-    if (code !== 0)
-      figure.error = `pgloader exited ${code}: ${
-        output
-          .split('\n')
-          .filter((l) => /ERROR|FATAL/.test(l))
-          .slice(0, 3)
-          .join(' | ') || 'see its output'
-      }`;
+    if (code !== 0) {
+      // Its own errors, or SBCL's when pgloader's Lisp heap is full ("Heap exhausted, game over."); else its last line.
+      const lines = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('POD_MIGRATE_TIME'));
+      const errors = lines.filter((l) => /ERROR|FATAL|heap exhausted/i.test(l));
+      figure.error = `pgloader exited ${code}: ${(errors.length > 0 ? errors.slice(0, 3) : lines.slice(-1)).join(' | ') || 'no output'}`;
+    }
   } finally {
     cleanups.delete(removeDir);
     removeDir();
