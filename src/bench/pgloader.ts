@@ -73,7 +73,7 @@ export async function measurePgloader(source: BenchDatabase, version: string, lo
     if (code !== 0) {
       // Its own errors, or SBCL's when pgloader's Lisp heap is full ("Heap exhausted, game over."); else its last line.
       const lines = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('POD_MIGRATE_TIME'));
-      const errors = lines.filter((l) => /ERROR|FATAL|heap exhausted/i.test(l));
+      const errors = lines.filter((l) => /\b(?:ERROR|FATAL)\b|Heap exhausted/.test(l));
       figure.error = `pgloader exited ${code}: ${(errors.length > 0 ? errors.slice(0, 3) : lines.slice(-1)).join(' | ') || 'no output'}`;
     }
   } finally {
