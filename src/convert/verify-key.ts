@@ -238,9 +238,8 @@ const ROW_END = 0xffffffff;
  *
  * The bytes hashed: per key its length in UTF-16 code units (32 bits), then each code unit, one byte below 0x80, else
  * 0xFF and its two bytes (lone surrogates included) — a key of LONG_KEY code units or more as `writeLong` says; ROW_END
- * after each row. They tell every key and row apart, and
- * are written here char by char into one buffer: no text built per row or per chunk (both made most of verify's
- * garbage and time), and most text (ASCII) costs one byte per character.
+ * after each row. They tell every key and row apart, and are written here char by char into one buffer: no text built
+ * per row or per chunk (both made most of verify's garbage and time), and most text (ASCII) costs one byte per character.
  */
 const NO_CHUNK = new Uint8Array(0);
 

@@ -50,7 +50,7 @@ export interface GenerateOptions {
   staleOwnerPaths?: boolean;
   /**
    * A busier site, the shape of the performance issue's measurements (about 10 view-count days and 5 tags per
-   * video, encoding logs of 4–12 KB: ≈ 49 rows and 12 KB of dump per video instead of 32 and 5 KB). Default off.
+   * video, encoding logs of 4–12 KB: ≈ 40 rows and 12 KB of dump per video instead of 32 and 5 KB). Default off.
    */
   busy?: boolean;
   /** Content types, sites and permissions already in the database. Default: Pod 3.8.4's fresh-database rows. */
