@@ -35,7 +35,7 @@ export interface SeededTags {
 }
 
 /** What the tags are built from: the volumes, keyed random streams and column lengths of the world. */
-export type TagWorld = Pick<World, 'N' | 'recorders' | 'maxVideoId' | 'rng' | 'maxLength'> & Partial<Pick<World, 'busy'>>;
+export type TagWorld = Pick<World, 'N' | 'recorders' | 'maxVideoId' | 'rng' | 'maxLength' | 'busy'>;
 
 export function buildTags(w: TagWorld, fold: (text: string) => string): SeededTags {
   const tagNames: string[] = [];
