@@ -10,31 +10,31 @@ const rows = (count: number, make: (i: number) => Record<string, unknown>) => Ar
 
 describe('postgres: FETCH sized by bytes', () => {
   test('the first FETCH asks for 100 rows (or the limit, when lower)', () => {
-    expect(new RowWidth().rowsFor(MB, 2000)).toBe(100);
-    expect(new RowWidth().rowsFor(MB, 50)).toBe(50);
+    expect(new RowWidth(MB, 2000).rowsFor()).toBe(100);
+    expect(new RowWidth(MB, 50).rowsFor()).toBe(50);
   });
 
   test('narrow rows: the row limit', () => {
-    const width = new RowWidth();
+    const width = new RowWidth(MB, 2000);
     width.observe(rows(100, (i) => ({ id: i, title: `video ${i}`, at: '2024-01-01 00:00:00' })));
-    expect(width.rowsFor(MB, 2000)).toBe(2000);
+    expect(width.rowsFor()).toBe(2000);
   });
 
   test('rows of 8 KB encoding logs: about 1 MB a FETCH; text and bytes count by their length', () => {
-    const width = new RowWidth();
+    const width = new RowWidth(MB, 2000);
     width.observe(rows(100, (i) => ({ id: i, log: 'x'.repeat(8184) })));
-    expect(width.rowsFor(MB, 2000)).toBe(Math.floor(MB / 8192));
-    const bytes = new RowWidth();
+    expect(width.rowsFor()).toBe(Math.floor(MB / 8192));
+    const bytes = new RowWidth(MB, 2000);
     bytes.observe(rows(10, () => ({ data: Buffer.alloc(MB / 4) })));
-    expect(bytes.rowsFor(MB, 2000)).toBe(10);
+    expect(bytes.rowsFor()).toBe(10);
   });
 
   test('never fewer than 10 rows, however wide; the mean is over every row so far', () => {
-    const width = new RowWidth();
+    const width = new RowWidth(MB, 2000);
     const huge = 'y'.repeat(10_000_000);
     width.observe(rows(100, () => ({ body: huge })));
-    expect(width.rowsFor(MB, 2000)).toBe(10);
+    expect(width.rowsFor()).toBe(10);
     width.observe(rows(1_000_000, () => ({ id: 1 })));
-    expect(width.rowsFor(MB, 2000)).toBe(Math.floor(MB / ((100 * 10_000_000 + 1_000_000 * 8) / 1_000_100)));
+    expect(width.rowsFor()).toBe(Math.floor(MB / ((100 * 10_000_000 + 1_000_000 * 8) / 1_000_100)));
   });
 });

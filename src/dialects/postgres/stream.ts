@@ -106,6 +106,12 @@ export class RowWidth {
   private rows = 0;
   private bytes = 0;
 
+  /** `budget`: the bytes a FETCH aims at; `most`: the rows a FETCH asks for at most. */
+  constructor(
+    private readonly budget: number,
+    private readonly most: number,
+  ) {}
+
   observe(rows: Array<Record<string, unknown>>): void {
     for (const row of rows) {
       for (const key in row) {
@@ -116,10 +122,11 @@ export class RowWidth {
     this.rows += rows.length;
   }
 
-  rowsFor(bytes: number, most: number): number {
-    if (this.rows === 0) return Math.min(FIRST_FETCH, most);
+  /** The rows the next FETCH asks for. */
+  rowsFor(): number {
+    if (this.rows === 0) return Math.min(FIRST_FETCH, this.most);
     const mean = Math.max(1, this.bytes / this.rows);
-    return Math.max(Math.min(MIN_FETCH, most), Math.min(most, Math.floor(bytes / mean)));
+    return Math.max(Math.min(MIN_FETCH, this.most), Math.min(this.most, Math.floor(this.budget / mean)));
   }
 }
 
@@ -137,11 +144,11 @@ export async function* cursorBatches(
   cursorCounter += 1;
   const cursor = `pod_migrate_cursor_${cursorCounter}`;
   const handoff = new Handoff<Array<Record<string, unknown>>>();
-  const width = options.fetchBytes ? new RowWidth() : undefined;
+  const width = options.fetchBytes ? new RowWidth(options.fetchBytes, options.fetchSize) : undefined;
   const producer = transaction(async (connection) => {
     await connection.query(declare(cursor));
     for (;;) {
-      const count = width ? width.rowsFor(options.fetchBytes!, options.fetchSize) : options.fetchSize;
+      const count = width?.rowsFor() ?? options.fetchSize;
       const result = await connection.query(fetch(cursor, count));
       const rows = result.rows as Array<Record<string, unknown>>;
       width?.observe(rows);
