@@ -224,6 +224,17 @@ describe('OrderedDigest', () => {
     );
   });
 
+  it('hashes an integer read as a number as its decimal text, wherever a chunk ends', () => {
+    const edges = [0, -0, 7, 9, 10, 99, 100, -1, -10, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 1e15, 2 ** 53 - 1, -(2 ** 53 - 1)];
+    // Sizes that end a chunk inside a row, a length or an integer's digits.
+    const ids = [...edges, ...Array.from({ length: 120_000 }, (_, i) => i * 7919 - 300_000_000)];
+    const asNumbers = ids.map((id) => [id, 't', null]);
+    const asTexts = ids.map((id) => [String(id), 't', null]);
+    expect(digest(asNumbers)).toBe(digest(asTexts));
+    expect(digest([[10, 't', null]])).not.toBe(digest([[1, 't', null]]));
+    expect(digest([[-5, 't', null]])).not.toBe(digest([[5, 't', null]]));
+  });
+
   it('hashes keys longer than its chunk, non-ASCII text and lone surrogates, wherever a chunk ends', () => {
     const long = `${'é'.repeat(150_000)}\ud800${'x'.repeat(150_000)}`;
     const many = (text: string) => Array.from({ length: 30 }, (_, i) => [i, i % 7 === 3 ? text : `row ${i}`, null]);

@@ -11,6 +11,7 @@
 import { Readable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
+import { STRING_PIECE } from '../../string-pieces';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
@@ -264,7 +265,7 @@ export async function insertWithLoadData(
     let pending = '';
     for (const line of lines) {
       pending += line;
-      if (pending.length >= 64 * 1024) {
+      if (pending.length >= STRING_PIECE) {
         yield Buffer.from(pending, 'utf8');
         pending = '';
       }

@@ -103,7 +103,8 @@ export function intervalToMicros(text: string): number {
   return result;
 }
 
-export type Decoder = (raw: unknown) => CanonicalValue;
+/** Driver value → canonical value; `type` is the column's logical type (COPY's reader parses integers itself). */
+export type Decoder = ((raw: unknown) => CanonicalValue) & { readonly type?: LogicalType };
 
 function describe(raw: unknown): string {
   if (typeof raw === 'string') return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
@@ -119,7 +120,7 @@ function expectString(raw: unknown, what: string): string {
 /** PostgreSQL driver value → canonical value, for one column. NULL stays null. */
 export function makeDecoder(column: Pick<ColumnInfo, 'type' | 'nativeType'>): Decoder {
   const decode = decoderFor(column.type);
-  return (raw) => (raw === null || raw === undefined ? null : decode(raw));
+  return Object.assign((raw: unknown) => (raw === null || raw === undefined ? null : decode(raw)), { type: column.type });
 }
 
 function decoderFor(type: LogicalType): (raw: unknown) => CanonicalValue {

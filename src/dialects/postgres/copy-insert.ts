@@ -9,14 +9,12 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
+import { STRING_PIECE } from '../../string-pieces';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encodeRow } from './bulk-insert';
 import { makeTextEncoder } from './codec';
 import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
-
-/** Characters of COPY text handed to the socket at a time. */
-const CHUNK_CHARS = 256 * 1024;
 
 /** Backslash, newline, carriage return and tab are COPY text's delimiters: escaped with a backslash. */
 const COPY_SPECIAL = /[\\\n\r\t]/g;
@@ -30,7 +28,7 @@ export function copyStatement(table: TableInfo, columns: ColumnInfo[]): string {
   return `COPY ${qualifiedTable(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
 }
 
-/** The rows as COPY text, in chunks of about CHUNK_CHARS; throws a PodMigrateError at the first refused value. */
+/** The rows as COPY text, in chunks of about STRING_PIECE characters; throws a PodMigrateError at the first refused value. */
 function* copyChunks(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Generator<string> {
   const encoders = columns.map((c) => makeTextEncoder(c));
   let chunk = '';
@@ -42,7 +40,7 @@ function* copyChunks(table: TableInfo, columns: ColumnInfo[], rows: CanonicalVal
       line += (c === 0 ? '' : '\t') + (text === null ? '\\N' : copyEscape(text));
     }
     chunk += `${line}\n`;
-    if (chunk.length >= CHUNK_CHARS) {
+    if (chunk.length >= STRING_PIECE) {
       yield chunk;
       chunk = '';
     }

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo } from '../dialect';
+import { STRING_PIECE } from '../../string-pieces';
 import { readableBatches } from '../readable-batches';
 import type { Decoder } from './codec';
 
@@ -41,6 +42,7 @@ export class CopyFieldError extends Error {
  */
 export function decodeCopyText(text: string, decoders: readonly Decoder[]): CanonicalValue[][] {
   const width = decoders.length;
+  const integer = decoders.map((d) => d.type === 'integer');
   const rows: CanonicalValue[][] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -51,7 +53,9 @@ export function decodeCopyText(text: string, decoders: readonly Decoder[]): Cano
     for (let c = 0; c < width; c++) {
       const end = c === width - 1 ? lineEnd : text.indexOf('\t', start);
       if (end < 0 || end > lineEnd) throw new Error(`a row of the COPY text has ${c + 1} fields, ${width} expected`);
-      if (end - start === 2 && text.charCodeAt(start) === 92 /* \ */ && text.charCodeAt(start + 1) === 78 /* N */) row[c] = null;
+      const n = integer[c] ? copyInteger(text, start, end) : undefined;
+      if (n !== undefined) row[c] = n;
+      else if (end - start === 2 && text.charCodeAt(start) === 92 /* \ */ && text.charCodeAt(start + 1) === 78 /* N */) row[c] = null;
       else {
         let field = text.slice(start, end);
         if (field.includes('\\')) field = unescapeCopyField(field);
@@ -67,6 +71,23 @@ export function decodeCopyText(text: string, decoders: readonly Decoder[]): Cano
     pos = lineEnd + 1;
   }
   return rows;
+}
+
+/**
+ * The integer that text[start, end) spells as PostgreSQL writes one ('-' and up to 15 digits, always safe), read
+ * without making the field's text; undefined for anything else (the decoder then has the text).
+ */
+function copyInteger(text: string, start: number, end: number): number | undefined {
+  const negative = text.charCodeAt(start) === 45; /* - */
+  const from = negative ? start + 1 : start;
+  if (from === end || end - from > 15) return undefined;
+  let n = 0;
+  for (let at = from; at < end; at++) {
+    const digit = text.charCodeAt(at) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
 }
 
 /** One line's fields, undecoded (for messages). */
@@ -90,6 +111,21 @@ export function unescapeCopyField(field: string): string {
     from = at + 2;
   }
   return out + field.slice(from);
+}
+
+/** `text` (whole lines) cut at line ends into pieces of at most `most` bytes; a longer line is a piece of its own. */
+export function* linePieces(text: Buffer, most: number): Generator<Buffer> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.length;
+    if (end - start > most) {
+      const cut = text.lastIndexOf(10 /* \n */, start + most - 1);
+      end = (cut >= start ? cut : text.indexOf(10, start + most)) + 1;
+      if (end === 0) end = text.length;
+    }
+    yield text.subarray(start, end);
+    start = end;
+  }
 }
 
 /**
@@ -123,11 +159,13 @@ export class CopyOutClients {
             pending.push(chunk);
             continue;
           }
-          // Decoded up to the last line's end only: a character's UTF-8 bytes never span the cut.
+          // Decoded up to the last line's end only (a character's UTF-8 bytes never span the cut), in pieces (STRING_PIECE).
           const head = pending.length > 0 ? Buffer.concat([...pending, chunk.subarray(0, lastEnd + 1)]) : chunk.subarray(0, lastEnd + 1);
           pending = lastEnd + 1 < chunk.length ? [chunk.subarray(lastEnd + 1)] : [];
-          const rows = decodeCopyText(head.toString('utf8'), decoders);
-          if (rows.length > 0) yield rows;
+          for (const piece of linePieces(head, STRING_PIECE)) {
+            const rows = decodeCopyText(piece.toString('utf8'), decoders);
+            if (rows.length > 0) yield rows;
+          }
         }
       }
       if (pending.length > 0) throw new Error('COPY text ends inside a row');
