@@ -94,6 +94,8 @@ export type RunLockAttempt = { acquired: true; release(): Promise<void> } | { ac
  */
 export interface SnapshotReader {
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
+  /** The same rows as `streamRows`, a batch at a time (one await per batch: an export reads millions). */
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
 }
 

@@ -37,10 +37,11 @@ export interface DumpWriter {
   /**
    * Appends one row: an object of dump values (see toDumpValue), keys in `columns` order when given, else in
    * the object's own key order (JavaScript puts integer-like keys first: pass `columns` if a column name can be
-   * a number). Resolves once the row is buffered; waits while the previous buffer is still being written, so
-   * a slow disk holds the caller back (backpressure) and at most two ~1 MiB buffers are held.
+   * a number). Returns nothing once the row is buffered (no promise per row: an export writes millions); a
+   * promise when the buffer is full, resolved once the previous buffer is written, so that a slow disk holds the
+   * caller back (backpressure) and at most two ~1 MiB buffers are held; a rejected promise when the row is refused.
    */
-  writeRow(row: Record<string, unknown>, columns?: readonly string[]): Promise<void>;
+  writeRow(row: Record<string, unknown>, columns?: readonly string[]): Promise<void> | undefined;
   /** Closes the current table's array; returns its row count. */
   endTable(): number;
   /** Closes the object (and any open table), flushes, fsyncs, renames the temporary file to `path`. */
@@ -137,7 +138,16 @@ class FileDumpWriter implements DumpWriter {
     this.tableColumns.set(name, this.columnsSeen);
   }
 
-  async writeRow(row: Record<string, unknown>, columns?: readonly string[]): Promise<void> {
+  writeRow(row: Record<string, unknown>, columns?: readonly string[]): Promise<void> | undefined {
+    try {
+      this.bufferRow(row, columns);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.bufferedLength >= FLUSH_AT ? this.flush(false) : undefined;
+  }
+
+  private bufferRow(row: Record<string, unknown>, columns: readonly string[] | undefined): void {
     this.assertOpen();
     if (this.table === undefined) throw new PodMigrateError('DUMP_INVALID', 'writeRow() called outside a table');
     let text: string;
@@ -167,7 +177,6 @@ class FileDumpWriter implements DumpWriter {
     this.append(text);
     this.rows++;
     this.tableRows.set(this.table, this.rows);
-    if (this.bufferedLength >= FLUSH_AT) await this.flush(false);
   }
 
   endTable(): number {

@@ -100,10 +100,13 @@ async function exportTable(
   }
   await writer.beginTable(info.name);
   let rows = 0;
-  for await (const values of reader.streamRows(info, info.columns, orderBy)) {
-    await writer.writeRow(toDumpRow(values, info.columns));
-    rows += 1;
-    if (rows % PROGRESS_EVERY === 0) reporter.emit({ type: 'table-progress', step: STEP, table: info.name, rows, totalRows: total });
+  for await (const batch of reader.streamRowBatches(info, info.columns, orderBy)) {
+    for (const values of batch) {
+      const full = writer.writeRow(toDumpRow(values, info.columns));
+      if (full) await full;
+      rows += 1;
+      if (rows % PROGRESS_EVERY === 0) reporter.emit({ type: 'table-progress', step: STEP, table: info.name, rows, totalRows: total });
+    }
   }
   await writer.endTable();
   const ms = Date.now() - started;

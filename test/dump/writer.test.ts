@@ -187,7 +187,7 @@ describe('openDumpWriter', () => {
     writer.beginTable('t');
     await writer.writeRow({ a: 1 });
     for (const bad of [undefined, NaN, Infinity, Buffer.from('x'), new Date(0), () => 1, Symbol('s'), { nested: new Map() }]) {
-      const error = await writer.writeRow({ a: 1, b: bad }).then(
+      const error = await Promise.resolve(writer.writeRow({ a: 1, b: bad })).then(
         () => null,
         (e: unknown) => e,
       );
@@ -224,7 +224,7 @@ describe('openDumpWriter', () => {
     const path = join(dir, 'unawaited.json');
     const writer = await openDumpWriter(path);
     writer.beginTable('t');
-    const pending: Promise<void>[] = [];
+    const pending: Array<Promise<void> | undefined> = [];
     for (let i = 0; i < 30000; i++) pending.push(writer.writeRow({ i, pad: 'y'.repeat(60) }));
     await Promise.all(pending);
     await writer.commit();

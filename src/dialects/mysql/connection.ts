@@ -366,6 +366,7 @@ export class MysqlConnection implements DatabaseConnection {
     }
     const reader: SnapshotReader = {
       streamRows: (table, columns, orderBy) => guarded(held.guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, held))),
+      streamRowBatches: (table, columns, orderBy) => guarded(held.guard, () => this.readRowBatches(table, columns, orderBy, held)),
       streamQuery: (sqlText, params = []) => guarded(held.guard, () => this.readQuery(sqlText, params, held)),
     };
     let healthy = true;

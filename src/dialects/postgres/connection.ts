@@ -332,6 +332,7 @@ export class PostgresConnection implements DatabaseConnection {
         const guard = new SnapshotGuard();
         const reader: SnapshotReader = {
           streamRows: (table, columns, orderBy) => guarded(guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, connection))),
+          streamRowBatches: (table, columns, orderBy) => guarded(guard, () => this.readRowBatches(table, columns, orderBy, connection)),
           streamQuery: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
         };
         // Before COMMIT / ROLLBACK, `guard.close` stops a stream left open (its savepoint rolled back): one query
