@@ -75,15 +75,21 @@ export interface DumpScan {
  * arrays of objects (or is truncated, or repeats a table).
  */
 export async function* readDump(path: string, options: ReadDumpOptions = {}): AsyncGenerator<DumpEvent, void, undefined> {
+  for await (const events of readDumpBatches(path, options)) yield* events;
+}
+
+/** The events of `readDump`, an array per chunk of the file (one await per chunk: the import reads millions of rows). */
+export async function* readDumpBatches(path: string, options: ReadDumpOptions = {}): AsyncGenerator<DumpEvent[], void, undefined> {
   const source = await openDumpSource(path, options.chunkSize);
   const parser = new DumpParser({ path });
   try {
     for await (const chunk of source.stream) {
       const events = parser.push(chunk as Buffer);
       options.onProgress?.({ fileBytesRead: source.fileBytesRead(), fileBytes: source.fileBytes, bytes: parser.bytes });
-      for (const event of events) yield event;
+      if (events.length > 0) yield events;
     }
-    for (const event of parser.end()) yield event;
+    const last = parser.end();
+    if (last.length > 0) yield last;
   } catch (error) {
     throw wrapReadError(error, path);
   } finally {

@@ -7,7 +7,7 @@
  */
 import type { CanonicalValue } from '../convert/logical-types';
 import type { DatabaseConnection, ImportTransaction, SchemaInfo, TableInfo } from '../dialects/dialect';
-import { readDump, scanDump, type DumpEvent } from '../dump/reader';
+import { readDumpBatches, scanDump, type DumpEvent } from '../dump/reader';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan } from '../plan/types';
 import { describeImport } from './describe';
@@ -324,15 +324,17 @@ async function streamDumpInto(
       table.written += batch.length;
     });
   };
-  const accept = async (values: CanonicalValue[], rowNumber: number) => {
-    if (!current || !checks.check(current.mapping, values, rowNumber)) return;
+  const flushFull = async () => {
+    await flush();
+    await pausePoint('mid-table');
+  };
+  /** A row into the batch; a promise only when the batch is full and goes to the server (none per row). */
+  const accept = (values: CanonicalValue[], rowNumber: number): Promise<void> | undefined => {
+    if (!current || !checks.check(current.mapping, values, rowNumber)) return undefined;
     current.merge?.observeSourceRow(values);
     current.batch.push(values);
     current.bytes += approximateBytes(values);
-    if (current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES) {
-      await flush();
-      await pausePoint('mid-table');
-    }
+    return current.batch.length >= BATCH_ROWS || current.bytes >= BATCH_BYTES ? flushFull() : undefined;
   };
 
   try {
@@ -344,66 +346,74 @@ async function streamDumpInto(
   await writes.drain();
 
   async function streamEvents(): Promise<void> {
-    for await (const event of options.sourceRows?.() ?? readDump(options.dumpPath)) {
-      if (event.type === 'table') {
-        const mapping = importPlan.mappings.get(event.name);
-        if (mapping) {
-          current = {
-            mapping,
-            merge: merges.find((m) => m.mapping === mapping),
-            batch: [],
-            bytes: 0,
-            rows: 0,
-            written: 0,
-            started: Date.now(),
-          };
-          checks.beginTable(mapping);
-          reporter.emit({
-            type: 'table-start',
-            step: STEP,
-            table: mapping.target.name,
-            totalRows: source.tables.get(event.name)?.rows ?? null,
-          });
-        }
-      } else if (event.type === 'row') {
-        if (current && event.table === current.mapping.plan.name) {
-          current.rows += 1;
-          const values = checks.mapRow(current.mapping, event.row, event.index);
-          const repaired = values && checks.repair(current.mapping, values);
-          if (repaired) await accept(repaired, event.index);
-          if (current.rows % PROGRESS_EVERY === 0) {
+    for await (const events of options.sourceRows ? eachAlone(options.sourceRows()) : readDumpBatches(options.dumpPath)) {
+      for (const event of events) {
+        if (event.type === 'table') {
+          const mapping = importPlan.mappings.get(event.name);
+          if (mapping) {
+            current = {
+              mapping,
+              merge: merges.find((m) => m.mapping === mapping),
+              batch: [],
+              bytes: 0,
+              rows: 0,
+              written: 0,
+              started: Date.now(),
+            };
+            checks.beginTable(mapping);
             reporter.emit({
-              type: 'table-progress',
+              type: 'table-start',
               step: STEP,
-              table: current.mapping.target.name,
-              rows: current.rows,
-              totalRows: source.tables.get(event.table)?.rows ?? null,
+              table: mapping.target.name,
+              totalRows: source.tables.get(event.name)?.rows ?? null,
             });
           }
-        } else {
-          tagImports.get(event.table)?.observeDumpRow(event.row, event.index);
-        }
-      } else if (event.type === 'tableEnd') {
-        if (current && event.table === current.mapping.plan.name) {
-          for (const held of checks.endTable(current.mapping)) await accept(held, 0);
-          await flush();
-          await writes.drain();
-          const ms = Date.now() - current.started;
-          const note = checks.noteFor(current.mapping);
-          tallies.set(current.mapping.target.name, {
-            table: current.mapping.target.name,
-            read: current.rows,
-            written: current.written,
-            skipped: tx ? current.rows - current.written : 0,
-            ms,
-            ...(note ? { note } : {}),
-          });
-          reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
-          current = null;
+        } else if (event.type === 'row') {
+          if (current && event.table === current.mapping.plan.name) {
+            current.rows += 1;
+            const values = checks.mapRow(current.mapping, event.row, event.index);
+            const repaired = values && checks.repair(current.mapping, values);
+            const full = repaired ? accept(repaired, event.index) : undefined;
+            if (full) await full;
+            if (current.rows % PROGRESS_EVERY === 0) {
+              reporter.emit({
+                type: 'table-progress',
+                step: STEP,
+                table: current.mapping.target.name,
+                rows: current.rows,
+                totalRows: source.tables.get(event.table)?.rows ?? null,
+              });
+            }
+          } else {
+            tagImports.get(event.table)?.observeDumpRow(event.row, event.index);
+          }
+        } else if (event.type === 'tableEnd') {
+          if (current && event.table === current.mapping.plan.name) {
+            for (const held of checks.endTable(current.mapping)) await accept(held, 0);
+            await flush();
+            await writes.drain();
+            const ms = Date.now() - current.started;
+            const note = checks.noteFor(current.mapping);
+            tallies.set(current.mapping.target.name, {
+              table: current.mapping.target.name,
+              read: current.rows,
+              written: current.written,
+              skipped: tx ? current.rows - current.written : 0,
+              ms,
+              ...(note ? { note } : {}),
+            });
+            reporter.emit({ type: 'table-end', step: STEP, table: current.mapping.target.name, rows: current.rows, ms });
+            current = null;
+          }
         }
       }
     }
   }
+}
+
+/** Events one at a time (the dry run's v3 rows), as the arrays the dump reader gives. */
+async function* eachAlone(events: AsyncIterable<DumpEvent>): AsyncGenerator<DumpEvent[]> {
+  for await (const event of events) yield [event];
 }
 
 function approximateBytes(values: CanonicalValue[]): number {

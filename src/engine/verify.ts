@@ -9,7 +9,7 @@ import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, OrderedDigest, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
 import type { DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
 import { dumpOrigin } from '../dump/origin';
-import { readDump, scanDump } from '../dump/reader';
+import { readDumpBatches, scanDump } from '../dump/reader';
 import type { ResolvedPlan } from '../plan/types';
 import { PodMigrateError, type ErrorPlace } from '../errors';
 import { mapRow, mapTable, mapValue, type TableMapping } from './mapping';
@@ -306,13 +306,15 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
 
 /** The dump side of the compared tables; the same pass feeds the tag pseudo-tables' rows to their tag set checks. */
 async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagChecks?: Map<string, TagSetCheck>): Promise<void> {
-  for await (const event of readDump(dumpPath)) {
-    if (event.type === 'tableEnd') compared.get(event.table)?.ordered?.source.end();
-    if (event.type !== 'row') continue;
-    tagChecks?.get(event.table)?.observeDumpRow(event.row);
-    const c = compared.get(event.table);
-    if (!c) continue;
-    addRow(c, 'source', mapRow(c.mapping, event.row, event.index));
+  for await (const events of readDumpBatches(dumpPath)) {
+    for (const event of events) {
+      if (event.type === 'tableEnd') compared.get(event.table)?.ordered?.source.end();
+      if (event.type !== 'row') continue;
+      tagChecks?.get(event.table)?.observeDumpRow(event.row);
+      const c = compared.get(event.table);
+      if (!c) continue;
+      addRow(c, 'source', mapRow(c.mapping, event.row, event.index));
+    }
   }
 }
 
