@@ -43,8 +43,8 @@ export interface ImportOptions {
    * then needs no scan before the import reads it. A dump the run did not write is always scanned.
    */
   writtenDump?: SourceDescription;
-  /** Dry run without a dump: the source's rows, as the export would write them (see row-source.ts). */
-  sourceRows?: () => AsyncIterable<DumpEvent>;
+  /** Dry run without a dump: the source's rows, as the export would write them, an array at a time (see row-source.ts). */
+  sourceRows?: () => AsyncIterable<DumpEvent[]>;
   /** Go on when the target is not the Pod version the plan expects (with a warning). */
   force?: boolean;
   /** Replace what a target in use holds (`--overwrite`); otherwise such a target is refused. */
@@ -346,7 +346,7 @@ async function streamDumpInto(
   await writes.drain();
 
   async function streamEvents(): Promise<void> {
-    for await (const events of options.sourceRows ? eachAlone(options.sourceRows()) : readDumpBatches(options.dumpPath)) {
+    for await (const events of options.sourceRows?.() ?? readDumpBatches(options.dumpPath)) {
       for (const event of events) {
         if (event.type === 'table') {
           const mapping = importPlan.mappings.get(event.name);
@@ -409,11 +409,6 @@ async function streamDumpInto(
       }
     }
   }
-}
-
-/** Events one at a time (the dry run's v3 rows), as the arrays the dump reader gives. */
-async function* eachAlone(events: AsyncIterable<DumpEvent>): AsyncGenerator<DumpEvent[]> {
-  for await (const event of events) yield [event];
 }
 
 function approximateBytes(values: CanonicalValue[]): number {

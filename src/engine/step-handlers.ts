@@ -33,7 +33,7 @@ export interface StepRunOptions {
 export interface RunState {
   /** A dry export writes no dump: the dry import describes and reads what the source holds instead. */
   sourceDescription?: SourceDescription;
-  sourceRows?: () => AsyncIterable<DumpEvent>;
+  sourceRows?: () => AsyncIterable<DumpEvent[]>;
   /** What the export step wrote into the dump file, per table: the import reads that file without scanning it first. */
   writtenDump?: { path: string; description: SourceDescription };
   /** A dry run with --createDB: the target is still empty, there is no schema to describe the import against. */

@@ -99,8 +99,8 @@ function run(conn: CbConnection, options: mysql.QueryOptions): Promise<unknown> 
 
 /**
  * The driver's formatter: the text as it is. Values are bound beforehand (`boundSql`), so mysql2's own formatter
- * would only scan every statement for placeholders — a bulk INSERT's whole 256 KB, about 4 % of a MariaDB import's
- * CPU. Values given to the driver are a bug here, not something to bind silently.
+ * would only scan every statement for placeholders — a bulk INSERT's whole text, about 4 % of a MariaDB import's CPU
+ * (with 256 KB statements). Values given to the driver are a bug here, not something to bind silently.
  */
 function sentAsItIs(sqlText: string, values: unknown): string {
   if (Array.isArray(values) ? values.length > 0 : values !== undefined && values !== null) {

@@ -42,7 +42,6 @@ export class CopyFieldError extends Error {
  */
 export function decodeCopyText(text: string, decoders: readonly Decoder[]): CanonicalValue[][] {
   const width = decoders.length;
-  const integer = decoders.map((d) => d.type === 'integer');
   const rows: CanonicalValue[][] = [];
   let pos = 0;
   while (pos < text.length) {
@@ -53,7 +52,7 @@ export function decodeCopyText(text: string, decoders: readonly Decoder[]): Cano
     for (let c = 0; c < width; c++) {
       const end = c === width - 1 ? lineEnd : text.indexOf('\t', start);
       if (end < 0 || end > lineEnd) throw new Error(`a row of the COPY text has ${c + 1} fields, ${width} expected`);
-      const n = integer[c] ? copyInteger(text, start, end) : undefined;
+      const n = decoders[c].type === 'integer' ? copyInteger(text, start, end) : undefined;
       if (n !== undefined) row[c] = n;
       else if (end - start === 2 && text.charCodeAt(start) === 92 /* \ */ && text.charCodeAt(start + 1) === 78 /* N */) row[c] = null;
       else {
