@@ -8,7 +8,7 @@ import type { Dialect, ImportTransaction, Queryable, TableInfo } from '../dialec
 import { brief } from '../convert/dump-values';
 import { PodMigrateError } from '../errors';
 import type { TagSet } from '../plan/types';
-import { buildTagTables, formatTagBuildExamples, LinkList, splitPodTagName, type TaggedObject, TaggedObjectStore } from '../tags';
+import { formatTagBuildExamples, splitPodTagName, type TaggedObject, TaggedObjectStore, type TagLinkRow, TagTableBuilder } from '../tags';
 
 export interface TagSetResult {
   set: string;
@@ -25,8 +25,11 @@ export interface TagSetResult {
   examples: { merged: string[]; slugCollisions: string[] };
 }
 
-/** Through-table rows per insert call. */
-const LINK_SLICE = 20_000;
+/**
+ * Tag and through-table rows per insert call: few enough that the row arrays are written before a young-generation
+ * collection moves them to the old one (slices of 20,000 all got there: garbage that grew the heap).
+ */
+const LINK_SLICE = 512;
 /** Object ids per query: the transaction has no streaming read, and 100,000 row objects at once were the tag step's peak. */
 const ID_PAGE = 10_000;
 
@@ -104,20 +107,32 @@ export class TagSetImport {
       if (index !== undefined) present[index] = 1;
     }
     let kept = 0;
-    // Links as two integers each (object index, tag id; the link id is its position + 1), not an object each.
-    const links = new LinkList();
-    let current = 0;
     const nameColumn = this.tagTable.columns.find((c) => c.name === 'name');
-    const built = buildTagTables(
-      (function* (objects: TaggedObjectStore) {
-        for (const object of objects.ascending((index) => present[index] === 1)) {
-          current = object.index;
-          kept += 1;
-          yield object;
-        }
-      })(this.objects),
-      { fold: dialect.uniqueFold(nameColumn?.collation ?? null), onLink: (link) => links.push(current, link.tagId) },
-    );
+    // Through rows are written as they are made, a slice at a time, before the tag rows (whose counts are known only
+    // at the end): the transaction's foreign keys are relaxed (relaxForeignKeys), and keeping 300,000 links until
+    // the end was 4 MB of the 100,000-video import's peak. A name Tagulous could not store is found at the end and
+    // refused there: the transaction rolls back what was written.
+    const linkValues: Record<string, (link: TagLinkRow) => CanonicalValue> = {
+      id: (link) => link.id,
+      [this.set.linkObjectColumn]: (link) => link.objectId,
+      [this.set.linkTagColumn]: (link) => link.tagId,
+    };
+    const linkColumns = this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name));
+    let slice: CanonicalValue[][] = [];
+    const builder = new TagTableBuilder({
+      fold: dialect.uniqueFold(nameColumn?.collation ?? null),
+      onLink: (link) => slice.push(linkColumns.map((value) => value(link))),
+    });
+    for (const object of this.objects.ascending((index) => present[index] === 1)) {
+      kept += 1;
+      builder.add(object);
+      if (slice.length >= LINK_SLICE) {
+        await tx.insertRows(this.linkTable, this.linkTable.columns, slice);
+        slice = [];
+      }
+    }
+    if (slice.length > 0) await tx.insertRows(this.linkTable, this.linkTable.columns, slice);
+    const built = builder.finish();
     if (built.stats.errors.length > 0) {
       const first = built.stats.errors[0];
       throw new PodMigrateError(
@@ -135,22 +150,10 @@ export class TagSetImport {
       count: (t) => t.count,
       protected: (t) => t.protected,
     };
-    await tx.insertRows(
-      this.tagTable,
-      this.tagTable.columns,
-      built.tags.map((t) => this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name)(t))),
-    );
-    const linkValues: Record<string, (at: number) => CanonicalValue> = {
-      id: (at) => at + 1,
-      [this.set.linkObjectColumn]: (at) => this.objects.idAt(links.objectIndex(at)),
-      [this.set.linkTagColumn]: (at) => links.tagId(at),
-    };
-    // In slices: a row array per link at once would be the tag step's largest allocation (500k links at 100k videos).
-    const linkColumns = this.linkTable.columns.map((c) => pick(linkValues, c.name, this.linkTable.name));
-    for (let start = 0; start < links.length; start += LINK_SLICE) {
-      const rows: CanonicalValue[][] = [];
-      for (let at = start; at < Math.min(start + LINK_SLICE, links.length); at++) rows.push(linkColumns.map((value) => value(at)));
-      await tx.insertRows(this.linkTable, this.linkTable.columns, rows);
+    const tagColumns = this.tagTable.columns.map((c) => pick(tagValues, c.name, this.tagTable.name));
+    for (let start = 0; start < built.tags.length; start += LINK_SLICE) {
+      const rows = built.tags.slice(start, start + LINK_SLICE).map((t) => tagColumns.map((value) => value(t)));
+      await tx.insertRows(this.tagTable, this.tagTable.columns, rows);
     }
     return {
       set: this.set.name,

@@ -31,6 +31,6 @@ export type {
   MergedSpellingExample,
   SlugCollisionExample,
 } from './build';
-export { TaggedObjectStore, LinkList, objectKeyOf } from './tagged-objects';
+export { TaggedObjectStore, objectKeyOf } from './tagged-objects';
 export { aggregateTagPairs, TagPairAggregator } from './aggregate';
 export type { TagPairRow, TagPairInput, TagPairSummary, AggregatedObject } from './aggregate';

@@ -22,18 +22,26 @@ export function objectKeyOf(id: unknown): ObjectKey {
   return text;
 }
 
-/** A growable Int32Array (doubling). */
+const CHUNK_BITS = 14;
+const CHUNK_SIZE = 1 << CHUNK_BITS; // 16,384 integers: 64 KB a chunk
+
+/**
+ * A list of integers in fixed chunks: no copy when it grows, and at most one chunk unused (a doubling array was up to
+ * half empty: 4 MB for the 300,000 names of a 100,000-video site's tags, where 2.4 MB are used).
+ */
 class IntList {
-  values = new Int32Array(1024);
+  private readonly chunks: Int32Array[] = [];
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
+    const slot = this.length & (CHUNK_SIZE - 1);
+    if (slot === 0) this.chunks.push(new Int32Array(CHUNK_SIZE));
+    this.chunks[this.length >>> CHUNK_BITS]![slot] = value;
+    this.length += 1;
+  }
+
+  at(index: number): number {
+    return this.chunks[index >>> CHUNK_BITS]![index & (CHUNK_SIZE - 1)]!;
   }
 }
 
@@ -136,13 +144,11 @@ export class TaggedObjectStore {
     // Names grouped by object (a counting sort of the pairs: stable, so arrival order within an object).
     const start = new Int32Array(objects + 1);
     const pairs = this.pairObjects.length;
-    const pairObjects = this.pairObjects.values;
-    for (let p = 0; p < pairs; p++) start[pairObjects[p]! + 1]!++;
+    for (let p = 0; p < pairs; p++) start[this.pairObjects.at(p) + 1]!++;
     for (let i = 0; i < objects; i++) start[i + 1]! += start[i]!;
     const grouped = new Int32Array(pairs);
     const fill = start.slice(0, objects);
-    const pairNames = this.pairNames.values;
-    for (let p = 0; p < pairs; p++) grouped[fill[pairObjects[p]!]!++] = pairNames[p]!;
+    for (let p = 0; p < pairs; p++) grouped[fill[this.pairObjects.at(p)]!++] = this.pairNames.at(p);
 
     const order = new Int32Array(objects);
     for (let i = 0; i < objects; i++) order[i] = i;
@@ -163,27 +169,4 @@ function compareObjectIds(a: ObjectId, b: ObjectId): number {
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** Through rows kept as two integers each (object index in a TaggedObjectStore, tag id) until they are written. */
-export class LinkList {
-  private readonly objects = new IntList();
-  private readonly tags = new IntList();
-
-  push(objectIndex: number, tagId: number): void {
-    this.objects.push(objectIndex);
-    this.tags.push(tagId);
-  }
-
-  get length(): number {
-    return this.objects.length;
-  }
-
-  objectIndex(at: number): number {
-    return this.objects.values[at]!;
-  }
-
-  tagId(at: number): number {
-    return this.tags.values[at]!;
-  }
 }

@@ -91,6 +91,30 @@ describe.each(DIALECTS)('safety on %s', (dialect: DialectName) => {
     expect(await pair.v4.query("SELECT id FROM video_tagulous_video_tags WHERE slug = 'made-in-v4'")).toHaveLength(0);
   });
 
+  test('a tag name Tagulous cannot store, found after the links before it were sent: the import fails naming it; nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pm-tagname-'));
+    try {
+      const dumpPath = join(dir, 'dump.json');
+      expect((await cli(['export', '--plan', PLAN_PATH, '--source', pair.v3.url, '--dump', dumpPath])).code).toBe(0);
+      const dump = JSON.parse(readFileSync(dumpPath, 'utf8')) as Record<string, Array<{ video_id: number; tag_names: string[] }>>;
+      const tagged = dump.video_tagging_tag_2_tagulous;
+      // On the last video: every other video's links are made (and written) before the name is reached.
+      const last = tagged.reduce((a, b) => (b.video_id > a.video_id ? b : a));
+      const long = 'x'.repeat(256);
+      last.tag_names.push(long);
+      writeFileSync(dumpPath, JSON.stringify(dump));
+      const before = await snapshot(pair.v4);
+      const failed = await cli(['import', '--plan', PLAN_PATH, '--target', pair.v4.url, '--dump', dumpPath, '--overwrite']);
+      expect(failed.code).not.toBe(0);
+      expect(said(failed)).toMatch(
+        new RegExp(`object ${last.video_id}, tag "x{256}": tag name of 256 characters exceeds Tagulous's NAME_MAX_LENGTH`),
+      );
+      expect(await snapshot(pair.v4)).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a lock held by another session is waited for --lock-timeout, then the run fails naming the table; nothing written', async () => {
     const before = await snapshot(pair.v4);
     const holder = await openRawConnection(pair.v4.settings);
