@@ -244,6 +244,40 @@ describe('OrderedDigest', () => {
     expect(digest(many(long.slice(1)))).not.toBe(digest(many(long)));
   });
 
+  it('tells keys apart around the length from which they are encoded natively (32), wherever a chunk ends', () => {
+    const variants: string[] = [];
+    for (const length of [16, 17, 31, 32, 33, 100, 1023]) {
+      const ascii = 'abcdefghij'.repeat(103).slice(0, length);
+      const at = Math.floor(length / 2);
+      for (const c of ['', '\u00e9', '\u00ff', '\u0100', '\ud800', '\ufffd', '😀'.slice(0, 1)])
+        variants.push(c === '' ? ascii : `${ascii.slice(0, at)}${c}${ascii.slice(at + 1)}`);
+      variants.push(`${ascii.slice(0, at)}\u00e9\u00e9${ascii.slice(at + 2)}`);
+    }
+    const one = (text: string) => digest([[1, text, null]]);
+    const digests = variants.map(one);
+    expect(new Set(digests).size).toBe(new Set(variants).size);
+    // Many rows of these keys (several 256 KB chunks, each key landing at other places): equal to itself, and a
+    // changed code unit in any row changes it.
+    const many = (change: number) =>
+      digest(
+        Array.from({ length: 6000 }, (_, i) => [
+          i,
+          i === change ? `${variants[i % variants.length]}!` : variants[i % variants.length],
+          null,
+        ]),
+      );
+    expect(many(-1)).toBe(many(-1));
+    expect(many(4321)).not.toBe(many(-1));
+    // A 32-character text and the same characters read as 16 + 16 in two columns differ.
+    const two = (a: string, b: string) => {
+      const d = new OrderedDigest();
+      d.add([a, b], ['text', 'text']);
+      return d.finish();
+    };
+    const text = 'é'.repeat(20) + 'a'.repeat(44);
+    expect(two(text.slice(0, 32), text.slice(32))).not.toBe(two(text.slice(0, 16), text.slice(16)));
+  });
+
   it('tells long keys apart by every code unit: one byte each up to 0xFF, two beyond, lone surrogates too', () => {
     const one = (text: string) => digest([[1, text, null]]);
     const ascii = 'log line\t'.repeat(400);
