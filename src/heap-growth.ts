@@ -5,10 +5,9 @@
  * growing factor (up to 4× the live data on a fast collector) lets garbage fill the old generation first: the peak
  * RSS followed the site's size (291 MB at 20,000 videos). A factor of 1.2 keeps the heap near the live data,
  * whatever it is: no hard limit (such as --max-old-space-size) that a larger site could run into. V8 reads this flag
- * at each collection, so setting it once the process runs takes effect (unlike the old-space limit). V8 still lets
- * the heap grow by at least 8 MB past the live data, so a lower factor would change nothing at these sizes. 1.5 was
- * used first: at 100,000 videos the run peaked at 124 MB, against 114 MB with 1.2 (5,000 videos: 99–102 MB either
- * way); the time is the same on the default shape and about 10 % more CPU on the busy one (more full collections).
+ * at each collection, so setting it once the process runs takes effect (unlike the old-space limit). 1.5 was used
+ * first: at 100,000 videos the run peaked at 124 MB, 119 MB with 1.3, 114 MB with 1.2 (5,000 videos: 99–102 MB with
+ * any); the time is the same on the default shape and about 10 % more CPU on the busy one (more full collections).
  *
  * The young generation is the other part that does not follow the live data: V8 sizes its semi-spaces at start
  * (up to 16 MB each, three of them) and ignores a later change, so its limit is a command-line flag, given by the

@@ -55,7 +55,7 @@ export interface BuildTagTablesOptions {
   exampleLimit?: number;
   /**
    * Receives each through row as it is made (ids ascending) instead of the builder keeping it in `links`, which
-   * then stays empty: a caller writing 500k links keeps them compactly rather than as an object each.
+   * then stays empty: a caller can write them as they come rather than keep 500k link objects.
    */
   onLink?: (link: TagLinkRow) => void;
 }
