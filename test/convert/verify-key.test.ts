@@ -192,6 +192,12 @@ describe('OrderedDigest', () => {
     for (const row of rows) d.add(row, [...types]);
     return d.finish();
   }
+  /** Two text columns of one row. */
+  function two(a: string, b: string): string {
+    const d = new OrderedDigest();
+    d.add([a, b], ['text', 'text']);
+    return d.finish();
+  }
   // Enough rows for several 64 Ki-character chunks.
   const rows = Array.from({ length: 20_000 }, (_, i) => [i, `title ${i} ${'x'.repeat(i % 50)}`, '2023-06-15 08:00:00.000000']);
 
@@ -269,11 +275,6 @@ describe('OrderedDigest', () => {
     expect(many(-1)).toBe(many(-1));
     expect(many(4321)).not.toBe(many(-1));
     // A 32-character text and the same characters read as 16 + 16 in two columns differ.
-    const two = (a: string, b: string) => {
-      const d = new OrderedDigest();
-      d.add([a, b], ['text', 'text']);
-      return d.finish();
-    };
     const text = 'é'.repeat(20) + 'a'.repeat(44);
     expect(two(text.slice(0, 32), text.slice(32))).not.toBe(two(text.slice(0, 16), text.slice(16)));
   });
@@ -297,11 +298,6 @@ describe('OrderedDigest', () => {
     expect(new Set(digests).size).toBe(variants.length);
     expect(variants.map(one)).toEqual(digests);
     // A key's bytes never run into the next key's: the same text cut elsewhere differs.
-    const two = (a: string, b: string) => {
-      const d = new OrderedDigest();
-      d.add([a, b], ['text', 'text']);
-      return d.finish();
-    };
     const text = 'é'.repeat(1500) + 'a'.repeat(1500);
     expect(two(text.slice(0, 1200), text.slice(1200))).not.toBe(two(text.slice(0, 1800), text.slice(1800)));
     expect(two(text.slice(0, 1200), text.slice(1200))).toBe(two(text.slice(0, 1200), text.slice(1200)));
