@@ -64,6 +64,13 @@ export interface ImportTransaction extends Queryable {
    * foreign_key_checks off for the transaction, PostgreSQL defers its (DEFERRABLE) constraints.
    */
   relaxForeignKeys(): Promise<void>;
+  /**
+   * Whether the database itself checks every foreign key before COMMIT succeeds: PostgreSQL adds back and validates
+   * those it dropped, and checks the others (deferred) at COMMIT. The engine then searches for orphan rows only where
+   * the plan's policy changes them (skip, null); an orphan under the default policy (fail) is the server's refusal.
+   * MySQL: false (foreign_key_checks stays off, the engine's own search is the only check).
+   */
+  readonly checksForeignKeysBeforeCommit: boolean;
   /** Deletes every row of the table (never TRUNCATE: on MySQL it commits implicitly). Returns rows deleted. */
   deleteAll(table: TableInfo): Promise<number>;
   /**

@@ -1,8 +1,9 @@
 /**
  * Foreign-key integrity, checked by pod-migrate itself inside the import transaction before commit (MySQL's
- * checks are off during the load, PostgreSQL's are deferred): every orphan row is reported with its table,
- * column and ids, then handled by the plan's policy: fail (default), skip (delete the row), null (clear the
- * reference, where the column allows NULL).
+ * checks are off during the load): every orphan row is reported with its table, column and ids, then handled by the
+ * plan's policy: fail (default), skip (delete the row), null (clear the reference, where the column allows NULL).
+ * Where the database checks every foreign key before COMMIT (PostgreSQL: `checksForeignKeysBeforeCommit`), only the
+ * keys whose policy changes rows are searched here; the others are the server's to refuse.
  */
 import type { Dialect, ForeignKeyInfo, ImportTransaction, SchemaInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
@@ -86,7 +87,13 @@ export async function enforceForeignKeys(
   reporter: Reporter,
 ): Promise<OrphanFinding[]> {
   const q = (n: string) => dialect.quoteIdent(n);
-  const keys = schema.foreignKeys.filter((fk) => writtenTables.has(fk.table) || writtenTables.has(fk.refTable));
+  // Where the database checks every foreign key before COMMIT (PostgreSQL), an orphan under the default policy
+  // (fail) is its refusal: searching for it here too was a second scan per key (2.6 s of a 100,000-video import).
+  const keys = schema.foreignKeys.filter(
+    (fk) =>
+      (writtenTables.has(fk.table) || writtenTables.has(fk.refTable)) &&
+      !(tx.checksForeignKeysBeforeCommit && policyFor(fk.table) === 'fail'),
+  );
   const findings = new Map<string, OrphanFinding>();
   // Deleting orphans (skip policy) can orphan their own children: repeat until a round finds nothing.
   let changed = true;

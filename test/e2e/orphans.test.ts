@@ -93,6 +93,25 @@ describe.each(DIALECTS)('orphan rows → %s', (dialect) => {
     expect(await snapshot(v4)).toEqual(before);
   });
 
+  test('an orphan the preflight cannot see (its parent table is skipped): refused before COMMIT, named, nothing written', async () => {
+    // auth_group is not imported, so the preflight does not know its ids: MariaDB's refusal is pod-migrate's own search,
+    // PostgreSQL's is the server's check of the foreign key added back before COMMIT. Either names the table.
+    const base = planWith(await realPlan(), { django_admin_log: 'null' });
+    const plan = { ...base, tables: base.tables.map((t) => (t.name === 'auth_group' ? { ...t, strategy: 'skip' as const } : t)) };
+    const before = await snapshot(v4);
+    const error = await run(plan).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PodMigrateError);
+    expect((error as PodMigrateError).code).toBe('INTEGRITY');
+    expect((error as PodMigrateError).place.table).toBe('auth_user_groups');
+    expect((error as PodMigrateError).message).toMatch(
+      /^orphan rows: .*group_id.*auth_group.*Nothing was written.*"orphans: skip" or "orphans: null" on auth_user_groups/s,
+    );
+    expect(await snapshot(v4)).toEqual(before);
+  });
+
   test('skip and null: the orphan row is left out, the dangling reference cleared, and verify names them', async () => {
     const plan = planWith(await realPlan(), { auth_user_groups: 'skip', django_admin_log: 'null' });
     const result = await run(plan);

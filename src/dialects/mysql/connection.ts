@@ -426,6 +426,7 @@ export class MysqlConnection implements DatabaseConnection {
     const bulkMode = this.bulkMode;
     let loadDataRefused = false;
     const tx: ImportTransaction = {
+      checksForeignKeysBeforeCommit: false,
       async query(sqlText, params = []) {
         const bound = boundSql(sqlText, params);
         try {

@@ -135,6 +135,9 @@ async function runQuery(db: CommonQueryMethods, sqlText: string, params: readonl
 
 /** The json_to_recordset path on slonik's pooled connection: for a server of one shared session (PGlite), which takes no COPY. */
 class PostgresImportTransaction implements ImportTransaction {
+  /** Django's foreign keys are deferred to COMMIT, which refuses an orphan row. */
+  readonly checksForeignKeysBeforeCommit = true;
+
   constructor(
     private readonly connection: CommonQueryMethods,
     private readonly settings: ConnectionSettings,

@@ -40,6 +40,8 @@ interface ForeignKey {
 }
 
 class ClientImportTransaction implements ImportTransaction {
+  /** Every foreign key it dropped is added back and validated before COMMIT (the others are deferred to COMMIT). */
+  readonly checksForeignKeysBeforeCommit = true;
   /** Foreign keys of the public schema (after relaxForeignKeys), and those dropped so far, to add back before COMMIT. */
   private foreignKeys: ForeignKey[] = [];
   private readonly dropped: ForeignKey[] = [];
@@ -119,11 +121,18 @@ class ClientImportTransaction implements ImportTransaction {
       try {
         await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
       } catch (error) {
-        throw mapPostgresError(error, {
+        const mapped = mapPostgresError(error, {
           action: `checking the foreign key ${fk.name} of ${fk.child}`,
           settings: this.settings,
           place: { table: fk.child },
         });
+        // The engine leaves orphans under the plan's default policy to this check (checksForeignKeysBeforeCommit).
+        if (mapped.fault !== 'foreign-key-violation') throw mapped;
+        throw new PodMigrateError(
+          mapped.code,
+          `orphan rows: ${mapped.message}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.child} in the plan`,
+          { cause: mapped.cause, place: mapped.place, fault: mapped.fault },
+        );
       }
       this.dropped.shift();
     }
