@@ -60,8 +60,9 @@ export interface Queryable {
 
 export interface ImportTransaction extends Queryable {
   /**
-   * Foreign keys are checked by the engine itself before commit (orphan report): MySQL switches
-   * foreign_key_checks off for the transaction, PostgreSQL defers its (DEFERRABLE) constraints.
+   * Lets rows be written in any table order: MySQL switches foreign_key_checks off for the transaction (the engine's
+   * orphan search is then the only check), PostgreSQL defers its (DEFERRABLE) constraints, and its COPY path drops
+   * those of the tables it writes and adds them back before COMMIT.
    */
   relaxForeignKeys(): Promise<void>;
   /**
