@@ -16,7 +16,7 @@ import { ImportChecks } from './import-checks';
 import type { RepairReport } from './repairs';
 import type { TableMapping } from './mapping';
 import { MergeTable, orderMergeTables } from './merge';
-import { enforceForeignKeys, orphanPolicyOf, type OrphanFinding } from './orphans';
+import { asOrphanRefusal, enforceForeignKeys, orphanPolicyOf, type OrphanFinding } from './orphans';
 import { pausePoint } from './pause-points';
 import { BATCH_ROWS, planImport, type ImportPlan, type SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
@@ -121,7 +121,10 @@ export async function importDump(options: ImportOptions): Promise<ImportResult> 
       repairedKeys: new Map(),
     };
   }
-  return runImport(options, importPlan, source, schema);
+  // Where the database checks the foreign keys before COMMIT, its refusal of an orphan row is named as the engine's is.
+  return runImport(options, importPlan, source, schema).catch((error: unknown) => {
+    throw asOrphanRefusal(error);
+  });
 }
 
 async function dryImport(

@@ -23,6 +23,24 @@ export interface OrphanFinding {
 const SAMPLE = 20;
 const MAX_ROUNDS = 20;
 
+/** What an orphan refusal tells the administrator to do. */
+function orphanRemedy(table: string): string {
+  return `Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${table} in the plan`;
+}
+
+/**
+ * A foreign key the database refused before COMMIT (where it checks them: `checksForeignKeysBeforeCommit`, the
+ * orphans under the default policy are left to it), in the words of the engine's own search; any other error as it is.
+ */
+export function asOrphanRefusal(error: unknown): unknown {
+  if (!(error instanceof PodMigrateError) || error.fault !== 'foreign-key-violation' || !error.place.table) return error;
+  return new PodMigrateError(error.code, `orphan rows: ${error.message}. ${orphanRemedy(error.place.table)}`, {
+    cause: error.cause,
+    place: error.place,
+    fault: error.fault,
+  });
+}
+
 /** The condition "this row's reference points nowhere", with the child table referred to by its full name. */
 function orphanCondition(dialect: Dialect, fk: ForeignKeyInfo): string {
   const q = (n: string) => dialect.quoteIdent(n);
@@ -115,13 +133,9 @@ export async function enforceForeignKeys(
       findings.set(id, finding);
       const what = `${found.count} row(s) of ${fk.table} whose ${fk.column} points at no ${fk.refTable}.${fk.refColumn} (${found.pk} ${found.sample.join(', ')}${found.count > found.sample.length ? ', …' : ''})`;
       if (policy === 'fail') {
-        throw new PodMigrateError(
-          'INTEGRITY',
-          `orphan rows: ${what}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.table} in the plan`,
-          {
-            place: { table: fk.table, column: fk.column, row: found.sample[0] },
-          },
-        );
+        throw new PodMigrateError('INTEGRITY', `orphan rows: ${what}. ${orphanRemedy(fk.table)}`, {
+          place: { table: fk.table, column: fk.column, row: found.sample[0] },
+        });
       }
       const column = schema.tables.get(fk.table)?.columns.find((c) => c.name === fk.column);
       if (policy === 'null') {

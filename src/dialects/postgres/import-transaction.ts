@@ -121,18 +121,11 @@ class ClientImportTransaction implements ImportTransaction {
       try {
         await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
       } catch (error) {
-        const mapped = mapPostgresError(error, {
+        throw mapPostgresError(error, {
           action: `checking the foreign key ${fk.name} of ${fk.child}`,
           settings: this.settings,
           place: { table: fk.child },
         });
-        // The engine leaves orphans under the plan's default policy to this check (checksForeignKeysBeforeCommit).
-        if (mapped.fault !== 'foreign-key-violation') throw mapped;
-        throw new PodMigrateError(
-          mapped.code,
-          `orphan rows: ${mapped.message}. Nothing was written. Fix the source, or set "orphans: skip" or "orphans: null" on ${fk.child} in the plan`,
-          { cause: mapped.cause, place: mapped.place, fault: mapped.fault },
-        );
       }
       this.dropped.shift();
     }
