@@ -182,7 +182,8 @@ export interface Dialect {
   /**
    * How the database compares text in a UNIQUE index on the given column's collation, as a folding function:
    * two strings collide iff their folds are equal (PostgreSQL: identity; MariaDB `utf8mb4_general_ci`:
-   * case and accents folded). Used by the tag builder so that tag names never collide on the target.
+   * case and accents folded). Used by the tag builder so that tag names never collide on the target. An index that
+   * compares exactly returns the tag module's `exactFold` itself (the builder then keeps no map of folded names).
    */
   uniqueFold(collation: string | null): (text: string) => string;
 }

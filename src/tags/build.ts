@@ -219,30 +219,27 @@ function isAfter(current: bigint | number, previous: bigint | number): boolean {
 // Builder
 // ----------------------------------------------------------------------------------------------------------------
 
-interface TagState {
-  id: number;
-  name: string;
-  slug: string;
-  /** The new row, or null for an existing tag. */
-  row: TagRow | null;
-  /** Links added by this build (the count increment). */
-  added: number;
-  /** Sequence number of the last object linked to this tag. */
-  lastObject: number;
-}
-
+/** A name's keys, computed once per distinct name (the target's fold only when the case-insensitive key finds no tag). */
 interface NameKeys {
   name: string;
+  /** Python's `str.lower()`: what `set_tag_list` keys on within one object. */
   lower: string;
   ci: string;
-  fold: string;
-  length: number;
-  /** Id of the tag this spelling was last reported as merged into (avoids re-reporting). */
+  /** Ordinal of the tag this spelling was last reported as merged into (avoids re-reporting). */
   mergeNotedFor: number;
 }
 
 function compareKeys(a: NameKeys, b: NameKeys): number {
   return a.name === b.name ? 0 : compareCodePoints(a.name, b.name);
+}
+
+/**
+ * The fold of a unique index that compares names exactly (PostgreSQL, MariaDB's binary collations): a dialect returns
+ * this very function so the builder knows it needs no map of folded names (a name equal to a tag's is found by its
+ * case-insensitive key already), 40 bytes a tag.
+ */
+export function exactFold(text: string): string {
+  return text;
 }
 
 const SUFFIXED_SLUG = /^(.+)_([0-9]+)$/;
@@ -254,18 +251,29 @@ const SUFFIXED_SLUG = /^(.+)_([0-9]+)$/;
 export class TagTableBuilder {
   private readonly fold: (text: string) => string;
   private readonly exampleLimit: number;
-  private readonly byCi = new Map<string, TagState>();
-  private readonly byFold = new Map<string, TagState>();
+  /**
+   * Tags by ordinal: the `existing` ones first (ordinals below `existing.length`), then the new rows. A tag is a
+   * number in the maps and lists below, not an object of its own: 25,000 tags at 100,000 videos.
+   */
+  private readonly existing: ExistingTag[] = [];
+  private readonly tags: TagRow[] = [];
+  /** Links this build added to each existing tag (its count increment), by ordinal. */
+  private readonly existingAdded: number[] = [];
+  /** Sequence number of the last object linked to each tag, by ordinal. */
+  private readonly lastObject: number[] = [];
+  private readonly byCi = new Map<string, number>();
+  /** null when the fold is `exactFold` (see there). */
+  private readonly byFold: Map<string, number> | null;
   /** slug → name of the tag holding it. */
   private readonly slugs = new Map<string, string>();
   /** base → highest N among the slugs `base_N`. */
   private readonly maxSuffix = new Map<string, bigint>();
   private readonly keyCache = new Map<string, NameKeys>();
-  private readonly tags: TagRow[] = [];
   private readonly links: TagLinkRow[] = [];
   private readonly onLink: ((link: TagLinkRow) => void) | undefined;
   private linkCount = 0;
-  private readonly existingUsed: TagState[] = [];
+  /** Ordinals of the existing tags that received links, in that order. */
+  private readonly existingUsed: number[] = [];
   private readonly mergedPairs = new Set<string>();
   private readonly errorsByName = new Map<string, TagBuildError>();
   private readonly scratchKeys: NameKeys[] = [];
@@ -294,14 +302,21 @@ export class TagTableBuilder {
 
   constructor(options: BuildTagTablesOptions) {
     this.fold = options.fold;
+    this.byFold = options.fold === exactFold ? null : new Map();
     this.onLink = options.onLink;
     this.exampleLimit = options.exampleLimit ?? 10;
     let maxExisting = 0;
     for (const tag of options.existing ?? []) {
-      const state: TagState = { id: tag.id, name: tag.name, slug: tag.slug, row: null, added: 0, lastObject: -1 };
+      const ordinal = this.existing.length;
+      this.existing.push(tag);
+      this.existingAdded.push(0);
+      this.lastObject.push(-1);
       const keys = this.keysOf(tag.name);
-      if (!this.byCi.has(keys.ci)) this.byCi.set(keys.ci, state);
-      if (!this.byFold.has(keys.fold)) this.byFold.set(keys.fold, state);
+      if (!this.byCi.has(keys.ci)) this.byCi.set(keys.ci, ordinal);
+      if (this.byFold !== null) {
+        const fold = this.fold(tag.name);
+        if (!this.byFold.has(fold)) this.byFold.set(fold, ordinal);
+      }
       this.registerSlug(tag.slug, tag.name);
       maxExisting = Math.max(maxExisting, tag.id);
     }
@@ -356,36 +371,42 @@ export class TagTableBuilder {
     for (let i = 0; i < reps.length; i++) {
       const keys = reps[i]!;
       const name = keys.name;
-      let tag = this.byCi.get(keys.ci) ?? this.byFold.get(keys.fold);
+      let tag = this.byCi.get(keys.ci);
+      let fold: string | undefined;
+      if (tag === undefined && this.byFold !== null) {
+        fold = this.fold(name);
+        tag = this.byFold.get(fold);
+      }
       if (tag === undefined) {
-        if (keys.length > TAGULOUS_NAME_MAX_LENGTH) {
+        const length = codePointLength(name);
+        if (length > TAGULOUS_NAME_MAX_LENGTH) {
           this.error(
             'NAME_TOO_LONG',
             object.objectId,
             name,
-            `tag name of ${keys.length} characters exceeds Tagulous's NAME_MAX_LENGTH (${TAGULOUS_NAME_MAX_LENGTH})`,
+            `tag name of ${length} characters exceeds Tagulous's NAME_MAX_LENGTH (${TAGULOUS_NAME_MAX_LENGTH})`,
           );
           continue;
         }
-        tag = this.createTag(name, keys, object.objectId);
+        tag = this.createTag(name, keys, fold, object.objectId);
         if (tag === undefined) continue;
-      } else if (tag.name !== name && keys.mergeNotedFor !== tag.id) {
-        keys.mergeNotedFor = tag.id;
+      } else if (keys.mergeNotedFor !== tag && this.tagAt(tag).name !== name) {
+        keys.mergeNotedFor = tag;
         this.noteMergedSpelling(name, tag, object.objectId);
       }
       if (dropped !== null) {
         for (const [at, other] of dropped) {
-          if (at === i && other !== tag.name) this.noteMergedSpelling(other, tag, object.objectId);
+          if (at === i && other !== this.tagAt(tag).name) this.noteMergedSpelling(other, tag, object.objectId);
         }
       }
-      if (tag.lastObject === seq) {
+      if (this.lastObject[tag] === seq) {
         this.stats.duplicateNamesMerged++;
         continue;
       }
-      tag.lastObject = seq;
-      if (tag.row !== null) tag.row.count++;
-      else if (tag.added++ === 0) this.existingUsed.push(tag);
-      const link: TagLinkRow = { id: this.nextLinkId++, objectId: object.objectId, tagId: tag.id };
+      this.lastObject[tag] = seq;
+      if (tag >= this.existing.length) this.tags[tag - this.existing.length]!.count++;
+      else if (this.existingAdded[tag]!++ === 0) this.existingUsed.push(tag);
+      const link: TagLinkRow = { id: this.nextLinkId++, objectId: object.objectId, tagId: this.tagAt(tag).id };
       if (this.onLink) this.onLink(link);
       else this.links.push(link);
       this.linkCount++;
@@ -403,22 +424,29 @@ export class TagTableBuilder {
     return {
       tags: this.tags,
       links: this.links,
-      existingCountIncrements: this.existingUsed.map((tag) => ({ id: tag.id, increment: tag.added })),
+      existingCountIncrements: this.existingUsed.map((tag) => ({ id: this.existing[tag]!.id, increment: this.existingAdded[tag]! })),
       stats: this.stats,
     };
+  }
+
+  private tagAt(ordinal: number): ExistingTag | TagRow {
+    return ordinal < this.existing.length ? this.existing[ordinal]! : this.tags[ordinal - this.existing.length]!;
   }
 
   private keysOf(name: string): NameKeys {
     let keys = this.keyCache.get(name);
     if (keys === undefined) {
-      const ci = caseInsensitiveKey(name);
-      keys = { name, lower: pythonLower(name), ci, fold: this.fold(name), length: codePointLength(name), mergeNotedFor: -1 };
+      const lower = pythonLower(name);
+      // An ASCII name's case-insensitive key is its lower case: the same string, not a second one.
+      const ci = ASCII_ONLY.test(name) ? lower : caseInsensitiveKey(name);
+      keys = { name, lower, ci, mergeNotedFor: -1 };
       this.keyCache.set(name, keys);
     }
     return keys;
   }
 
-  private createTag(name: string, keys: NameKeys, objectId: ObjectId): TagState | undefined {
+  /** `fold`: the name's fold when it was already computed (undefined: compute it if the fold map is kept). */
+  private createTag(name: string, keys: NameKeys, fold: string | undefined, objectId: ObjectId): number | undefined {
     const wanted = tagulousSlug(name);
     let slug = wanted;
     const takenBy = this.slugs.get(wanted);
@@ -440,13 +468,16 @@ export class TagTableBuilder {
         this.stats.slugCollisionExamples.push({ name, wanted, takenBy, slug });
       }
     }
-    const row: TagRow = { id: this.nextTagId++, name, slug, count: 0, protected: false };
-    const state: TagState = { id: row.id, name, slug, row, added: 0, lastObject: -1 };
-    this.tags.push(row);
-    this.byCi.set(keys.ci, state);
-    if (!this.byFold.has(keys.fold)) this.byFold.set(keys.fold, state);
+    const ordinal = this.existing.length + this.tags.length;
+    this.tags.push({ id: this.nextTagId++, name, slug, count: 0, protected: false });
+    this.lastObject.push(-1);
+    this.byCi.set(keys.ci, ordinal);
+    if (this.byFold !== null) {
+      const folded = fold ?? this.fold(name);
+      if (!this.byFold.has(folded)) this.byFold.set(folded, ordinal);
+    }
     this.registerSlug(slug, name);
-    return state;
+    return ordinal;
   }
 
   private registerSlug(slug: string, name: string): void {
@@ -460,7 +491,8 @@ export class TagTableBuilder {
     }
   }
 
-  private noteMergedSpelling(name: string, tag: TagState, objectId: ObjectId): void {
+  private noteMergedSpelling(name: string, ordinal: number, objectId: ObjectId): void {
+    const tag = this.tagAt(ordinal);
     const pair = `${tag.id}\u0000${name}`;
     if (this.mergedPairs.has(pair)) return;
     this.mergedPairs.add(pair);

@@ -12,6 +12,7 @@ export {
   buildTagTables,
   buildTagTablesAsync,
   TagTableBuilder,
+  exactFold,
   caseInsensitiveKey,
   compareCodePoints,
   pythonLower,

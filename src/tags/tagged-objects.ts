@@ -4,6 +4,7 @@
  * (object, name) pair as two integers in typed arrays. At 100,000 videos a Map of objects holding arrays of the
  * dump's strings was the import's largest allocation; this is about 10 bytes per pair plus the distinct names.
  */
+import { PodMigrateError } from '../errors';
 import type { ObjectId, TaggedObject } from './build';
 
 /** An id as the original import keyed it (`String(id)`), but with safe integers as numbers (no string per object). */
@@ -92,16 +93,19 @@ function pageable(key: ObjectKey): key is number {
 export class TaggedObjectStore {
   /** Distinct names, by interned id. */
   private readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
+  private nameIds: Map<string, number> | null = new Map();
   /** Each object's id as the first dump row gave it, by object index (first-seen order). */
   private readonly ids: ObjectId[] = [];
   private readonly indexByKey = new ObjectIndex();
-  /** (object index, name id) per name received, in arrival order. */
-  private readonly pairObjects = new IntList();
-  private readonly pairNames = new IntList();
+  /** (object index, name id) per name received, in arrival order; null once grouped (see `grouped`). */
+  private pairs: { objects: IntList; names: IntList } | null = { objects: new IntList(), names: new IntList() };
+  /** The name ids grouped by object, made by the first `ascending()`: the store takes no names after it. */
+  private groups: { start: Int32Array; names: Int32Array } | null = null;
 
   /** Adds names to an object (an object named by several rows gets them all, in arrival order). */
   add(objectId: ObjectId, names: readonly string[]): void {
+    const { nameIds, pairs } = this;
+    if (nameIds === null || pairs === null) throw new PodMigrateError('INTEGRITY', 'TaggedObjectStore.add() after ascending()');
     const key = objectKeyOf(objectId);
     let index = this.indexByKey.get(key);
     if (index === undefined) {
@@ -110,14 +114,14 @@ export class TaggedObjectStore {
       this.indexByKey.set(key, index);
     }
     for (const name of names) {
-      let nameId = this.nameIds.get(name);
+      let nameId = nameIds.get(name);
       if (nameId === undefined) {
         nameId = this.names.length;
         this.names.push(name);
-        this.nameIds.set(name, nameId);
+        nameIds.set(name, nameId);
       }
-      this.pairObjects.push(index);
-      this.pairNames.push(nameId);
+      pairs.objects.push(index);
+      pairs.names.push(nameId);
     }
   }
 
@@ -137,19 +141,13 @@ export class TaggedObjectStore {
 
   /**
    * The objects by ascending id (ties in first-seen order), each with its names in arrival order, as
-   * `buildTagTables` wants them; `keep(index)` leaves objects out. Each record is made when reached.
+   * `buildTagTables` wants them; `keep(index)` leaves objects out. Each record is made when reached. The first call
+   * groups the pairs by object and lets go of the arrival lists and the name index (the 100,000-video import's tag
+   * build is its peak): the store takes no more names after it.
    */
   *ascending(keep: (index: number) => boolean = () => true): Generator<TaggedObject & { index: number }> {
+    const { start, names: grouped } = this.grouped();
     const objects = this.ids.length;
-    // Names grouped by object (a counting sort of the pairs: stable, so arrival order within an object).
-    const start = new Int32Array(objects + 1);
-    const pairs = this.pairObjects.length;
-    for (let p = 0; p < pairs; p++) start[this.pairObjects.at(p) + 1]!++;
-    for (let i = 0; i < objects; i++) start[i + 1]! += start[i]!;
-    const grouped = new Int32Array(pairs);
-    const fill = start.slice(0, objects);
-    for (let p = 0; p < pairs; p++) grouped[fill[this.pairObjects.at(p)]!++] = this.pairNames.at(p);
-
     const order = new Int32Array(objects);
     for (let i = 0; i < objects; i++) order[i] = i;
     const ids = this.ids;
@@ -160,6 +158,24 @@ export class TaggedObjectStore {
       for (let p = start[index]!; p < start[index + 1]!; p++) names.push(this.names[grouped[p]!]!);
       yield { index, objectId: ids[index]!, names };
     }
+  }
+
+  /** Names grouped by object (a counting sort of the pairs: stable, so arrival order within an object). */
+  private grouped(): { start: Int32Array; names: Int32Array } {
+    if (this.groups !== null) return this.groups;
+    const objects = this.ids.length;
+    const pairs = this.pairs!;
+    const count = pairs.objects.length;
+    const start = new Int32Array(objects + 1);
+    for (let p = 0; p < count; p++) start[pairs.objects.at(p) + 1]!++;
+    for (let i = 0; i < objects; i++) start[i + 1]! += start[i]!;
+    const names = new Int32Array(count);
+    const fill = start.slice(0, objects);
+    for (let p = 0; p < count; p++) names[fill[pairs.objects.at(p)]!++] = pairs.names.at(p);
+    this.pairs = null;
+    this.nameIds = null;
+    this.groups = { start, names };
+    return this.groups;
   }
 }
 

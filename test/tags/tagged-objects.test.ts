@@ -2,7 +2,8 @@
  * The compact store of the dump's tagged objects (interned names, integer pairs) and the builder's link sink must
  * give the tag rebuild exactly what the Map of objects and the list of link objects gave it.
  */
-import { buildTagTables, objectKeyOf, type TagLinkRow, TaggedObjectStore, type BuildTagTablesOptions } from '../../src/tags';
+import { buildTagTables, exactFold, objectKeyOf, type TagLinkRow, TaggedObjectStore, type BuildTagTablesOptions } from '../../src/tags';
+import { PodMigrateError } from '../../src/errors';
 
 const PG: BuildTagTablesOptions = { fold: (s) => s };
 
@@ -49,6 +50,21 @@ describe('TaggedObjectStore', () => {
     expect(store.indexOf('7')).toBe(6); // id 7's decimal text
   });
 
+  test('the first ascending() groups the names once: a second gives the same objects, add() is refused after it', () => {
+    const store = new TaggedObjectStore();
+    store.add(2, ['b', 'a']);
+    store.add(1, ['c']);
+    store.add(2, ['d']);
+    const first = [...store.ascending()];
+    expect(first.map(({ objectId, names }) => [objectId, names])).toEqual([
+      [1, ['c']],
+      [2, ['b', 'a', 'd']],
+    ]);
+    expect([...store.ascending()]).toEqual(first);
+    expect(() => store.add(3, ['e'])).toThrow(PodMigrateError);
+    expect(store.size).toBe(2);
+  });
+
   test('keep() leaves objects out', () => {
     const store = new TaggedObjectStore();
     for (let id = 1; id <= 5; id++) store.add(id, [`t${id}`]);
@@ -84,5 +100,12 @@ describe('TaggedObjectStore', () => {
     expect(built.links).toEqual([]);
     expect(built.stats).toEqual(expected.stats);
     expect(links).toEqual(expected.links);
+    // exactFold (PostgreSQL's: the builder keeps no map of folded names) builds what any identity fold builds.
+    const existing = [
+      { id: 40, name: 'PYTHON', slug: 'python' },
+      { id: 41, name: 'élève', slug: 'eleve' },
+    ];
+    const objects = [...plain].sort((a, b) => a[0] - b[0]).map(([objectId, names]) => ({ objectId, names }));
+    expect(buildTagTables(objects, { fold: exactFold, existing })).toEqual(buildTagTables(objects, { fold: (s) => s, existing }));
   });
 });

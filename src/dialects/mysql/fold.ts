@@ -23,6 +23,7 @@
  * code point of equal weight: 'a' → 'A', 'é' → 'E').
  */
 import { FOLD_TABLES } from './generated/fold-tables';
+import { exactFold } from '../../tags/build';
 
 export type Fold = (text: string) => string;
 
@@ -120,9 +121,9 @@ export function ucaApproximateFold(
 
 export function uniqueFold(collation: string | null): Fold {
   const name = (collation ?? '').toLowerCase().trim();
-  if (name === 'binary') return (text) => text;
+  if (name === 'binary') return exactFold;
   const padSpace = !name.includes('_nopad') && !name.includes('_0900_');
-  if (name.endsWith('_bin')) return padSpace ? stripTrailingSpaces : (text) => text;
+  if (name.endsWith('_bin')) return padSpace ? stripTrailingSpaces : exactFold;
 
   if (name.includes('_general_')) return (text) => tableFold('utf8mb4_general_ci', text, padSpace);
 

@@ -4,6 +4,7 @@ import type { ConnectionSettings } from '../url';
 import { PostgresConnection } from './connection';
 import { placeholder, qualifiedTable, quoteIdent } from './quote';
 import { checkConstraints } from './introspect';
+import { exactFold } from '../../tags/build';
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -18,7 +19,7 @@ export const postgresDialect: Dialect = {
   },
   // Deterministic collations (the only kind Django creates) compare bytes: two texts collide iff they are equal.
   uniqueFold() {
-    return (text: string) => text;
+    return exactFold;
   },
 };
 
