@@ -3,7 +3,8 @@
  * number of links: v3 (object, name) pairs — from the v3 database, or from the dump during verify's one pass over it
  * — against v4's through table joined to its tags. Names compare as Tagulous and the target's collation merge them
  * (case, and accents on MariaDB); besides, each v4 tag name must be one of the v3 spellings of its merged name,
- * exactly (a tag renamed in case only is a difference). Tag counts are checked in SQL.
+ * exactly (a tag renamed in case only is a difference): the v3 spellings are kept as 64-bit hashes, and the v4 names are
+ * read once more, one row per tag, when both sides are in. Tag counts are checked in SQL.
  */
 import { hash53 } from '../convert/verify-key';
 import { asSmallInteger, KeySet } from './key-set';
@@ -75,12 +76,13 @@ export class TagSetCheck {
    * Every v3 spelling (the pieces of comma-joined names too, when Pod's exporter's split is accepted). A v4 name must
    * be one of its merged name's v3 spellings: since a spelling's merged name is a function of it, that is being one
    * of the v3 spellings at all — one set of names, not a set per merged name (25,000 of them at 100,000 videos).
+   * Kept as 64-bit hashes (KeySet), not strings: a v4 name spelled as in no v3 tag would pass only if its hash were
+   * one of the v3 spellings' (about 25,000² / 2⁶⁴ ≈ 3·10⁻¹¹ at 100,000 videos).
    */
-  private readonly spellings = new Set<string>();
+  private readonly spellings = new KeySet();
   private joined = false;
-  /** The target's pairs, and its names with the first object of each (see `readTarget`). */
+  /** The target's pairs. */
   private readonly targetSets = new NameSets();
-  private readonly targetNames = new Map<string, number | string>();
   private badCounts = 0;
 
   private constructor(
@@ -133,10 +135,7 @@ export class TagSetCheck {
     return true;
   }
 
-  /**
-   * Reads the target's pairs (while the source's are read: each name is checked against the v3 spellings in
-   * `judge`, so the names are kept, each with the first object it tags — bounded by the number of tags, not links).
-   */
+  /** Reads the target's pairs (while the source's are read); its names are checked against the v3 spellings in `judge`. */
   async readTarget(target: DatabaseConnection): Promise<void> {
     const { set } = this;
     const dialect: Dialect = target.dialect;
@@ -147,11 +146,7 @@ export class TagSetCheck {
       `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${linkRef} l JOIN ${tagRef} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
     );
     for await (const row of rows) {
-      const name = String(row.name);
-      const objectId = String(row.object_id);
-      this.targetSets.add(objectId, [this.keyOfName(name)]);
-      // The first object of each name, as a number when it is one (no string kept per name).
-      if (!this.targetNames.has(name)) this.targetNames.set(name, asSmallInteger(objectId) ?? objectId);
+      this.targetSets.add(String(row.object_id), [this.keyOfName(String(row.name))]);
     }
     const [badCounts] = await target.query(
       `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
@@ -159,12 +154,33 @@ export class TagSetCheck {
     this.badCounts = Number(badCounts.n);
   }
 
+  /**
+   * The target's linked tag names spelled as in no v3 tag (a tag renamed in case only): how many, and the first few
+   * with the lowest object each tags. One row per tag, read once both sides are in.
+   */
+  private async misspelledNames(target: DatabaseConnection): Promise<{ count: number; names: string[]; objects: string[] }> {
+    const { set } = this;
+    const q = (n: string) => target.dialect.quoteIdent(n);
+    const rows = target.streamQuery(
+      `SELECT t.${q('name')} AS name, MIN(l.${q(set.linkObjectColumn)}) AS object_id FROM ${target.dialect.tableRef(this.tables.link.name)} l ` +
+        `JOIN ${target.dialect.tableRef(this.tables.tag.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)} GROUP BY t.${q('id')}, t.${q('name')} ORDER BY t.${q('id')}`,
+    );
+    const found = { count: 0, names: [] as string[], objects: [] as string[] };
+    for await (const row of rows) {
+      const name = String(row.name);
+      if (this.spellings.has(name)) continue;
+      found.count += 1;
+      if (found.names.length < SHOW_KEYS) {
+        found.names.push(name);
+        found.objects.push(String(row.object_id));
+      }
+    }
+    return found;
+  }
+
   /** The verdict, once both sides are read (`readTarget`, and `readSourceDb` or the dump's rows). */
-  judge(): TableVerdict {
+  async judge(target: DatabaseConnection): Promise<TableVerdict> {
     const { set, targetSets } = this;
-    // Target names spelled as in no v3 tag (a tag renamed in case only), each with the first object it tags.
-    const misspelled = new Map<string, string>();
-    for (const [name, object] of this.targetNames) if (!this.spellings.has(name)) misspelled.set(name, String(object));
     const sourceRows = this.source.pairs;
     const targetRows = targetSets.pairs;
     const table = `${set.linkTable} (tags)`;
@@ -177,21 +193,18 @@ export class TagSetCheck {
         targetRows,
         detail: `${this.badCounts} tag(s) whose count is not their number of objects`,
       };
-    if (differing.length === 0 && misspelled.size > 0) {
-      const names = [...misspelled.keys()];
-      return {
-        table,
-        status: 'differs',
-        sourceRows,
-        targetRows,
-        detail: `${names.length} tag name(s) spelled as in no v3 tag: ${names
-          .slice(0, SHOW_KEYS)
-          .map((n) => JSON.stringify(n))
-          .join(', ')}`,
-        keys: [...misspelled.values()].slice(0, SHOW_KEYS),
-      };
-    }
+    // The names are read again (one row per tag) only when the pairs agree, or may be Pod's exporter's split.
     if (differing.length === 0) {
+      const misspelled = await this.misspelledNames(target);
+      if (misspelled.count > 0)
+        return {
+          table,
+          status: 'differs',
+          sourceRows,
+          targetRows,
+          detail: `${misspelled.count} tag name(s) spelled as in no v3 tag: ${misspelled.names.map((n) => JSON.stringify(n)).join(', ')}`,
+          keys: misspelled.objects,
+        };
       return {
         table,
         status: this.joined ? 'lossy' : 'ok',
@@ -203,7 +216,12 @@ export class TagSetCheck {
       };
     }
     // A v3 name containing a comma becomes several v4 tags when the dump only had Pod's joined string.
-    if (this.lossyAllowed && this.split && misspelled.size === 0 && differingObjects(this.split, targetSets).length === 0) {
+    if (
+      this.lossyAllowed &&
+      this.split &&
+      differingObjects(this.split, targetSets).length === 0 &&
+      (await this.misspelledNames(target)).count === 0
+    ) {
       return {
         table,
         status: 'lossy',

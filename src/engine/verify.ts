@@ -215,7 +215,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
   }
   const read = await tagsRead;
-  for (const [i, check] of tagChecks.entries()) if (read[i]) verdicts.push(check.judge());
+  for (const [i, check] of tagChecks.entries()) if (read[i]) verdicts.push(await check.judge(target));
   // A sequence behind max(id) holds no wrong row, but Pod's next INSERT into that table would fail.
   for (const s of await sequences) {
     verdicts.push({
