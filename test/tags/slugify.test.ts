@@ -1,4 +1,5 @@
 import { slugifyDjango, tagulousSlug, tagulousSlugCollisionBase } from '../../src/tags';
+import { slugifyDjangoSteps } from '../../src/tags/slugify';
 
 // Expected values computed with CPython 3.11 running Django's slugify body (django/utils/text.py):
 //   unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode("ascii")
@@ -57,6 +58,26 @@ const DJANGO_CASES: Array<[string, string]> = [
 describe('slugifyDjango', () => {
   test.each(DJANGO_CASES)('slugify(%j) = %j', (input, expected) => {
     expect(slugifyDjango(input)).toBe(expected);
+    expect(slugifyDjangoSteps(input)).toBe(expected);
+  });
+
+  test('the shortcut for a text that is its own slug changes nothing (200,000 random texts)', () => {
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const alphabet = ['a', 'z', 'q', '0', '9', '_', '-', '-', ' ', 'A', 'é', '.', '\t'];
+    const differing: string[] = [];
+    let ownSlugs = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+      const steps = slugifyDjangoSteps(text);
+      if (steps === text) ownSlugs += 1;
+      if (slugifyDjango(text) !== steps) differing.push(text);
+    }
+    expect(differing).toEqual([]);
+    expect(ownSlugs).toBeGreaterThan(10_000);
   });
 });
 
