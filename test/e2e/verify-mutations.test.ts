@@ -118,11 +118,9 @@ describe.each(DIALECTS)('verify catches every mutation of a %s target', (dialect
       await pair.v4.query(`SELECT ${q('id')} AS id, ${q('name')} AS name FROM ${q('video_tagulous_video_tags')} ORDER BY ${q('id')}`)
     ).find((t) => swapCase(String(t.name)) !== String(t.name) && !v3Names.has(swapCase(String(t.name))))!;
     const tagFirstVideo = (
-      await one(
-        pair.v4,
-        `SELECT MIN(${q('video_id')}) AS v FROM ${q('video_video_tags')} WHERE ${q('tagulous_video_tags_id')} = ${p(1)}`,
-        [tag.id],
-      )
+      await one(pair.v4, `SELECT MIN(${q('video_id')}) AS v FROM ${q('video_video_tags')} WHERE ${q('tagulous_video_tags_id')} = ${p(1)}`, [
+        tag.id,
+      ])
     ).v;
     const link = (
       await pair.v4.query(
