@@ -77,11 +77,18 @@ class Side {
 }
 
 /**
- * Both sides of a large table keyed by an integer, digested in the order they are read (ORDER BY that key on every
- * side): the cheap first comparison. Equal digests prove equal rows; different ones send the table to `Side`'s
- * order-independent checksums, which tell a different order from different rows and name the keys.
+ * A large table keyed by an integer, both sides read in that key's order (ORDER BY it on every side): the cheap first
+ * comparison. Equal rows in equal order prove the table equal; anything else sends it to `Side`'s order-independent
+ * checksums, which tell a different order from different rows and name the keys.
  */
-class OrderedPair {
+interface OrderedSides {
+  readonly equal: boolean;
+  readonly sourceRows: number;
+  readonly targetRows: number;
+}
+
+/** Against a dump (one pass over every table, while the target is read table by table): each side digested as read. */
+class OrderedPair implements OrderedSides {
   readonly source = new OrderedDigest();
   readonly target = new OrderedDigest();
   private same: boolean | undefined;
@@ -89,6 +96,23 @@ class OrderedPair {
     this.same ??= this.source.finish() === this.target.finish();
     return this.same;
   }
+  get sourceRows(): number {
+    return this.source.count;
+  }
+  get targetRows(): number {
+    return this.target.count;
+  }
+}
+
+/**
+ * Against the v3 database (both sides read table by table): the rows compared pair by pair as they come
+ * (`compareInOrder`), value by value as the ordered digest's keys would be (`sameValue`): no key text made for
+ * equal values, nothing hashed.
+ */
+export class RowByRow implements OrderedSides {
+  equal = true;
+  sourceRows = 0;
+  targetRows = 0;
 }
 
 interface Compared {
@@ -97,13 +121,13 @@ interface Compared {
   keyIndex: number;
   source: Side;
   target: Side;
-  /** Set: the rows go to these ordered digests instead of `source` / `target` (see OrderedPair). */
-  ordered?: OrderedPair;
+  /** Set: the rows are compared in key order instead of going to `source` / `target` (see OrderedSides). */
+  ordered?: OrderedPair | RowByRow;
   merge: boolean;
 }
 
 function addRow(c: Compared, side: 'source' | 'target', values: CanonicalValue[]): void {
-  if (c.ordered) c.ordered[side].add(values, c.types);
+  if (c.ordered instanceof OrderedPair) c.ordered[side].add(values, c.types);
   else c[side].add(values, c.types, keyOf(values, c));
 }
 
@@ -157,7 +181,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       keyIndex,
       source: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
       target: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
-      ordered: ordered ? new OrderedPair() : undefined,
+      ordered: ordered ? (options.source ? new RowByRow() : new OrderedPair()) : undefined,
       merge: table.strategy === 'merge',
     });
   }
@@ -231,14 +255,18 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   return { ok, tables: verdicts };
 }
 
-async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
-  for await (const batch of target.streamRowBatches(
+function targetBatches(target: DatabaseConnection, c: Compared): AsyncIterable<CanonicalValue[][]> {
+  return target.streamRowBatches(
     c.mapping.target,
     c.mapping.columns.map((m) => m.target),
-  )) {
+  );
+}
+
+async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
+  for await (const batch of targetBatches(target, c)) {
     for (const values of batch) addRow(c, 'target', values);
   }
-  c.ordered?.target.end();
+  if (c.ordered instanceof OrderedPair) c.ordered.target.end();
 }
 
 function keyOf(values: CanonicalValue[], c: Compared): string {
@@ -264,7 +292,10 @@ async function readBothSides(
     const schema = options.sourceSchema!;
     for (const [name, c] of compared) {
       startTable(name, c);
-      await Promise.all([readSourceTable(options.source, schema.tables.get(name)!, c), readTargetSide(options.target, c)]);
+      const info = schema.tables.get(name)!;
+      if (c.ordered instanceof RowByRow)
+        await compareInOrder(mappedSourceBatches(options.source, info, c), targetBatches(options.target, c), c.types, c.ordered);
+      else await Promise.all([readSourceTable(options.source, info, c), readTargetSide(options.target, c)]);
     }
     return;
   }
@@ -281,7 +312,7 @@ async function readBothSides(
  * The v3 database's rows through the dump's spelling (toDumpValue), then the plan's mapping of each column (mapValue):
  * the values a dump of them would import as. Column by column, without the dump's row object.
  */
-async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
+async function* mappedSourceBatches(source: DatabaseConnection, info: TableInfo, c: Compared): AsyncGenerator<CanonicalValue[][]> {
   const columns = c.mapping.columns;
   const at = columns.map((m) => (m.source === null ? -1 : info.columns.findIndex((column) => column.name === m.source)));
   const lacking = columns.find((m, i) => m.source !== null && at[i] < 0);
@@ -290,7 +321,9 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
   const place: ErrorPlace = { table: c.mapping.target.name, row: 0 };
   let index = 0;
   for await (const batch of source.streamRowBatches(info, info.columns)) {
-    for (const values of batch) {
+    const mapped = new Array<CanonicalValue[]>(batch.length);
+    for (let r = 0; r < batch.length; r++) {
+      const values = batch[r];
       index += 1;
       place.row = index;
       const out = new Array<CanonicalValue>(columns.length);
@@ -298,17 +331,103 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
         const k = at[i];
         out[i] = mapValue(columns[i], k < 0 ? undefined : toDumpValue(values[k], info.columns[k]), place);
       }
-      addRow(c, 'source', out);
+      mapped[r] = out;
+    }
+    yield mapped;
+  }
+}
+
+async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
+  for await (const batch of mappedSourceBatches(source, info, c)) for (const values of batch) addRow(c, 'source', values);
+  if (c.ordered instanceof OrderedPair) c.ordered.source.end();
+}
+
+/**
+ * Both sides of an ordered table, row i of one against row i of the other, as their batches come: the next batch of
+ * each side is asked for as soon as the current one is taken, so both databases keep sending while rows are
+ * compared. After the first difference the rest is only counted (the table is then read again, order-independent).
+ */
+export async function compareInOrder(
+  source: AsyncIterable<CanonicalValue[][]>,
+  target: AsyncIterable<CanonicalValue[][]>,
+  types: readonly LogicalType[],
+  sides: RowByRow,
+): Promise<void> {
+  const from = [source[Symbol.asyncIterator](), target[Symbol.asyncIterator]()] as const;
+  // Each pending batch has a handler from the start: a side that fails while the other is awaited is not an
+  // unhandled rejection (its error is thrown when its turn comes, or dropped if the other side failed first).
+  const ask = (side: 0 | 1) => {
+    const batch = from[side].next();
+    batch.catch(() => undefined);
+    return batch;
+  };
+  const next = [ask(0), ask(1)];
+  const rows: CanonicalValue[][][] = [[], []];
+  const at = [0, 0];
+  const ended = [false, false];
+  try {
+    for (;;) {
+      let waited = false;
+      for (const side of [0, 1] as const) {
+        if (at[side] < rows[side].length || ended[side]) continue;
+        const result = await next[side];
+        waited = true;
+        if (result.done) ended[side] = true;
+        else {
+          rows[side] = result.value;
+          at[side] = 0;
+          next[side] = ask(side);
+        }
+      }
+      if (waited) continue;
+      const sourceLeft = rows[0].length - at[0];
+      const targetLeft = rows[1].length - at[1];
+      if (sourceLeft === 0 && targetLeft === 0) return;
+      // One side ended before the other: the counts differ.
+      const n = sourceLeft === 0 || targetLeft === 0 ? 0 : Math.min(sourceLeft, targetLeft);
+      if (n === 0) sides.equal = false;
+      const [sourceRows, targetRows] = rows;
+      for (let k = 0; k < n; k++) {
+        if (sides.equal && !sameRow(sourceRows[at[0] + k], targetRows[at[1] + k], types)) sides.equal = false;
+        // A compared row is let go at once: its batch may wait for the other side's next ones, past young collections.
+        sourceRows[at[0] + k] = EMPTY_ROW;
+        targetRows[at[1] + k] = EMPTY_ROW;
+      }
+      const sourceTaken = n === 0 ? sourceLeft : n;
+      const targetTaken = n === 0 ? targetLeft : n;
+      at[0] += sourceTaken;
+      at[1] += targetTaken;
+      sides.sourceRows += sourceTaken;
+      sides.targetRows += targetTaken;
+    }
+  } finally {
+    // A side that failed ends the comparison: the other side's read is stopped (its own error, if any, not reported twice).
+    for (const side of [0, 1] as const) if (!ended[side]) from[side].return?.()?.catch(() => undefined);
+  }
+}
+
+const EMPTY_ROW: CanonicalValue[] = [];
+
+/** Whether two rows give the ordered digest the same keys: equal values, or values of equal canonical keys. */
+function sameRow(source: readonly CanonicalValue[], target: readonly CanonicalValue[], types: readonly LogicalType[]): boolean {
+  for (let i = 0; i < types.length; i++) {
+    const a = source[i];
+    const b = target[i];
+    if (a !== b || (a === 0 && !Object.is(a, b))) {
+      if (canonicalKey(a, types[i] ?? 'text') !== canonicalKey(b, types[i] ?? 'text')) return false;
     }
   }
-  c.ordered?.source.end();
+  return true;
 }
 
 /** The dump side of the compared tables; the same pass feeds the tag pseudo-tables' rows to their tag set checks. */
 async function readDumpSide(dumpPath: string, compared: Map<string, Compared>, tagChecks?: Map<string, TagSetCheck>): Promise<void> {
   for await (const events of readDumpBatches(dumpPath)) {
     for (const event of events) {
-      if (event.type === 'tableEnd') compared.get(event.table)?.ordered?.source.end();
+      if (event.type === 'tableEnd') {
+        const ordered = compared.get(event.table)?.ordered;
+        if (ordered instanceof OrderedPair) ordered.source.end();
+      }
       if (event.type !== 'row') continue;
       tagChecks?.get(event.table)?.observeDumpRow(event.row);
       const c = compared.get(event.table);
@@ -335,7 +454,7 @@ function differingKeys(source: TableChecksum, target: TableChecksum, sourceOnly:
 function judge(c: Compared, lossyAllowed: boolean, orphans?: { policy: string; keys: Set<string> }): TableVerdict {
   const table = c.mapping.target.name;
   // Only equal ordered digests are left here (the others were compared again without them).
-  if (c.ordered) return { table, status: 'ok', sourceRows: c.ordered.source.count, targetRows: c.ordered.target.count };
+  if (c.ordered) return { table, status: 'ok', sourceRows: c.ordered.sourceRows, targetRows: c.ordered.targetRows };
   if (orphans) {
     const keys = differingKeys(c.source.exact, c.target.exact, false);
     if (keys.length > 0 && keys.every((k) => orphans.keys.has(k))) {
