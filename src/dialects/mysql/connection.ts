@@ -53,6 +53,14 @@ export const MAX_INSERT_BYTES = STRING_PIECE;
 
 type BulkMode = 'insert' | 'load-data';
 
+/**
+ * Decoded rows a result stream holds before mysql2 pauses the socket. They wait there as strings whenever the consumer
+ * is slower (the dump writer, verify's other side): 512 rows of a busy site's 4–12 KB encoding logs were several MB,
+ * promoted past V8's young generation. With 64, a busy 20,000-video export peaks at 107–111 MB instead of 122–126 MB,
+ * no slower (same dump); `verify --source` 4–7 % faster.
+ */
+const STREAM_HIGH_WATER_ROWS = 64;
+
 /** ER_NOT_ALLOWED_COMMAND, MySQL's ER_CLIENT_LOCAL_FILES_DISABLED, MariaDB's ER_LOAD_INFILE_CAPABILITY_DISABLED. */
 const LOAD_DATA_REFUSED = new Set([1148, 3948, 3950, 4166]);
 
@@ -280,7 +288,7 @@ export class MysqlConnection implements DatabaseConnection {
     let finished = false;
     try {
       const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
-      const stream: Readable = conn.query(options).stream({ highWaterMark: 512 });
+      const stream: Readable = conn.query(options).stream({ highWaterMark: STREAM_HIGH_WATER_ROWS });
       yield* readableBatches(stream);
       finished = true;
     } catch (error) {
