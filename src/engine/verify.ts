@@ -106,7 +106,7 @@ class OrderedPair implements OrderedSides {
 
 /**
  * Against the v3 database (both sides read table by table): the rows compared pair by pair as they come
- * (`compareInOrder`), value by value as the ordered digest's keys would be (`sameValue`): no key text made for
+ * (`compareInOrder`), value by value as the ordered digest's keys would be (`sameRow`): no key text made for
  * equal values, nothing hashed.
  */
 export class RowByRow implements OrderedSides {
@@ -413,6 +413,7 @@ function sameRow(source: readonly CanonicalValue[], target: readonly CanonicalVa
   for (let i = 0; i < types.length; i++) {
     const a = source[i];
     const b = target[i];
+    // 0 and -0 are === but may have different keys: they are compared by key, as any two values that are not ===.
     if (a !== b || (a === 0 && !Object.is(a, b))) {
       if (canonicalKey(a, types[i] ?? 'text') !== canonicalKey(b, types[i] ?? 'text')) return false;
     }
