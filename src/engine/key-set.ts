@@ -13,12 +13,22 @@
  */
 
 const PAGE_BITS = 16; // 65,536 ids per page: 8 KB
+/**
+ * The hashes' table is cut in segments by the hash's top bits, each growing on its own: a growth copies one
+ * segment while the old one is still held, not the whole table (at a busy site's million view-count keys, 8 MB
+ * beside the new 16 MB: the 100,000-video import's highest point).
+ */
+const SEGMENT_BITS = 4;
+const SEGMENTS = 1 << SEGMENT_BITS;
+const FIRST_SEGMENT_SLOTS = 64; // 16 segments × 64 slots × 8 bytes: 8 KB, as the one table was
 const PAGE_SIZE = 1 << PAGE_BITS;
 const MAX_EXACT_INTEGER_DIGITS = 15; // below 2^53: the id is a safe number
 
 export class KeySet {
   private readonly pages = new Map<number, Uint32Array>();
-  private hashes = new Uint32Array(2 * 1024); // pairs (high, low); (0, 0) marks an empty slot
+  /** Per segment, pairs (high, low); (0, 0) marks an empty slot. Made at the first key that is not an integer. */
+  private segments: Uint32Array[] | null = null;
+  private readonly segmentCounts = new Int32Array(SEGMENTS);
   private hashCount = 0;
   private integerCount = 0;
 
@@ -44,12 +54,13 @@ export class KeySet {
       return page !== undefined && (page[bit >>> 5] & (1 << (bit & 31))) !== 0;
     }
     const [high, low] = hash64(key as string);
-    return this.findSlot(this.hashes, high, low) < 0;
+    return this.segments !== null && this.findSlot(this.segments[high >>> (32 - SEGMENT_BITS)], high, low) < 0;
   }
 
   clear(): void {
     this.pages.clear();
-    this.hashes = new Uint32Array(2 * 1024);
+    this.segments = null;
+    this.segmentCounts.fill(0);
     this.hashCount = 0;
     this.integerCount = 0;
   }
@@ -71,12 +82,16 @@ export class KeySet {
 
   private addHash(key: string): boolean {
     const [high, low] = hash64(key);
-    const index = this.findSlot(this.hashes, high, low);
+    const segment = high >>> (32 - SEGMENT_BITS);
+    this.segments ??= Array.from({ length: SEGMENTS }, () => new Uint32Array(2 * FIRST_SEGMENT_SLOTS));
+    const table = this.segments[segment];
+    const index = this.findSlot(table, high, low);
     if (index < 0) return false;
-    this.hashes[index] = high;
-    this.hashes[index + 1] = low;
+    table[index] = high;
+    table[index + 1] = low;
     this.hashCount += 1;
-    if (this.hashCount * 4 > (this.hashes.length / 2) * 3) this.grow();
+    const count = ++this.segmentCounts[segment];
+    if (count * 4 > (table.length / 2) * 3) this.grow(segment);
     return true;
   }
 
@@ -94,8 +109,9 @@ export class KeySet {
     }
   }
 
-  private grow(): void {
-    const old = this.hashes;
+  private grow(segment: number): void {
+    const segments = this.segments!;
+    const old = segments[segment];
     const table = new Uint32Array(old.length * 2);
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] === 0 && old[i + 1] === 0) continue;
@@ -103,7 +119,7 @@ export class KeySet {
       table[index] = old[i];
       table[index + 1] = old[i + 1];
     }
-    this.hashes = table;
+    segments[segment] = table;
   }
 }
 
