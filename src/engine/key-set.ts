@@ -13,6 +13,8 @@
  */
 
 const PAGE_BITS = 16; // 65,536 ids per page: 8 KB
+const PAGE_SIZE = 1 << PAGE_BITS;
+const MAX_EXACT_INTEGER_DIGITS = 15; // below 2^53: the id is a safe number
 /**
  * The hashes' table is cut in segments by the hash's top bits, each growing on its own: a growth copies one
  * segment while the old one is still held, not the whole table (at a busy site's million view-count keys, 8 MB
@@ -21,8 +23,6 @@ const PAGE_BITS = 16; // 65,536 ids per page: 8 KB
 const SEGMENT_BITS = 4;
 const SEGMENTS = 1 << SEGMENT_BITS;
 const FIRST_SEGMENT_SLOTS = 64; // 16 segments × 64 slots × 8 bytes: 8 KB, as the one table was
-const PAGE_SIZE = 1 << PAGE_BITS;
-const MAX_EXACT_INTEGER_DIGITS = 15; // below 2^53: the id is a safe number
 
 export class KeySet {
   private readonly pages = new Map<number, Uint32Array>();
