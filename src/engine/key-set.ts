@@ -28,12 +28,12 @@ export class KeySet {
   private readonly pages = new Map<number, Uint32Array>();
   /** Per segment, pairs (high, low); (0, 0) marks an empty slot. Made at the first key that is not an integer. */
   private segments: Uint32Array[] | null = null;
+  /** Hashes held per segment (their sum and `integerCount` make the size). */
   private readonly segmentCounts = new Int32Array(SEGMENTS);
-  private hashCount = 0;
   private integerCount = 0;
 
   get size(): number {
-    return this.integerCount + this.hashCount;
+    return this.segmentCounts.reduce((sum, count) => sum + count, this.integerCount);
   }
 
   /**
@@ -61,7 +61,6 @@ export class KeySet {
     this.pages.clear();
     this.segments = null;
     this.segmentCounts.fill(0);
-    this.hashCount = 0;
     this.integerCount = 0;
   }
 
@@ -89,7 +88,6 @@ export class KeySet {
     if (index < 0) return false;
     table[index] = high;
     table[index + 1] = low;
-    this.hashCount += 1;
     const count = ++this.segmentCounts[segment];
     if (count * 4 > (table.length / 2) * 3) this.grow(segment);
     return true;

@@ -135,6 +135,15 @@ export class TagSetCheck {
     return true;
   }
 
+  /** The target's through rows joined to their tags: `l` and `t` (both `readTarget` and `misspelledNames` read them). */
+  private linksJoinTags(dialect: Dialect): string {
+    const q = (n: string) => dialect.quoteIdent(n);
+    return (
+      `${dialect.tableRef(this.tables.link.name)} l JOIN ${dialect.tableRef(this.tables.tag.name)} t ` +
+      `ON t.${q('id')} = l.${q(this.set.linkTagColumn)}`
+    );
+  }
+
   /** Reads the target's pairs (while the source's are read); its names are checked against the v3 spellings in `judge`. */
   async readTarget(target: DatabaseConnection): Promise<void> {
     const { set } = this;
@@ -143,7 +152,7 @@ export class TagSetCheck {
     const tagRef = dialect.tableRef(this.tables.tag.name);
     const linkRef = dialect.tableRef(this.tables.link.name);
     const rows = target.streamQuery(
-      `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${linkRef} l JOIN ${tagRef} t ON t.${q('id')} = l.${q(set.linkTagColumn)}`,
+      `SELECT l.${q(set.linkObjectColumn)} AS object_id, t.${q('name')} AS name FROM ${this.linksJoinTags(dialect)}`,
     );
     for await (const row of rows) {
       this.targetSets.add(String(row.object_id), [this.keyOfName(String(row.name))]);
@@ -159,11 +168,10 @@ export class TagSetCheck {
    * with the lowest object each tags. One row per tag, read once both sides are in.
    */
   private async misspelledNames(target: DatabaseConnection): Promise<{ count: number; names: string[]; objects: string[] }> {
-    const { set } = this;
     const q = (n: string) => target.dialect.quoteIdent(n);
     const rows = target.streamQuery(
-      `SELECT t.${q('name')} AS name, MIN(l.${q(set.linkObjectColumn)}) AS object_id FROM ${target.dialect.tableRef(this.tables.link.name)} l ` +
-        `JOIN ${target.dialect.tableRef(this.tables.tag.name)} t ON t.${q('id')} = l.${q(set.linkTagColumn)} GROUP BY t.${q('id')}, t.${q('name')} ORDER BY t.${q('id')}`,
+      `SELECT t.${q('name')} AS name, MIN(l.${q(this.set.linkObjectColumn)}) AS object_id FROM ${this.linksJoinTags(target.dialect)} ` +
+        `GROUP BY t.${q('id')}, t.${q('name')} ORDER BY t.${q('id')}`,
     );
     const found = { count: 0, names: [] as string[], objects: [] as string[] };
     for await (const row of rows) {

@@ -313,10 +313,7 @@ export class TagTableBuilder {
       this.lastObject.push(-1);
       const keys = this.keysOf(tag.name);
       if (!this.byCi.has(keys.ci)) this.byCi.set(keys.ci, ordinal);
-      if (this.byFold !== null) {
-        const fold = this.fold(tag.name);
-        if (!this.byFold.has(fold)) this.byFold.set(fold, ordinal);
-      }
+      this.indexFold(ordinal, tag.name);
       this.registerSlug(tag.slug, tag.name);
       maxExisting = Math.max(maxExisting, tag.id);
     }
@@ -472,12 +469,16 @@ export class TagTableBuilder {
     this.tags.push({ id: this.nextTagId++, name, slug, count: 0, protected: false });
     this.lastObject.push(-1);
     this.byCi.set(keys.ci, ordinal);
-    if (this.byFold !== null) {
-      const folded = fold ?? this.fold(name);
-      if (!this.byFold.has(folded)) this.byFold.set(folded, ordinal);
-    }
+    this.indexFold(ordinal, name, fold);
     this.registerSlug(slug, name);
     return ordinal;
+  }
+
+  /** Files the tag under its name's fold (`fold`: when already computed), unless a tag holds that fold already. */
+  private indexFold(ordinal: number, name: string, fold?: string): void {
+    if (this.byFold === null) return;
+    const key = fold ?? this.fold(name);
+    if (!this.byFold.has(key)) this.byFold.set(key, ordinal);
   }
 
   private registerSlug(slug: string, name: string): void {
