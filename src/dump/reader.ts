@@ -78,15 +78,30 @@ export async function* readDump(path: string, options: ReadDumpOptions = {}): As
   for await (const events of readDumpBatches(path, options)) yield* events;
 }
 
-/** The events of `readDump`, an array per chunk of the file (one await per chunk: the import reads millions of rows). */
+/**
+ * Bytes parsed into one array of events. The file is read 256 KiB at a time, but parsed and handed over this much at
+ * a time: the rows of a whole read chunk (about 2,000) outlived young collections while the consumer worked through
+ * them and were promoted to the old generation (20,000-video import into PostgreSQL: 290 MB promoted, 47 MB with
+ * 16 KiB; fewer promoted bytes, less of the import's time in GC).
+ */
+const PARSE_SLICE = 16 * 1024;
+
+/** `chunk` in pieces of at most PARSE_SLICE bytes (views, not copies). */
+function* parseSlices(chunk: Buffer): Generator<Buffer> {
+  for (let at = 0; at < chunk.length; at += PARSE_SLICE) yield chunk.subarray(at, at + PARSE_SLICE);
+}
+
+/** The events of `readDump`, an array per slice of the file (one await per slice: the import reads millions of rows). */
 export async function* readDumpBatches(path: string, options: ReadDumpOptions = {}): AsyncGenerator<DumpEvent[], void, undefined> {
   const source = await openDumpSource(path, options.chunkSize);
   const parser = new DumpParser({ path });
   try {
     for await (const chunk of source.stream) {
-      const events = parser.push(chunk as Buffer);
+      for (const slice of parseSlices(chunk as Buffer)) {
+        const events = parser.push(slice);
+        if (events.length > 0) yield events;
+      }
       options.onProgress?.({ fileBytesRead: source.fileBytesRead(), fileBytes: source.fileBytes, bytes: parser.bytes });
-      if (events.length > 0) yield events;
     }
     const last = parser.end();
     if (last.length > 0) yield last;
@@ -119,7 +134,7 @@ export async function scanDump(path: string, options: ReadDumpOptions = {}): Pro
   };
   try {
     for await (const chunk of source.stream) {
-      handle(parser.push(chunk as Buffer));
+      for (const slice of parseSlices(chunk as Buffer)) handle(parser.push(slice));
       options.onProgress?.({ fileBytesRead: source.fileBytesRead(), fileBytes: source.fileBytes, bytes: parser.bytes });
     }
     handle(parser.end());

@@ -10,8 +10,11 @@ import { PodMigrateError } from '../errors';
 import type { ResolvedPlan, ResolvedTable, TagSet } from '../plan/types';
 import { assertMappingComplete, mapTable, type TableMapping } from './mapping';
 
-/** Rows handed to the dialect per insert call (it cuts them by bytes within). */
-export const BATCH_ROWS = 5000;
+/**
+ * Rows handed to the dialect per insert call (it cuts them by bytes within), at most: as many as a CHECK evaluated in
+ * SQL takes in one query (check-constraints.ts), few enough to die young (import.ts BATCH_BYTES).
+ */
+export const BATCH_ROWS = 500;
 
 /** What the import will read: per dump table, its row count and the union of its row keys. */
 export interface SourceDescription {

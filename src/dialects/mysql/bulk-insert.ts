@@ -158,16 +158,30 @@ async function runChecked(
   await checkResult(ctx, table, columns, header, sent, placeOf, what);
 }
 
+/** One multi-row INSERT, encoded: its text, and the name of each of its rows for messages (statement row n → names[n - 1]). */
+interface EncodedInsert {
+  sql: string;
+  names: Array<number | string>;
+}
+
 /**
- * Multi-row INSERT, batched by bytes. Returns the number of rows written.
+ * Multi-row INSERT, batched by bytes. Resolves to the number of rows written. Every statement of the batch is
+ * encoded before the first is sent (a refused value fails before anything of the batch is), and the rows are not
+ * held while the statements run: only their text and their names (see CopyWriter.write: the caller's rows die
+ * young). Not async for that reason.
  */
-export async function insertWithValues(
-  ctx: BulkContext,
-  table: TableInfo,
-  columns: ColumnInfo[],
-  rows: CanonicalValue[][],
-): Promise<number> {
-  if (rows.length === 0) return 0;
+export function insertWithValues(ctx: BulkContext, table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> {
+  if (rows.length === 0) return Promise.resolve(0);
+  let statements: EncodedInsert[];
+  try {
+    statements = encodeInserts(ctx, table, columns, rows);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return runInserts(ctx, table, columns, statements);
+}
+
+function encodeInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): EncodedInsert[] {
   const encoders = encodersFor(table, columns);
   const nameRow = rowNamer(table, columns, rows);
   const head = `INSERT INTO ${quoteIdent(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) VALUES `;
@@ -175,24 +189,16 @@ export async function insertWithValues(
   // A statement that cannot be sent at all (one row larger than the packet): refuse before sending, since the
   // server closes the connection on an oversized packet.
   const hardLimit = ctx.maxAllowedPacket - 1024;
-
+  const statements: EncodedInsert[] = [];
   let parts: string[] = [];
+  let names: Array<number | string> = [];
   let bytes = headBytes;
-  let batchStart = 0;
-  let written = 0;
-
-  const flush = async (batchEnd: number): Promise<void> => {
-    if (parts.length === 0) return;
-    const sent = parts.length;
-    const start = batchStart;
-    const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= sent ? nameRow(start + statementRow - 1) : undefined);
-    await runChecked(ctx, table, columns, { sql: head + parts.join(',') }, sent, placeOf, `INSERT into ${table.name}`);
-    written += sent;
+  const cut = () => {
+    statements.push({ sql: head + parts.join(','), names });
     parts = [];
+    names = [];
     bytes = headBytes;
-    batchStart = batchEnd;
   };
-
   for (let r = 0; r < rows.length; r += 1) {
     const encoded = encodeRow(table, columns, encoders, rows[r], () => nameRow(r));
     let tuple = '(';
@@ -209,13 +215,28 @@ export async function insertWithValues(
         { place: { table: table.name, row: nameRow(r) } },
       );
     }
-    if (parts.length > 0 && bytes + tupleBytes > ctx.maxStatementBytes) await flush(r);
+    if (parts.length > 0 && bytes + tupleBytes > ctx.maxStatementBytes) cut();
     parts.push(tuple);
+    names.push(nameRow(r));
     bytes += tupleBytes;
   }
-  await flush(rows.length);
+  if (parts.length > 0) cut();
+  return statements;
+}
+
+async function runInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInfo[], statements: EncodedInsert[]): Promise<number> {
+  let written = 0;
+  for (let s = 0; s < statements.length; s += 1) {
+    const { sql, names } = statements[s];
+    statements[s] = DONE; // sent: its text can go
+    const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= names.length ? names[statementRow - 1] : undefined);
+    await runChecked(ctx, table, columns, { sql }, names.length, placeOf, `INSERT into ${table.name}`);
+    written += names.length;
+  }
   return written;
 }
+
+const DONE: EncodedInsert = { sql: '', names: [] };
 
 // ---------------------------------------------------------------------------------------------------------------
 // LOAD DATA LOCAL INFILE

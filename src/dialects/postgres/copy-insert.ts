@@ -76,9 +76,25 @@ export class CopyWriter {
     return table === this.table && columns.length === this.columns.length && columns.every((c, i) => c === this.columns[i]);
   }
 
-  /** Encodes and sends the rows; resolves once they are handed to the socket. Returns their number. */
-  async write(rows: CanonicalValue[][]): Promise<number> {
-    for (const chunk of copyChunks(this.table, this.columns, rows)) {
+  /**
+   * Encodes and sends the rows; resolves once they are handed to the socket, to their number. The whole batch is
+   * encoded to bytes before this returns (a refused value: a rejected promise), so the caller's rows can be let go
+   * at once instead of living until the socket took their last chunk, past young collections while the engine reads
+   * the next batch (promoted, then left to the old generation's collections). Not async for that reason: an async
+   * function keeps its arguments until it ends.
+   */
+  write(rows: CanonicalValue[][]): Promise<number> {
+    const chunks: Buffer[] = [];
+    try {
+      for (const chunk of copyChunks(this.table, this.columns, rows)) chunks.push(Buffer.from(chunk));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.send(chunks, rows.length);
+  }
+
+  private async send(chunks: Buffer[], rows: number): Promise<number> {
+    for (const chunk of chunks) {
       this.check();
       if (!this.copy.write(chunk))
         await new Promise<void>((resolve) => {
@@ -92,8 +108,8 @@ export class CopyWriter {
         });
     }
     this.check();
-    this.sent += rows.length;
-    return rows.length;
+    this.sent += rows;
+    return rows;
   }
 
   /** Finishes the COPY: every row sent must be written (a trigger in a fork could drop rows silently). */
