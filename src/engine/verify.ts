@@ -343,9 +343,10 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
 }
 
 /**
- * Both sides of an ordered table, row i of one against row i of the other, as their batches come: the next batch of
- * each side is asked for as soon as the current one is taken, so both databases keep sending while rows are
- * compared. After the first difference the rest is only counted (the table is then read again, order-independent).
+ * Both sides of an ordered table, row i of one against row i of the other, as their batches come: a side's next batch
+ * is asked for when its current one is used up (the drivers keep receiving meanwhile: asked earlier, a decoded batch
+ * waited for the other side, past young collections), both sides' at once when both are. After the first
+ * difference the rest is only counted (the table is then read again, order-independent).
  */
 export async function compareInOrder(
   source: AsyncIterable<CanonicalValue[][]>,
@@ -361,7 +362,7 @@ export async function compareInOrder(
     batch.catch(() => undefined);
     return batch;
   };
-  const next = [ask(0), ask(1)];
+  const next: Array<Promise<IteratorResult<CanonicalValue[][]>> | undefined> = [ask(0), ask(1)];
   const rows: CanonicalValue[][][] = [[], []];
   const at = [0, 0];
   const ended = [false, false];
@@ -370,13 +371,19 @@ export async function compareInOrder(
       let waited = false;
       for (const side of [0, 1] as const) {
         if (at[side] < rows[side].length || ended[side]) continue;
-        const result = await next[side];
+        // Both sides are asked before either is awaited: the two reads go on at once.
+        next[side] ??= ask(side);
+      }
+      for (const side of [0, 1] as const) {
+        const pending = next[side];
+        if (pending === undefined) continue;
+        next[side] = undefined;
+        const result = await pending;
         waited = true;
         if (result.done) ended[side] = true;
         else {
           rows[side] = result.value;
           at[side] = 0;
-          next[side] = ask(side);
         }
       }
       if (waited) continue;
