@@ -105,6 +105,8 @@ export interface SnapshotReader {
   /** The same rows as `streamRows`, a batch at a time (one await per batch: an export reads millions). */
   streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
+  /** The same rows as `streamQuery`, a batch at a time. */
+  streamQueryBatches(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row[]>;
 }
 
 export interface DatabaseConnection extends Queryable {
@@ -121,6 +123,8 @@ export interface DatabaseConnection extends Queryable {
   streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
+  /** The same rows as `streamQuery`, a batch at a time (one await per batch: the tag pairs are a row per link). */
+  streamQueryBatches(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row[]>;
   /**
    * Runs `work` with a reader of one read-only, consistent snapshot (REPEATABLE READ) held on one connection for
    * the whole call; the snapshot ends when `work` settles (its result or error is passed on). Do not use the

@@ -10,7 +10,7 @@ import type { DatabaseConnection, Dialect, SchemaInfo, SnapshotReader, TableInfo
 import { toDumpRow } from '../convert/dump-values';
 import { openDumpWriter, type DumpWriter } from '../dump/writer';
 import type { ResolvedPlan, TagSet } from '../plan/types';
-import { aggregateTagPairs } from '../tags';
+import { aggregateTagPairBatches } from '../tags';
 import { tagSetDumpRow } from './row-source';
 import type { SourceDescription } from './preflight';
 import type { Reporter } from './reporter';
@@ -131,7 +131,7 @@ async function exportTagSet(
   const { sql, params } = renderFor(plan, set.query, source, set.params ?? {});
   reporter.emit({ type: 'table-start', step: STEP, table: set.dumpTable, totalRows: null });
   if (writer) await writer.beginTable(set.dumpTable);
-  const pairs = aggregateTagPairs(reader.streamQuery(sql, params));
+  const pairs = aggregateTagPairBatches(reader.streamQueryBatches(sql, params));
   let objects = 0;
   let items = 0;
   for await (const { objectId, names } of pairs) {

@@ -9,7 +9,7 @@ import { toDumpRow } from '../convert/dump-values';
 import type { DatabaseConnection, SchemaInfo } from '../dialects/dialect';
 import type { DumpEvent } from '../dump/reader';
 import type { ResolvedPlan, TagSet } from '../plan/types';
-import { aggregateTagPairs, joinPodTagName } from '../tags';
+import { aggregateTagPairBatches, joinPodTagName } from '../tags';
 import { renderFor } from './sql';
 
 /** One tagged object of a tag set as the dump holds it: Pod's comma-joined names, and the exact names beside them. */
@@ -33,7 +33,7 @@ export async function* sourceRowEvents(plan: ResolvedPlan, source: DatabaseConne
     const { sql, params } = renderFor(plan, set.query, source, set.params ?? {});
     yield [{ type: 'table', name: set.dumpTable, offset: 0 }];
     let index = 0;
-    for await (const { objectId, names } of aggregateTagPairs(source.streamQuery(sql, params))) {
+    for await (const { objectId, names } of aggregateTagPairBatches(source.streamQueryBatches(sql, params))) {
       index += 1;
       yield [{ type: 'row', table: set.dumpTable, index, row: tagSetDumpRow(set, objectId, names), offset: 0 }];
     }

@@ -72,7 +72,8 @@ export class TagPairAggregator implements AsyncIterable<AggregatedObject> {
   readonly summary: TagPairSummary = { rows: 0, objects: 0, orphanItems: 0, orphanObjectIds: [], itemsWithoutName: 0 };
   private started = false;
 
-  constructor(private readonly rows: AsyncIterable<TagPairInput> | Iterable<TagPairInput>) {}
+  /** `batches`: the rows, an array at a time (a driver's batches: one await per batch, not per link). */
+  constructor(private readonly batches: AsyncIterable<readonly TagPairInput[]> | Iterable<readonly TagPairInput[]>) {}
 
   /** Items whose object does not exist (complete once the iteration has ended). */
   orphanItems(): number {
@@ -92,34 +93,35 @@ export class TagPairAggregator implements AsyncIterable<AggregatedObject> {
     let currentExists = false;
     let names: string[] = [];
 
-    for await (const row of this.rows) {
-      summary.rows++;
-      const id = normalizeId(row.object_id);
-      const rowExists = exists(row.object_exists);
-      if (currentId === undefined || compareIds(id, currentId) !== 0) {
-        if (currentId !== undefined) {
-          if (compareIds(id, currentId) < 0) {
-            throw new PodMigrateError('INTEGRITY', `tagged items are not sorted by object_id: ${String(id)} after ${String(currentId)}`);
+    for await (const batch of this.batches)
+      for (const row of batch) {
+        summary.rows++;
+        const id = normalizeId(row.object_id);
+        const rowExists = exists(row.object_exists);
+        if (currentId === undefined || compareIds(id, currentId) !== 0) {
+          if (currentId !== undefined) {
+            if (compareIds(id, currentId) < 0) {
+              throw new PodMigrateError('INTEGRITY', `tagged items are not sorted by object_id: ${String(id)} after ${String(currentId)}`);
+            }
+            if (currentExists && names.length > 0) {
+              summary.objects++;
+              yield { objectId: currentId, names };
+            }
           }
-          if (currentExists && names.length > 0) {
-            summary.objects++;
-            yield { objectId: currentId, names };
-          }
+          currentId = id;
+          currentExists = rowExists;
+          names = [];
+          if (!rowExists) summary.orphanObjectIds.push(id);
         }
-        currentId = id;
-        currentExists = rowExists;
-        names = [];
-        if (!rowExists) summary.orphanObjectIds.push(id);
+        if (!currentExists) {
+          summary.orphanItems++;
+          continue;
+        }
+        const name = row.tag_name;
+        if (name === null || name === undefined) summary.itemsWithoutName++;
+        else if (typeof name === 'string') names.push(name);
+        else throw new PodMigrateError('INTEGRITY', `tagged item of object ${String(id)}: tag_name is not text`);
       }
-      if (!currentExists) {
-        summary.orphanItems++;
-        continue;
-      }
-      const name = row.tag_name;
-      if (name === null || name === undefined) summary.itemsWithoutName++;
-      else if (typeof name === 'string') names.push(name);
-      else throw new PodMigrateError('INTEGRITY', `tagged item of object ${String(id)}: tag_name is not text`);
-    }
     if (currentId !== undefined && currentExists && names.length > 0) {
       summary.objects++;
       yield { objectId: currentId, names };
@@ -127,7 +129,18 @@ export class TagPairAggregator implements AsyncIterable<AggregatedObject> {
   }
 }
 
-/** `new TagPairAggregator(rows)`: iterate it for the records, then read `.summary` for the orphan count and ids. */
+/** `new TagPairAggregator(…)` over rows: iterate it for the records, then read `.summary` for the orphan count and ids. */
 export function aggregateTagPairs(rows: AsyncIterable<TagPairInput> | Iterable<TagPairInput>): TagPairAggregator {
-  return new TagPairAggregator(rows);
+  return new TagPairAggregator(singleRows(rows));
+}
+
+/** The same over a driver's batches (`streamQueryBatches`). */
+export function aggregateTagPairBatches(
+  batches: AsyncIterable<readonly TagPairInput[]> | Iterable<readonly TagPairInput[]>,
+): TagPairAggregator {
+  return new TagPairAggregator(batches);
+}
+
+async function* singleRows(rows: AsyncIterable<TagPairInput> | Iterable<TagPairInput>): AsyncGenerator<readonly TagPairInput[]> {
+  for await (const row of rows) yield [row];
 }

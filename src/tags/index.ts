@@ -33,5 +33,5 @@ export type {
   SlugCollisionExample,
 } from './build';
 export { TaggedObjectStore, objectKeyOf } from './tagged-objects';
-export { aggregateTagPairs, TagPairAggregator } from './aggregate';
+export { aggregateTagPairBatches, aggregateTagPairs, TagPairAggregator } from './aggregate';
 export type { TagPairRow, TagPairInput, TagPairSummary, AggregatedObject } from './aggregate';

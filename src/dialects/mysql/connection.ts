@@ -347,12 +347,15 @@ export class MysqlConnection implements DatabaseConnection {
   }
 
   streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    return rowsOf(this.readQuery(sqlText, params));
+  }
+
+  streamQueryBatches(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row[]> {
     return this.readQuery(sqlText, params);
   }
 
-  private async *readQuery(sqlText: string, params: readonly unknown[], held?: HeldConnection): AsyncGenerator<Row> {
-    const bound = boundSql(sqlText, params);
-    for await (const batch of this.stream(bound, false, undefined, held)) yield* batch as Row[];
+  private readQuery(sqlText: string, params: readonly unknown[], held?: HeldConnection): AsyncGenerator<Row[]> {
+    return this.stream(boundSql(sqlText, params), false, undefined, held) as AsyncGenerator<Row[]>;
   }
 
   /**
@@ -376,7 +379,8 @@ export class MysqlConnection implements DatabaseConnection {
     const reader: SnapshotReader = {
       streamRows: (table, columns, orderBy) => guarded(held.guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, held))),
       streamRowBatches: (table, columns, orderBy) => guarded(held.guard, () => this.readRowBatches(table, columns, orderBy, held)),
-      streamQuery: (sqlText, params = []) => guarded(held.guard, () => this.readQuery(sqlText, params, held)),
+      streamQuery: (sqlText, params = []) => guarded(held.guard, () => rowsOf(this.readQuery(sqlText, params, held))),
+      streamQueryBatches: (sqlText, params = []) => guarded(held.guard, () => this.readQuery(sqlText, params, held)),
     };
     let healthy = true;
     let closed = false;

@@ -293,13 +293,15 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   streamQuery(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row> {
+    return rowsOf(this.readQuery(sqlText, params));
+  }
+
+  streamQueryBatches(sqlText: string, params: readonly unknown[] = []): AsyncIterable<Row[]> {
     return this.readQuery(sqlText, params);
   }
 
-  private async *readQuery(sqlText: string, params: readonly unknown[], held?: CommonQueryMethods): AsyncGenerator<Row> {
-    for await (const batch of this.batches(sqlText, params, 'streaming a query', undefined, held)) {
-      for (const row of batch) yield row;
-    }
+  private readQuery(sqlText: string, params: readonly unknown[], held?: CommonQueryMethods): AsyncIterable<Row[]> {
+    return this.batches(sqlText, params, 'streaming a query', undefined, held) as AsyncIterable<Row[]>;
   }
 
   /**
@@ -336,7 +338,8 @@ export class PostgresConnection implements DatabaseConnection {
         const reader: SnapshotReader = {
           streamRows: (table, columns, orderBy) => guarded(guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, connection))),
           streamRowBatches: (table, columns, orderBy) => guarded(guard, () => this.readRowBatches(table, columns, orderBy, connection)),
-          streamQuery: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
+          streamQuery: (sqlText, params = []) => guarded(guard, () => rowsOf(this.readQuery(sqlText, params, connection))),
+          streamQueryBatches: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
         };
         // Before COMMIT / ROLLBACK, `guard.close` stops a stream left open (its savepoint rolled back): one query
         // at a time on the connection.
