@@ -7,7 +7,7 @@
  * read once more, one row per tag, when both sides are in. Tag counts are checked in SQL.
  */
 import { hash53 } from '../convert/verify-key';
-import { asSmallInteger, KeySet } from './key-set';
+import { asSmallInteger, KeySet, smallIntegerKey } from './key-set';
 import { objectIds } from './tag-import';
 import type { ColumnInfo, DatabaseConnection, Dialect, SchemaInfo, TableInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
@@ -22,62 +22,79 @@ const HASH_SPACE = 2 ** 52;
 const PAGE_SIZE = 1024;
 
 /**
- * Per object: an order-independent digest of its set of merged names (sum of their hashes), and the pair count.
- * Integer ids (all of Pod's) key a digest in paged Float64Arrays (8 bytes per id of the pages used; NaN: no such
- * object), not a Map of id strings: at 100,000 videos two such Maps and the target's id Set held some 15 MB.
+ * A number per id. Integer ids (all of Pod's) key it in paged Float64Arrays (8 bytes per id of the pages used; NaN:
+ * none), not a Map of id strings: at 100,000 videos two such Maps and the target's id Set held some 15 MB.
  */
-class NameSets {
+class IdNumbers {
   private readonly pages = new Map<number, Float64Array>();
   /** Ids that are not small integers. */
   private readonly others = new Map<string, number>();
-  pairs = 0;
 
-  /** The object's merged names (each counted once). */
-  add(objectId: string, keys: Iterable<string>): void {
-    let digest = this.get(objectId) ?? 0;
-    for (const key of new Set(keys)) {
-      digest = plusName(digest, nameHash(key));
-      this.pairs += 1;
-    }
-    this.set(objectId, digest);
+  /** `id`: its text, or the number a small integer id's text stands for (smallIntegerKey, asSmallInteger). */
+  get(id: string | number): number | undefined {
+    const n = typeof id === 'number' ? id : asSmallInteger(id);
+    if (n === null) return this.others.get(id as string);
+    const value = this.pages.get(Math.floor(n / PAGE_SIZE))?.[n % PAGE_SIZE];
+    return value === undefined || Number.isNaN(value) ? undefined : value;
   }
 
-  /** One pair: the object and a merged name's hash (nameHash). */
-  addPair(objectId: unknown, hash: number): void {
-    const id = typeof objectId === 'number' && Number.isSafeInteger(objectId) && objectId >= 0 ? objectId : String(objectId);
-    this.set(id, plusName(this.get(id) ?? 0, hash));
-    this.pairs += 1;
-  }
-
-  /** `objectId`: its text, or the number a small integer id's text stands for (as asSmallInteger reads it). */
-  get(objectId: string | number): number | undefined {
-    const id = typeof objectId === 'number' ? objectId : asSmallInteger(objectId);
-    if (id === null) return this.others.get(objectId as string);
-    const digest = this.pages.get(Math.floor(id / PAGE_SIZE))?.[id % PAGE_SIZE];
-    return digest === undefined || Number.isNaN(digest) ? undefined : digest;
-  }
-
-  private set(objectId: string | number, digest: number): void {
-    const id = typeof objectId === 'number' ? objectId : asSmallInteger(objectId);
-    if (id === null) {
-      this.others.set(objectId as string, digest);
+  set(id: string | number, value: number): void {
+    const n = typeof id === 'number' ? id : asSmallInteger(id);
+    if (n === null) {
+      this.others.set(id as string, value);
       return;
     }
-    let page = this.pages.get(Math.floor(id / PAGE_SIZE));
+    let page = this.pages.get(Math.floor(n / PAGE_SIZE));
     if (!page) {
       page = new Float64Array(PAGE_SIZE).fill(Number.NaN);
-      this.pages.set(Math.floor(id / PAGE_SIZE), page);
+      this.pages.set(Math.floor(n / PAGE_SIZE), page);
     }
-    page[id % PAGE_SIZE] = digest;
+    page[n % PAGE_SIZE] = value;
   }
 
-  /** Every object and its digest: integer ids ascending, then the others in the order they came. */
+  /** Every id and its number: integer ids ascending, then the others in the order they came. */
   *entries(): Generator<[string, number]> {
     for (const pageNumber of [...this.pages.keys()].sort((a, b) => a - b)) {
       const page = this.pages.get(pageNumber)!;
       for (let slot = 0; slot < PAGE_SIZE; slot++) if (!Number.isNaN(page[slot])) yield [String(pageNumber * PAGE_SIZE + slot), page[slot]];
     }
     yield* this.others;
+  }
+}
+
+/** A driver's id value as an IdNumbers key: a small integer as it is (no string per row), anything else as its text. */
+function idKey(id: unknown): string | number {
+  return smallIntegerKey(id, 'integer') ?? String(id);
+}
+
+/** Per object: an order-independent digest of its set of merged names (sum of their hashes), and the pair count. */
+class NameSets {
+  private readonly digests = new IdNumbers();
+  pairs = 0;
+
+  /** The object's merged names (each counted once). */
+  add(objectId: string, keys: Iterable<string>): void {
+    let digest = this.digests.get(objectId) ?? 0;
+    for (const key of new Set(keys)) {
+      digest = plusName(digest, nameHash(key));
+      this.pairs += 1;
+    }
+    this.digests.set(objectId, digest);
+  }
+
+  /** One pair: the object (a driver's value) and a merged name's hash (nameHash). */
+  addPair(objectId: unknown, hash: number): void {
+    const id = idKey(objectId);
+    this.digests.set(id, plusName(this.digests.get(id) ?? 0, hash));
+    this.pairs += 1;
+  }
+
+  get(objectId: string): number | undefined {
+    return this.digests.get(objectId);
+  }
+
+  entries(): Generator<[string, number]> {
+    return this.digests.entries();
   }
 }
 
@@ -88,11 +105,6 @@ function columnsOf(table: TableInfo, names: string[]): ColumnInfo[] {
     if (!column) throw new PodMigrateError('SCHEMA_MISMATCH', `${table.name} has no column ${name}`, { place: { table: table.name } });
     return column;
   });
-}
-
-/** An id as a Map key: a number as it is (no string per row), anything else (bigint, text) as its text. */
-function idKey(id: unknown): number | string {
-  return typeof id === 'number' ? id : String(id);
 }
 
 /** A merged name's term in an object's digest (below 2^52). */
@@ -188,7 +200,7 @@ export class TagSetCheck {
     const q = (n: string) => dialect.quoteIdent(n);
     const tagRef = dialect.tableRef(tag.name);
     const linkRef = dialect.tableRef(link.name);
-    const hashOfTag = new Map<number | string, number>();
+    const hashOfTag = new IdNumbers();
     for await (const batch of target.streamRowBatches(tag, columnsOf(tag, ['id', 'name'])))
       for (const [id, name] of batch) hashOfTag.set(idKey(id), nameHash(this.keyOfName(String(name))));
     for await (const batch of target.streamRowBatches(link, columnsOf(link, [set.linkObjectColumn, set.linkTagColumn]))) {
