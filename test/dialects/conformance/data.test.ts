@@ -10,6 +10,7 @@ import vm from 'node:vm';
 import type { CanonicalValue } from '../../../src/convert/logical-types';
 import type { ColumnInfo, DatabaseConnection, DialectName } from '../../../src/dialects/dialect';
 import { createPodDatabase, type TestDatabase } from '../../helpers/databases';
+import { PodMigrateError } from '../../../src/errors';
 import { caught, collect } from '../../helpers/async';
 import { parentAndChild } from '../../helpers/parent-child';
 import { describeLive, liveHarness, numeric } from './harness';
@@ -240,6 +241,28 @@ describeLive('live server', (name) => {
         expect(await collect(conn.streamRows(table, [table.columns[0]], ['id']))).toEqual([[1], [2], [3]]);
       },
     );
+
+    test('a value refused at the end of a batch fails it before any of its rows is sent, naming row and column', async () => {
+      const { db, conn } = await fresh('bulkrefused');
+      await db.exec('CREATE TABLE refused (id integer PRIMARY KEY, title varchar(250) NOT NULL, amount integer NULL)');
+      const table = await tableOf(conn, 'refused');
+      // Several MariaDB statements (32 KB each) and several COPY chunks before the refused row.
+      const rows: CanonicalValue[][] = Array.from({ length: 3000 }, (_, i) => [i + 1, `a title long enough to fill pieces ${i}`, i]);
+      rows[2999][2] = 'not a number';
+      const seen = await conn
+        .transaction(async (tx) => {
+          const refusal = await tx.insertRows(table, table.columns, rows).then(
+            () => null,
+            (error: unknown) => error,
+          );
+          const [{ n }] = await tx.query('SELECT COUNT(*) AS n FROM refused');
+          throw Object.assign(new Error('rolled back'), { refusal, count: Number(n) });
+        })
+        .catch((error: { refusal?: unknown; count?: number }) => error);
+      expect(seen.count).toBe(0);
+      expect(seen.refusal).toBeInstanceOf(PodMigrateError);
+      expect((seen.refusal as PodMigrateError).place).toMatchObject({ table: 'refused', row: 3000, column: 'amount' });
+    });
 
     test('50k rows × 5 columns in chunks, one transaction, read back identical', async () => {
       // Speed is `npm run bench`'s job; this checks the bulk path keeps every value across many chunks.
