@@ -72,8 +72,8 @@ class NameSets {
   private readonly digests = new IdNumbers();
   pairs = 0;
 
-  /** The object's merged names (each counted once). */
-  add(objectId: string, keys: Iterable<string>): void {
+  /** The object's merged names (each counted once); `objectId` as idKey gives it. */
+  add(objectId: string | number, keys: Iterable<string>): void {
     let digest = this.digests.get(objectId) ?? 0;
     for (const key of new Set(keys)) {
       digest = plusName(digest, nameHash(key));
@@ -156,18 +156,19 @@ export class TagSetCheck {
     const dialect = target.dialect;
     const fold = dialect.uniqueFold(tag.columns.find((c) => c.name === 'name')?.collation ?? null);
     const present = new KeySet();
-    for await (const id of objectIds(target, dialect, object)) present.add(String(id));
+    for await (const id of objectIds(target, dialect, object)) present.add(idKey(id));
     return new TagSetCheck(set, { tag, link }, present, (name) => fold(name.toUpperCase()), lossyAllowed);
   }
 
   private addSource(objectId: unknown, names: string[]): void {
-    if (!this.present.has(String(objectId))) return;
-    this.source.add(String(objectId), names.map(this.keyOfName));
+    const id = idKey(objectId);
+    if (!this.present.has(id)) return;
+    this.source.add(id, names.map(this.keyOfName));
     for (const name of names) this.spellings.add(name);
     if (this.split) {
       const pieces = names.flatMap((n) => splitPodTagName(n));
       for (const n of pieces) this.spellings.add(n);
-      this.split.add(String(objectId), pieces.map(this.keyOfName));
+      this.split.add(id, pieces.map(this.keyOfName));
     }
   }
 
@@ -224,19 +225,21 @@ export class TagSetCheck {
   private async misspelledNames(target: DatabaseConnection): Promise<{ count: number; names: string[]; objects: string[] }> {
     const { dialect } = target;
     const q = (n: string) => dialect.quoteIdent(n);
-    const rows = target.streamQuery(
+    const batches = target.streamQueryBatches(
       `SELECT t.${q('name')} AS name, MIN(l.${q(this.set.linkObjectColumn)}) AS object_id ` +
         `FROM ${dialect.tableRef(this.tables.link.name)} l JOIN ${dialect.tableRef(this.tables.tag.name)} t ` +
         `ON t.${q('id')} = l.${q(this.set.linkTagColumn)} GROUP BY t.${q('id')}, t.${q('name')} ORDER BY t.${q('id')}`,
     );
     const found = { count: 0, names: [] as string[], objects: [] as string[] };
-    for await (const row of rows) {
-      const name = String(row.name);
-      if (this.spellings.has(name)) continue;
-      found.count += 1;
-      if (found.names.length < SHOW_KEYS) {
-        found.names.push(name);
-        found.objects.push(String(row.object_id));
+    for await (const batch of batches) {
+      for (const row of batch) {
+        const name = String(row.name);
+        if (this.spellings.has(name)) continue;
+        found.count += 1;
+        if (found.names.length < SHOW_KEYS) {
+          found.names.push(name);
+          found.objects.push(String(row.object_id));
+        }
       }
     }
     return found;

@@ -226,17 +226,15 @@ function encodeInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInfo[]
 
 async function runInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInfo[], statements: EncodedInsert[]): Promise<number> {
   let written = 0;
-  for (let s = 0; s < statements.length; s += 1) {
-    const { sql, names } = statements[s];
-    statements[s] = DONE; // sent: its text can go
+  // Taken off the list as it is sent: its text can go.
+  for (let statement = statements.shift(); statement !== undefined; statement = statements.shift()) {
+    const { sql, names } = statement;
     const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= names.length ? names[statementRow - 1] : undefined);
     await runChecked(ctx, table, columns, { sql }, names.length, placeOf, `INSERT into ${table.name}`);
     written += names.length;
   }
   return written;
 }
-
-const DONE: EncodedInsert = { sql: '', names: [] };
 
 // ---------------------------------------------------------------------------------------------------------------
 // LOAD DATA LOCAL INFILE
