@@ -166,15 +166,19 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
     }
     const full = mapTable(table, targetTable, described.columns);
     const mapping: TableMapping = { ...full, columns: full.columns.filter((c) => c.source !== null) };
-    const keepRows =
-      described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS) ||
-      table.strategy === 'merge' ||
-      options.orphanKeys?.has(table.target) === true;
+    // Merge tables and tables the orphan policy changed are judged row by row: their per-row digests are needed.
+    const judgedByRow = table.strategy === 'merge' || options.orphanKeys?.has(table.target) === true;
+    const small = described.rows <= (options.keepRowsFirstPass ?? KEEP_ROWS_FIRST_PASS);
+    const keepRows = small || judgedByRow;
     const pk = targetTable.primaryKey.length === 1 ? targetTable.primaryKey[0] : null;
     const types = mapping.columns.map((c) => c.target.type);
     const keyIndex = pk ? mapping.columns.findIndex((c) => c.target.name === pk) : -1;
-    // Rows come ORDER BY the primary key on every side; an integer key orders alike everywhere (no collation).
-    const ordered = !keepRows && !lossyAllowed && keyIndex >= 0 && types[keyIndex] === 'integer';
+    // Rows come ORDER BY the primary key on every side; an integer key orders alike everywhere (no collation). Against
+    // the v3 database a small table is compared in order too (a digest per row of 89 small tables was 4 % of a
+    // 20,000-video verify); it keeps its per-row digests for the second read, if its rows differ. Against a dump, a
+    // small table keeps them from the start: that read is one pass over the whole file.
+    const ordered =
+      !judgedByRow && (!small || options.source !== undefined) && !lossyAllowed && keyIndex >= 0 && types[keyIndex] === 'integer';
     compared.set(table.name, {
       mapping,
       types,
