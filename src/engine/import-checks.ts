@@ -5,7 +5,7 @@
  * The live import and the dry run use it alike, so that they find the same rows.
  */
 import type { CanonicalValue } from '../convert/logical-types';
-import type { DatabaseConnection, ImportTransaction, Queryable, SchemaInfo } from '../dialects/dialect';
+import type { DatabaseConnection, ForeignKeyInfo, ImportTransaction, Queryable, SchemaInfo } from '../dialects/dialect';
 import { PodMigrateError } from '../errors';
 import type { ResolvedPlan } from '../plan/types';
 import { CheckConstraints } from './check-constraints';
@@ -109,6 +109,14 @@ export class ImportChecks {
           type: 'dry',
           message: `repair ${table}/${rule.name}: would run template ${rule.sql} on the target once ${table} is written`,
         });
+  }
+
+  /**
+   * Whether the rows' own checks decided this foreign key for every row written (RowChecks.decided), and nothing
+   * rewrites the tables after them: a plan's `sql` repair may change any table.
+   */
+  decidedForeignKey(fk: ForeignKeyInfo): boolean {
+    return this.rows.decided(fk) && sqlRepairs(this.importPlan.mappings.values()).length === 0;
   }
 
   /** The plan's `sql` repair rules, in the import transaction, once every row is written. */

@@ -230,7 +230,9 @@ async function runImport(
       reportTagSet(set.name, set.objectTable, result, reporter);
     }
 
-    orphans = await enforceForeignKeys(tx, target.dialect, schema, written, orphanPolicyOf(plan), reporter);
+    orphans = await enforceForeignKeys(tx, target.dialect, schema, written, orphanPolicyOf(plan), reporter, (fk) =>
+      checks.decidedForeignKey(fk),
+    );
     await tx.advanceSequences([...written].map((name) => schema.tables.get(name)).filter((t): t is TableInfo => t !== undefined));
     await pausePoint('before-commit');
   });

@@ -51,6 +51,10 @@ export class RowChecks {
   /** Per foreign key, its values not (yet) found among the referenced rows. */
   private readonly pending = new Map<ForeignKeyInfo, PendingReferences>();
   private readonly imported: Set<string>;
+  /** Tables the import empties and fills from the source alone (strategy replace). */
+  private readonly replaced: Set<string>;
+  /** Foreign keys decided here for every row written (see `decided`), by `foreignKeyName`. */
+  private readonly decidedKeys = new Set<string>();
 
   constructor(
     private readonly schema: SchemaInfo,
@@ -58,7 +62,19 @@ export class RowChecks {
     mappings: Iterable<TableMapping>,
     private readonly policyFor: (table: string) => OrphanPolicy,
   ) {
-    this.imported = new Set([...mappings].filter((m) => m.plan.strategy !== 'skip').map((m) => m.target.name));
+    const all = [...mappings];
+    this.imported = new Set(all.filter((m) => m.plan.strategy !== 'skip').map((m) => m.target.name));
+    this.replaced = new Set(all.filter((m) => m.plan.strategy === 'replace').map((m) => m.target.name));
+  }
+
+  /**
+   * Whether every row the import wrote into the key's table had its reference checked here against the rows it wrote
+   * into the referenced table: both tables replaced (no row of the target's own in either), the referenced one not
+   * shrunk afterwards by an orphan policy of its own. A search for orphans in SQL would then find none (it is still
+   * made for the other keys, and for all of them when the plan has SQL repairs: see ImportChecks).
+   */
+  decided(fk: ForeignKeyInfo): boolean {
+    return this.decidedKeys.has(foreignKeyName(fk));
   }
 
   private foldOf(mapping: TableMapping, index: number): (value: CanonicalValue) => string {
@@ -96,6 +112,10 @@ export class RowChecks {
       .filter((fk) => fk.table === table.name && this.imported.has(fk.refTable) && this.policyFor(fk.table) === 'fail')
       .map((fk) => ({ fk, index: indexOf(fk.column) }))
       .filter((r) => r.index >= 0);
+    if (this.replaced.has(table.name)) {
+      for (const { fk } of references)
+        if (this.replaced.has(fk.refTable) && this.policyFor(fk.refTable) === 'fail') this.decidedKeys.add(foreignKeyName(fk));
+    }
     const referenced = [...new Set(this.schema.foreignKeys.filter((fk) => fk.refTable === table.name).map((fk) => fk.refColumn))]
       .map((column) => ({ column, index: indexOf(column) }))
       .filter((r) => r.index >= 0);
@@ -239,4 +259,8 @@ export class RowChecks {
     orphans.sort((a, b) => rank(a.key) - rank(b.key) || 0);
     for (const { key, count } of orphans) this.orphan(fk, key, count);
   }
+}
+
+function foreignKeyName(fk: ForeignKeyInfo): string {
+  return `${fk.table}.${fk.column}\u0000${fk.refTable}.${fk.refColumn}`;
 }
