@@ -189,7 +189,11 @@ export async function main(argv: string[]): Promise<number> {
         .argParser((v) => v.split(',').map(dialectOf))
         .default(['mysql', 'postgres'], 'mysql,postgres'),
     )
-    .option('--mysql-bulk <mode>', 'MariaDB target bulk path: insert (the default, multi-row INSERT) or load-data', 'insert')
+    .option(
+      '--mysql-bulk <mode>',
+      'MariaDB target bulk path: load-data (the default, LOAD DATA LOCAL) or insert (multi-row INSERT)',
+      'load-data',
+    )
     .option('--seed <n>', 'seed of the generated data', positiveInt, 1)
     .option('--busy', "a busier generated site (the seed's --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs)")
     .option('--no-pgloader', 'skip pgloader as a peer (MariaDB → PostgreSQL pairs, run where it is installed)')
@@ -267,7 +271,7 @@ export async function main(argv: string[]): Promise<number> {
       out(`same rows from a file (PostgreSQL COPY FROM STDIN, MariaDB LOAD DATA LOCAL INFILE), each into an empty twin table`);
       out(`with the same indexes and no foreign keys. ours/native 0.50× = half the database's own bulk-load speed. Tables compared:`);
       out(`every non-empty table the import replaced (not the merge tables, not the Tagulous tables).`);
-      if (opts.mysqlBulk !== 'insert') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
+      if (opts.mysqlBulk !== 'load-data') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
       if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');
       for (const [source, target] of opts.pairs) {

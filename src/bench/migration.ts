@@ -96,7 +96,7 @@ export interface PairOptions {
 }
 
 function withBulk(settings: ConnectionSettings, bulk: PairOptions['mysqlBulk']): ConnectionSettings {
-  if (settings.dialect !== 'mysql' || bulk === 'insert') return settings;
+  if (settings.dialect !== 'mysql') return settings;
   return { ...settings, options: { ...settings.options, bulk } };
 }
 

@@ -521,6 +521,56 @@ run('mysql dialect: live server', () => {
     ]);
   });
 
+  test('LOAD DATA (the default) stays open across batches: one statement per 10,000 rows, ended by any other statement', async () => {
+    const { db, conn } = await fresh('ldstream');
+    await db.exec('CREATE TABLE la (id int PRIMARY KEY, v varchar(20) NOT NULL)');
+    await db.exec('CREATE TABLE lb (id int PRIMARY KEY)');
+    const schema = await conn.introspect();
+    const [a, b] = [schema.tables.get('la')!, schema.tables.get('lb')!];
+    const rows = (from: number, n: number): CanonicalValue[][] => Array.from({ length: n }, (_, i) => [from + i, `v${from + i}`]);
+    const loads = async (tx: { query(sql: string): Promise<Array<Record<string, unknown>>> }) =>
+      Number((await tx.query("SHOW SESSION STATUS LIKE 'Com_load'"))[0].Value);
+    const counts = await conn.transaction(async (tx) => {
+      const before = await loads(tx);
+      for (let at = 1; at <= 6_000; at += 500) await tx.insertRows(a, a.columns, rows(at, 500));
+      // The query ends the open statement: it sees the 6,000 rows, sent by one LOAD DATA.
+      const [{ n }] = await tx.query('SELECT COUNT(*) AS n FROM la');
+      const afterFirst = await loads(tx);
+      await tx.insertRows(b, b.columns, [[1], [2]]);
+      for (let at = 6_001; at <= 30_000; at += 500) await tx.insertRows(a, a.columns, rows(at, 500));
+      return { n: Number(n), first: afterFirst - before, all: (await loads(tx)) - before };
+    });
+    // la: 6,000 rows, then lb, then 24,000 rows of la in statements of at most 10,000.
+    expect(counts).toEqual({ n: 6_000, first: 1, all: 1 + 1 + 3 });
+    expect(await db.query('SELECT COUNT(*) AS n, SUM(id) AS s FROM la')).toEqual([{ n: 30_000, s: String((30_000 * 30_001) / 2) }]);
+    expect(await db.query('SELECT COUNT(*) AS n FROM lb')).toEqual([{ n: 2 }]);
+  });
+
+  test('LOAD DATA across batches: a warning in a later batch names its row and column, nothing is written', async () => {
+    const { db, conn } = await fresh('ldlater');
+    await db.exec('CREATE TABLE lw (id int PRIMARY KEY, name varchar(5) NOT NULL)');
+    const table = (await conn.introspect()).tables.get('lw')!;
+    const e = await caught(
+      conn.transaction(async (tx) => {
+        for (let at = 1; at <= 900; at += 300) {
+          const batch: CanonicalValue[][] = Array.from({ length: 300 }, (_, i) => [at + i, at + i === 777 ? 'toolong' : 'ok']);
+          await tx.insertRows(table, table.columns, batch);
+        }
+      }),
+    );
+    expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'lw', row: 777, column: 'name' } });
+    expect(await db.query('SELECT COUNT(*) AS n FROM lw')).toEqual([{ n: 0 }]);
+  });
+
+  test('an unknown ?bulk= is refused, naming the two paths', async () => {
+    const db = await createTestDatabase('mysql', 'bulkname');
+    open.push({ db });
+    await expect(mysqlDialect.connect(withOptions(db.settings, { bulk: 'copy' }))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/\?bulk=copy .*load-data or insert/),
+    });
+  });
+
   test('LOAD DATA refused by the client: falls back to INSERT inside the same transaction', async () => {
     const { db, conn } = await fresh('ldfallback', { bulk: 'load-data', localInfile: '0' });
     await db.exec('CREATE TABLE fb (id int PRIMARY KEY, name varchar(10))');

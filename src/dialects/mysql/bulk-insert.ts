@@ -1,21 +1,22 @@
 /**
  * Bulk writes into one table, inside the import transaction's connection.
  *
- * Default path: multi-row `INSERT INTO t (cols) VALUES (…),(…)`, batched by BYTES (every value escaped by the
- * driver's own `escape`, never concatenated raw) so that one statement stays well under max_allowed_packet.
- * Optional path (`?bulk=load-data`): `LOAD DATA LOCAL INFILE` fed from memory through mysql2's
- * `infileStreamFactory`. LOCAL means IGNORE semantics (the server turns errors into warnings and drops or alters
- * rows), so both paths check the affected-row count AND the warning count of every statement: any warning (even a
- * note: "Data truncated", decimal rounding…) means MariaDB altered data, and the import fails.
+ * Default path (`LoadDataWriter`): `LOAD DATA LOCAL INFILE` fed through mysql2's `infileStreamFactory`, one statement
+ * kept open across a table's batches. Other path (`?bulk=insert`, and wherever LOCAL is refused): multi-row
+ * `INSERT INTO t (cols) VALUES (…),(…)`, batched by BYTES (every value escaped by the driver's own `escape`, never
+ * concatenated raw) so that one statement stays well under max_allowed_packet. LOCAL means IGNORE semantics (the
+ * server turns errors into warnings and drops or alters rows), so both paths check the affected-row count AND the
+ * warning count of every statement: any warning (even a note: "Data truncated", decimal rounding…) means MariaDB
+ * altered data, and the import fails.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
-import { columnFromMessage, errorCodeFor, mapMysqlError, rowFromMessage, type MysqlServerKind } from './errors';
+import { columnFromMessage, errorCodeFor, mapMysqlError, mysqlFault, rowFromMessage, type MysqlServerKind } from './errors';
 import { quoteIdent } from './quote';
 
 /** Runs one statement on the transaction's connection; resolves to the driver's result (rows or header). */
@@ -29,6 +30,8 @@ export interface BulkContext {
   maxAllowedPacket: number;
   /** MariaDB or MySQL, for the names of error numbers from 1900 up (unknown: both tables apply). */
   server?: MysqlServerKind;
+  /** The connection's socket: a LOAD DATA stream waits while it holds more than SOCKET_HIGH_WATER bytes unsent. */
+  socket?: Writable;
 }
 
 interface ResultHeader {
@@ -88,6 +91,24 @@ function encodeRow(
   return out;
 }
 
+/**
+ * LOCAL's warnings that stand for an error the same row would get from an INSERT: WARN_NULL_TO_NOTNULL (1263, NULL
+ * into a NOT NULL column, set to the column's default) is ER_BAD_NULL_ERROR (1048).
+ */
+const LOCAL_WARNING_AS_ERROR: Record<number, number> = { 1263: 1048 };
+
+/**
+ * The warning that says what went wrong: the first warning (not note) with a known fault (a CHECK that failed comes
+ * after MariaDB's note on why: a JSON syntax note before the json_valid CHECK's warning), else the first entry with a
+ * known fault, else the first warning, else the first entry.
+ */
+function chosenWarning(list: Array<Record<string, unknown>>, server?: MysqlServerKind): Record<string, unknown> | undefined {
+  const codeOf = (w: Record<string, unknown>) => LOCAL_WARNING_AS_ERROR[Number(w.Code)] ?? Number(w.Code);
+  const known = (w: Record<string, unknown>) => mysqlFault(codeOf(w), server) !== undefined;
+  const note = (w: Record<string, unknown>) => String(w.Level) === 'Note';
+  return list.find((w) => known(w) && !note(w)) ?? list.find(known) ?? list.find((w) => !note(w)) ?? list[0];
+}
+
 /** After a statement: every row written, and not a single warning. */
 async function checkResult(
   ctx: BulkContext,
@@ -106,17 +127,31 @@ async function checkResult(
     } catch {
       // the count alone still fails the import
     }
-    const first = list[0];
+    const first = chosenWarning(list, ctx.server);
     const message = first ? String(first.Message ?? '') : '';
+    const errno = first ? (LOCAL_WARNING_AS_ERROR[Number(first.Code)] ?? Number(first.Code)) : undefined;
+    // The warning read as the server error it stands for (LOCAL turned a duplicate key into a warning: it is still a
+    // unique violation, naming its constraint, as the INSERT path's error would).
+    const asError =
+      errno !== undefined
+        ? mapMysqlError(Object.assign(new Error(message), { errno, sqlMessage: message }), {
+            place: { table: table.name },
+            server: ctx.server,
+            columns: columns.map((c) => c.name),
+            rowOf: placeOf,
+            action: how,
+          })
+        : undefined;
     const place: ErrorPlace = { table: table.name };
-    const column = message ? columnFromMessage(message) : undefined;
+    const column = asError?.place.column ?? (message ? columnFromMessage(message) : undefined);
     if (column !== undefined && columns.some((c) => c.name === column)) place.column = column;
+    if (asError?.place.constraint !== undefined) place.constraint = asError.place.constraint;
     const statementRow = message ? rowFromMessage(message) : undefined;
     if (statementRow !== undefined) {
       const row = placeOf(statementRow);
       if (row !== undefined) place.row = row;
     }
-    const code = first ? errorCodeFor(Number(first.Code), ctx.server) : 'DATABASE';
+    const code = errno !== undefined ? errorCodeFor(errno, ctx.server) : 'DATABASE';
     const shown = list
       .slice(0, 5)
       .map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`)
@@ -124,7 +159,7 @@ async function checkResult(
     throw new PodMigrateError(
       code === 'DATABASE' ? 'VALUE_INVALID' : code,
       `MariaDB/MySQL altered or dropped data during ${how} (${warnings} warning${warnings > 1 ? 's' : ''}${shown ? `: ${shown}` : ''}${list.length > 5 ? '; …' : ''})`,
-      { place },
+      { place, cause: asError ?? new Error(`${warnings} warning(s)`), fault: asError?.fault },
     );
   }
   const affected = header.affectedRows ?? -1;
@@ -252,54 +287,180 @@ export function tsvField(value: DriverParam, binary: boolean): string {
     : text;
 }
 
-export async function insertWithLoadData(
-  ctx: BulkContext,
-  table: TableInfo,
-  columns: ColumnInfo[],
-  rows: CanonicalValue[][],
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const encoders = encodersFor(table, columns);
-  const nameRow = rowNamer(table, columns, rows);
-  const binary = columns.map((c) => c.type === 'binary');
-  const targets = columns.map((c, i) => (binary[i] ? `@pm_v${i}` : quoteIdent(c.name)));
-  const sets = columns.flatMap((c, i) => (binary[i] ? [`${quoteIdent(c.name)} = UNHEX(@pm_v${i})`] : []));
-  const sql =
-    `LOAD DATA LOCAL INFILE 'pod-migrate.tsv' INTO TABLE ${quoteIdent(table.name)} CHARACTER SET utf8mb4 ` +
-    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')})` +
-    (sets.length > 0 ? ` SET ${sets.join(', ')}` : '');
+/**
+ * Rows per LOAD DATA statement: a warning names its row by its number in the statement, so the statement keeps its
+ * rows' names (ids: a few bytes each) until it ends.
+ */
+const LOAD_DATA_STATEMENT_ROWS = 10_000;
+/** mysql2 writes an infile stream's data to the socket as it comes: past this many bytes unsent, the writer waits. */
+const SOCKET_HIGH_WATER = 512 * 1024;
 
-  // Encode everything first: a refused value fails before anything is sent.
-  const lines: string[] = new Array(rows.length);
-  for (let r = 0; r < rows.length; r += 1) {
-    const encoded = encodeRow(table, columns, encoders, rows[r], () => nameRow(r));
-    let line = '';
-    for (let i = 0; i < encoded.length; i += 1) {
-      if (i > 0) line += '\t';
-      line += tsvField(encoded[i], binary[i]);
-    }
-    lines[r] = `${line}\n`;
+/**
+ * One `LOAD DATA LOCAL INFILE` kept open across the engine's batches of one table (up to LOAD_DATA_STATEMENT_ROWS
+ * rows), as CopyWriter keeps a COPY open: each `write` encodes its rows to TSV and hands them to the statement's
+ * stream, so that the server loads while this process reads and encodes the next batch, with no round trip per
+ * batch. `end` closes the stream, then checks the server's answer: every row written, not a single warning.
+ */
+export class LoadDataWriter {
+  private readonly input = new PassThrough();
+  private readonly answer: Promise<unknown>;
+  /** Settles when the server asks for the file or answers (a refusal): the rows wait for it. */
+  private readonly started: Promise<void>;
+  private failure: unknown;
+  private sent = 0;
+  private readonly names: Array<number | string> = [];
+  private readonly encoders: Encoder[];
+  private readonly binary: boolean[];
+
+  constructor(
+    private readonly ctx: BulkContext,
+    readonly table: TableInfo,
+    readonly columns: ColumnInfo[],
+  ) {
+    this.encoders = encodersFor(table, columns);
+    this.binary = columns.map((c) => c.type === 'binary');
+    const targets = columns.map((c, i) => (this.binary[i] ? `@pm_v${i}` : quoteIdent(c.name)));
+    const sets = columns.flatMap((c, i) => (this.binary[i] ? [`${quoteIdent(c.name)} = UNHEX(@pm_v${i})`] : []));
+    const sql =
+      `LOAD DATA LOCAL INFILE 'pod-migrate.tsv' INTO TABLE ${quoteIdent(table.name)} CHARACTER SET utf8mb4 ` +
+      `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')})` +
+      (sets.length > 0 ? ` SET ${sets.join(', ')}` : '');
+    let asked!: () => void;
+    const fileAsked = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    this.answer = ctx.run({
+      sql,
+      infileStreamFactory: () => {
+        asked();
+        return this.input;
+      },
+    });
+    this.answer.catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    // The server asks for the file, or refuses the statement (local_infile off): known before the first rows go.
+    this.started = Promise.race([fileAsked, this.answer.then(() => undefined)]).catch(() => undefined);
   }
-  function* chunks(): Generator<Buffer> {
-    let pending = '';
-    for (const line of lines) {
-      pending += line;
-      if (pending.length >= STRING_PIECE) {
-        yield Buffer.from(pending, 'utf8');
-        pending = '';
+
+  /** Same table and columns, and room left in the statement. */
+  accepts(table: TableInfo, columns: ColumnInfo[]): boolean {
+    return (
+      table === this.table &&
+      this.sent < LOAD_DATA_STATEMENT_ROWS &&
+      columns.length === this.columns.length &&
+      columns.every((c, i) => c === this.columns[i])
+    );
+  }
+
+  /** Encodes the whole batch (a refused value: a rejected promise, nothing of the batch sent), then sends it. Not async (see CopyWriter.write). */
+  write(rows: CanonicalValue[][]): Promise<number> {
+    const pieces: Buffer[] = [];
+    const nameRow = rowNamer(this.table, this.columns, rows);
+    const names: Array<number | string> = new Array(rows.length);
+    try {
+      let pending = '';
+      for (let r = 0; r < rows.length; r += 1) {
+        const encoded = encodeRow(this.table, this.columns, this.encoders, rows[r], () => nameRow(r));
+        let line = '';
+        for (let i = 0; i < encoded.length; i += 1) {
+          if (i > 0) line += '\t';
+          line += tsvField(encoded[i], this.binary[i]);
+        }
+        // A row goes in one packet: one larger than the server takes would end the connection, so it is refused here.
+        if (line.length * 3 > this.ctx.maxAllowedPacket - 1024 && Buffer.byteLength(line) > this.ctx.maxAllowedPacket - 1024) {
+          throw new PodMigrateError(
+            'VALUE_INVALID',
+            `row is ${Buffer.byteLength(line)} bytes of LOAD DATA text, more than the server's max_allowed_packet (${this.ctx.maxAllowedPacket}): raise max_allowed_packet`,
+            { place: { table: this.table.name, row: nameRow(r) } },
+          );
+        }
+        const text = `${line}\n`;
+        // A piece is rows of at most STRING_PIECE characters in all, or one longer row alone.
+        if (pending.length > 0 && pending.length + text.length > STRING_PIECE) {
+          pieces.push(Buffer.from(pending, 'utf8'));
+          pending = '';
+        }
+        pending += text;
+        names[r] = nameRow(r);
+        if (pending.length >= STRING_PIECE) {
+          pieces.push(Buffer.from(pending, 'utf8'));
+          pending = '';
+        }
       }
+      if (pending.length > 0) pieces.push(Buffer.from(pending, 'utf8'));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (pending.length > 0) yield Buffer.from(pending, 'utf8');
+    for (const name of names) this.names.push(name);
+    return this.send(pieces, rows.length);
   }
-  const placeOf = (statementRow: number) => (statementRow >= 1 && statementRow <= rows.length ? nameRow(statementRow - 1) : undefined);
-  await runChecked(
-    ctx,
-    table,
-    columns,
-    { sql, infileStreamFactory: () => Readable.from(chunks(), { objectMode: false }) },
-    rows.length,
-    placeOf,
-    `LOAD DATA into ${table.name}`,
-  );
-  return rows.length;
+
+  private async send(pieces: Buffer[], rows: number): Promise<number> {
+    await this.started;
+    const socket = this.ctx.socket;
+    for (const piece of pieces) {
+      this.check();
+      // The stream's own buffer (when mysql2 pauses it), then the socket's: each bounded, whatever the server's pace.
+      if (!this.input.write(piece)) await this.untilDrained(this.input);
+      if (socket && socket.writableLength > SOCKET_HIGH_WATER) await this.untilDrained(socket);
+    }
+    this.check();
+    this.sent += rows;
+    return rows;
+  }
+
+  /** Ends the statement: every row sent written, no warning. */
+  async end(): Promise<void> {
+    this.input.end();
+    let header: ResultHeader;
+    try {
+      header = (await this.answer) as ResultHeader;
+    } catch (error) {
+      throw this.mapped(error);
+    }
+    await checkResult(this.ctx, this.table, this.columns, header, this.sent, (n) => this.names[n - 1], `LOAD DATA into ${this.table.name}`);
+  }
+
+  /**
+   * Abandons the statement: its stream is ended (not destroyed: mysql2 may not have taken it yet, and would then wait
+   * for it for ever), the server takes what was sent, and the caller rolls the transaction back.
+   */
+  async abort(): Promise<void> {
+    this.input.end();
+    await this.answer.catch(() => undefined);
+  }
+
+  /** Until `stream` drains, or the statement ends (a server error: the stream may never drain). */
+  private untilDrained(stream: Writable): Promise<unknown> {
+    return Promise.race([drained(stream), this.answer.catch(() => undefined)]);
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.mapped(this.failure);
+  }
+
+  private mapped(error: unknown): PodMigrateError {
+    if (error instanceof PodMigrateError) return error;
+    return mapMysqlError(error, {
+      place: { table: this.table.name },
+      server: this.ctx.server,
+      columns: this.columns.map((c) => c.name),
+      rowOf: (n) => this.names[n - 1],
+      action: `LOAD DATA into ${this.table.name}`,
+    });
+  }
+}
+
+/** Resolves when `stream` drains or closes. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }

@@ -137,6 +137,8 @@ export function columnFromMessage(message: string): string | undefined {
     /^Column '((?:[^']|'')*)' cannot be null/,
     // "Field 'x' doesn't have a default value"
     /^Field '((?:[^']|'')*)' doesn't have a default value/,
+    // LOAD DATA LOCAL's warning: "Column set to default value; NULL supplied to NOT NULL column 'name' at row 1"
+    /NULL supplied to NOT NULL column '((?:[^']|'')*)'/,
     // "… FOREIGN KEY (`video_id`) REFERENCES `video_video` (`id`)"
     /FOREIGN KEY \(`((?:[^`]|``)*)`\)/,
     // "Unknown column 'x' in 'field list'"

@@ -46,7 +46,12 @@ describeLive('live server', (name) => {
         column: 'parent_id',
         constraint: 'child_parent_fk',
       });
-      expectFault(await inserting(conn, parent, [[4, null]]), 'INTEGRITY', 'not-null-violation', { table: 'parent', column: 'name' });
+      // MariaDB's bulk path (LOAD DATA LOCAL) gets the refusal as a warning, which names the row too.
+      expectFault(await inserting(conn, parent, [[4, null]]), 'INTEGRITY', 'not-null-violation', {
+        table: 'parent',
+        column: 'name',
+        ...(name === 'mysql' ? { row: 4 } : {}),
+      });
       expectFault(await inserting(conn, child, [[11, 1, -5, null, null]]), 'INTEGRITY', 'check-violation', {
         table: 'child',
         constraint: 'child_qty_positive',
