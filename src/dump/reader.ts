@@ -14,6 +14,7 @@
  * Values in rows: null, boolean, number, bigint (integer literals outside ±(2^53-1)), string, and arrays /
  * objects for nested JSON (our tag pseudo-tables carry `tag_names: [...]`).
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -213,6 +214,8 @@ export class DumpParser {
   private readonly path: string | undefined;
   /** The events of the chunk being pushed. */
   private events: DumpEvent[] = [];
+  /** Its row events, their rows not parsed yet (see `parseRows`), in order; a run ends at any other event. */
+  private unparsed: Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer } | null> = [];
 
   constructor(options: DumpParserOptions = {}) {
     this.exactNumbers = options.exactNumbers ?? true;
@@ -227,7 +230,14 @@ export class DumpParser {
 
   push(chunk: Buffer): DumpEvent[] {
     this.events = [];
-    this.tokenizer.push(chunk);
+    try {
+      this.tokenizer.push(chunk);
+    } catch (error) {
+      // A bad row before the fault the tokenizer found is the first thing wrong in the file: its error wins.
+      this.parseRows();
+      throw error;
+    }
+    this.parseRows();
     return this.events;
   }
 
@@ -248,28 +258,85 @@ export class DumpParser {
       case 'arrayStart':
         this.events.push({ type: 'table', name: token.name, offset: token.offset });
         return;
-      case 'row':
-        this.events.push({
-          type: 'row',
-          table: this.table!,
-          index: token.index,
-          row: this.parseRow(token.bytes, token.offset, token.index),
-          offset: token.offset,
-        });
+      case 'row': {
+        const event = { type: 'row' as const, table: this.table!, index: token.index, row: NOT_PARSED, offset: token.offset };
+        this.events.push(event);
+        this.unparsed.push({ event, bytes: token.bytes });
         return;
+      }
       case 'arrayEnd':
+        this.unparsed.push(null);
         this.events.push({ type: 'tableEnd', table: token.name, rows: token.rows });
     }
   }
 
-  private parseRow(bytes: Buffer, offset: number, index: number): DumpRow {
-    const row = decodeJsonBytes(bytes, offset, 'row', this.path, { table: this.table, row: index }) as DumpRow;
-    if (this.exactNumbers && hasInexactInteger(row)) {
-      return withExactIntegers(row, parseExact(bytes)) as DumpRow;
+  /**
+   * Parses the rows of the chunk just pushed: consecutive rows lying side by side in one buffer (only commas and
+   * white space between them, which the tokenizer checked) are parsed by one `JSON.parse` of `[row, row, …]` —
+   * one UTF-8 check, one string and one call per run instead of per row (a 20,000-video dump's 590,000 rows, warm:
+   * 872–896 → 779–812 ms a pass). A run that fails is parsed row by row, which names the row and byte at fault.
+   */
+  private parseRows(): void {
+    const rows = this.unparsed;
+    this.unparsed = [];
+    let start = 0;
+    while (start < rows.length) {
+      const first = rows[start];
+      if (first === null) {
+        start++;
+        continue;
+      }
+      let end = start + 1;
+      let last = first.bytes;
+      while (end < rows.length) {
+        const next = rows[end];
+        if (next === null || next.bytes.buffer !== last.buffer || next.bytes.byteOffset < last.byteOffset + last.length) break;
+        last = next.bytes;
+        end++;
+      }
+      this.parseRun(rows as Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer }>, start, end, last);
+      start = end;
     }
+  }
+
+  private parseRun(
+    rows: Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer }>,
+    start: number,
+    end: number,
+    last: Buffer,
+  ): void {
+    const first = rows[start].bytes;
+    let parsed: unknown;
+    if (end - start > 1) {
+      const span = Buffer.from(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
+      if (isUtf8(span)) {
+        try {
+          parsed = JSON.parse(`[${span.toString('utf8')}]`);
+        } catch {
+          parsed = undefined; // parsed row by row below, which says where
+        }
+      }
+    }
+    for (let k = start; k < end; k++) {
+      const { event, bytes } = rows[k];
+      const value = Array.isArray(parsed) && parsed.length === end - start ? (parsed[k - start] as DumpRow) : undefined;
+      event.row = value === undefined ? this.parseRow(bytes, event.offset, event.index) : this.exact(value, bytes);
+    }
+  }
+
+  private parseRow(bytes: Buffer, offset: number, index: number): DumpRow {
+    return this.exact(decodeJsonBytes(bytes, offset, 'row', this.path, { table: this.table, row: index }) as DumpRow, bytes);
+  }
+
+  /** The row, with its integers beyond 2^53 read again exactly from its bytes (when asked). */
+  private exact(row: DumpRow, bytes: Buffer): DumpRow {
+    if (this.exactNumbers && hasInexactInteger(row)) return withExactIntegers(row, parseExact(bytes)) as DumpRow;
     return row;
   }
 }
+
+/** A row event's row until its run is parsed (within the same `push`). */
+const NOT_PARSED: DumpRow = Object.freeze({}) as DumpRow;
 
 /**
  * A number JSON.parse may have rounded: beyond ±(2^53-1) (every double that large is an integer; a float

@@ -405,6 +405,13 @@ describe('DumpParser', () => {
       expect(bad.message).toMatch(/Unexpected "\}" in state TRUE3/);
     });
 
+    it('names the first fault when rows parsed together hold a bad one and the file goes wrong after it', () => {
+      // The rows of a chunk are parsed by one JSON.parse: a bad row among them is still named, before a later fault.
+      const error = parseError('{"t": [{"a": 1}, {"a": 2}, {"a": tru}, {"a": 4}], "t": []}');
+      expect(error.place).toEqual({ table: 't', row: 3 });
+      expect(error.message).toMatch(/invalid JSON in the row/);
+    });
+
     it('refuses invalid UTF-8', () => {
       const bytes = Buffer.concat([Buffer.from('{"t": [{"a": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]}')]);
       expect(parseError(bytes).message).toMatch(/not valid UTF-8/);
