@@ -16,6 +16,49 @@ import { STRING_PIECE } from '../../string-pieces';
 import { readableBatches } from '../readable-batches';
 import type { Decoder } from './codec';
 
+/** pg-copy-streams' COPY TO stream: its class, and the protocol parser this module speeds up. */
+type CopyToStream = ReturnType<typeof copyTo> & { _parse(chunk: Buffer): boolean };
+const CopyToStreamClass = Object.getPrototypeOf(copyTo('')).constructor as new (text: string) => CopyToStream;
+const COPY_DATA = 0x64; // 'd': one row
+/** Messages pg-copy-streams passes over during a COPY (CopyOutResponse, NoticeResponse, ParameterStatus, NotificationResponse). */
+const PASSED_OVER = new Set([0x48, 0x4e, 0x53, 0x41]);
+
+/**
+ * pg-copy-streams' COPY TO stream, with the CopyData messages (one per row) read here: their payloads are copied into
+ * one buffer per socket chunk, where pg-copy-streams makes a Buffer view per row and joins them. The first other
+ * message (CopyDone, an error) and everything after it go to pg-copy-streams' own parser, from that message's start.
+ */
+class WholeRowsCopyToStream extends CopyToStreamClass {
+  /** The start of a message the last chunk ended in. */
+  private carry: Buffer | null = null;
+  private handedOver = false;
+
+  override _parse(chunk: Buffer): boolean {
+    if (this.handedOver) return super._parse(chunk);
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    const out = Buffer.allocUnsafe(data.length);
+    let written = 0;
+    let at = 0;
+    while (at < data.length) {
+      const code = data[at];
+      if (code !== COPY_DATA && !PASSED_OVER.has(code)) break;
+      const end = at + 5 <= data.length ? at + 1 + data.readUInt32BE(at + 1) : Number.POSITIVE_INFINITY;
+      if (end > data.length) {
+        this.carry = data.subarray(at);
+        at = data.length;
+        break;
+      }
+      if (code === COPY_DATA) written += data.copy(out, written, at + 5, end);
+      at = end;
+    }
+    const drained = written > 0 ? this.push(out.subarray(0, written)) : true;
+    if (at === data.length) return drained;
+    this.handedOver = true;
+    return super._parse(data.subarray(at)) && drained;
+  }
+}
+
 /** Text columns whose COPY text is the value node-postgres hands over (others are parsed into arrays or objects). */
 const PLAIN_TEXT_TYPE = /^(?:text|character varying(?:\(\d+\))?|character(?:\(\d+\))?|name|citext|"char")$/;
 
@@ -148,7 +191,7 @@ export class CopyOutClients {
     let reusable = false;
     try {
       client = await this.acquire();
-      stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
+      stream = client.query(new WholeRowsCopyToStream(`COPY (${select}) TO STDOUT`));
       /** Bytes of a row not ended yet (a row can span chunks). */
       let pending: Buffer[] = [];
       for await (const chunks of readableBatches(stream)) {
