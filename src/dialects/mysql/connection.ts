@@ -453,6 +453,22 @@ export class MysqlConnection implements DatabaseConnection {
       writer = null;
       await open?.end();
     };
+    /** A table's first batch (or its next statement's): a new LOAD DATA, or the INSERTs where LOCAL is refused. */
+    const startLoadData = async (table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> => {
+      await endWriter();
+      const started = new LoadDataWriter(bulk, table, columns);
+      writer = started;
+      try {
+        return await started.write(rows);
+      } catch (error) {
+        // local_infile off on the server or the client: only that statement failed; INSERT from now on.
+        const errno = (error as { cause?: { errno?: number } }).cause?.errno;
+        if (errno === undefined || !LOAD_DATA_REFUSED.has(errno)) throw error;
+        writer = null;
+        loadDataRefused = true;
+        return insertWithValues(bulk, table, columns, rows);
+      }
+    };
     const tx: ImportTransaction & { endWriter(): Promise<void>; abortWriter(): Promise<void> } = {
       checksForeignKeysBeforeCommit: false,
       endWriter,
@@ -489,24 +505,15 @@ export class MysqlConnection implements DatabaseConnection {
           throw fail(error, `deleting the rows of ${table.name}`, table.name);
         }
       },
-      async insertRows(table, columns, rows) {
+      // Not async: a batch going into the open statement is encoded at once and not held while the socket drains (an
+      // async function keeps its arguments until it ends: a 20,000-video import promoted 148 MB that way, 79 MB now).
+      insertRows(table, columns, rows) {
         if (bulkMode === 'load-data' && !loadDataRefused) {
-          if (!writer?.accepts(table, columns)) {
-            await endWriter();
-            writer = new LoadDataWriter(bulk, table, columns);
-          }
-          try {
-            return await writer.write(rows);
-          } catch (error) {
-            // local_infile off on the server or the client: only that statement failed; INSERT from now on.
-            const errno = (error as { cause?: { errno?: number } }).cause?.errno;
-            if (errno === undefined || !LOAD_DATA_REFUSED.has(errno)) throw error;
-            writer = null;
-            loadDataRefused = true;
-          }
+          if (writer?.accepts(table, columns)) return writer.write(rows);
+          return startLoadData(table, columns, rows);
         }
-        await endWriter();
-        return insertWithValues(bulk, table, columns, rows);
+        if (writer === null) return insertWithValues(bulk, table, columns, rows);
+        return endWriter().then(() => insertWithValues(bulk, table, columns, rows));
       },
       async advanceSequences() {
         // Nothing to do, and nothing to do after COMMIT either: InnoDB moves AUTO_INCREMENT past every id inserted,
