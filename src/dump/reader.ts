@@ -215,7 +215,7 @@ export class DumpParser {
   /** The events of the chunk being pushed. */
   private events: DumpEvent[] = [];
   /** Its row events, their rows not parsed yet (see `parseRows`), in order; a run ends at any other event. */
-  private unparsed: Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer } | null> = [];
+  private unparsed: Array<UnparsedRow | null> = [];
 
   constructor(options: DumpParserOptions = {}) {
     this.exactNumbers = options.exactNumbers ?? true;
@@ -294,17 +294,12 @@ export class DumpParser {
         last = next.bytes;
         end++;
       }
-      this.parseRun(rows as Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer }>, start, end, last);
+      this.parseRun(rows as UnparsedRow[], start, end, last);
       start = end;
     }
   }
 
-  private parseRun(
-    rows: Array<{ event: Extract<DumpEvent, { type: 'row' }>; bytes: Buffer }>,
-    start: number,
-    end: number,
-    last: Buffer,
-  ): void {
+  private parseRun(rows: UnparsedRow[], start: number, end: number, last: Buffer): void {
     const first = rows[start].bytes;
     let parsed: unknown;
     if (end - start > 1) {
@@ -333,6 +328,12 @@ export class DumpParser {
     if (this.exactNumbers && hasInexactInteger(row)) return withExactIntegers(row, parseExact(bytes)) as DumpRow;
     return row;
   }
+}
+
+/** A row event whose row is not parsed yet, and the row's bytes. */
+interface UnparsedRow {
+  event: Extract<DumpEvent, { type: 'row' }>;
+  bytes: Buffer;
 }
 
 /** A row event's row until its run is parsed (within the same `push`). */

@@ -13,10 +13,11 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
+import { drained } from '../drained';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
-import { columnFromMessage, errorCodeFor, mapMysqlError, mysqlFault, rowFromMessage, type MysqlServerKind } from './errors';
+import { mapMysqlError, mysqlFault, type MysqlErrorContext, type MysqlServerKind } from './errors';
 import { quoteIdent } from './quote';
 
 /** Runs one statement on the transaction's connection; resolves to the driver's result (rows or header). */
@@ -97,14 +98,29 @@ function encodeRow(
  */
 const LOCAL_WARNING_AS_ERROR: Record<number, number> = { 1263: 1048 };
 
+/** The error number a warning of SHOW WARNINGS stands for. */
+function errnoOf(warning: Record<string, unknown>): number {
+  return LOCAL_WARNING_AS_ERROR[Number(warning.Code)] ?? Number(warning.Code);
+}
+
+/** How a bulk statement's error is read: its table and columns, its rows' names, what was being done. */
+function errorContext(
+  ctx: BulkContext,
+  table: TableInfo,
+  columns: ColumnInfo[],
+  rowOf: (statementRow: number) => number | string | undefined,
+  action: string,
+): MysqlErrorContext {
+  return { place: { table: table.name }, server: ctx.server, columns: columns.map((c) => c.name), rowOf, action };
+}
+
 /**
  * The warning that says what went wrong: the first warning (not note) with a known fault (a CHECK that failed comes
  * after MariaDB's note on why: a JSON syntax note before the json_valid CHECK's warning), else the first entry with a
  * known fault, else the first warning, else the first entry.
  */
 function chosenWarning(list: Array<Record<string, unknown>>, server?: MysqlServerKind): Record<string, unknown> | undefined {
-  const codeOf = (w: Record<string, unknown>) => LOCAL_WARNING_AS_ERROR[Number(w.Code)] ?? Number(w.Code);
-  const known = (w: Record<string, unknown>) => mysqlFault(codeOf(w), server) !== undefined;
+  const known = (w: Record<string, unknown>) => mysqlFault(errnoOf(w), server) !== undefined;
   const note = (w: Record<string, unknown>) => String(w.Level) === 'Note';
   return list.find((w) => known(w) && !note(w)) ?? list.find(known) ?? list.find((w) => !note(w)) ?? list[0];
 }
@@ -128,30 +144,21 @@ async function checkResult(
       // the count alone still fails the import
     }
     const first = chosenWarning(list, ctx.server);
-    const message = first ? String(first.Message ?? '') : '';
-    const errno = first ? (LOCAL_WARNING_AS_ERROR[Number(first.Code)] ?? Number(first.Code)) : undefined;
     // The warning read as the server error it stands for (LOCAL turned a duplicate key into a warning: it is still a
-    // unique violation, naming its constraint, as the INSERT path's error would).
-    const asError =
-      errno !== undefined
-        ? mapMysqlError(Object.assign(new Error(message), { errno, sqlMessage: message }), {
-            place: { table: table.name },
-            server: ctx.server,
-            columns: columns.map((c) => c.name),
-            rowOf: placeOf,
-            action: how,
-          })
-        : undefined;
+    // unique violation, naming its constraint, as the INSERT path's error would): its code, fault, column, row.
+    const message = String(first?.Message ?? '');
+    const asError = first
+      ? mapMysqlError(
+          Object.assign(new Error(message), { errno: errnoOf(first), sqlMessage: message }),
+          errorContext(ctx, table, columns, placeOf, how),
+        )
+      : undefined;
+    const found = asError?.place;
     const place: ErrorPlace = { table: table.name };
-    const column = asError?.place.column ?? (message ? columnFromMessage(message) : undefined);
-    if (column !== undefined && columns.some((c) => c.name === column)) place.column = column;
-    if (asError?.place.constraint !== undefined) place.constraint = asError.place.constraint;
-    const statementRow = message ? rowFromMessage(message) : undefined;
-    if (statementRow !== undefined) {
-      const row = placeOf(statementRow);
-      if (row !== undefined) place.row = row;
-    }
-    const code = errno !== undefined ? errorCodeFor(errno, ctx.server) : 'DATABASE';
+    if (found?.column !== undefined && columns.some((c) => c.name === found.column)) place.column = found.column;
+    if (found?.constraint !== undefined) place.constraint = found.constraint;
+    if (found?.row !== undefined) place.row = found.row;
+    const code = asError?.code ?? 'DATABASE';
     const shown = list
       .slice(0, 5)
       .map((w) => `${String(w.Level)} ${String(w.Code)}: ${String(w.Message)}`)
@@ -182,13 +189,7 @@ async function runChecked(
   try {
     header = (await ctx.run(query)) as ResultHeader;
   } catch (error) {
-    throw mapMysqlError(error, {
-      place: { table: table.name },
-      server: ctx.server,
-      columns: columns.map((c) => c.name),
-      rowOf: placeOf,
-      action: what,
-    });
+    throw mapMysqlError(error, errorContext(ctx, table, columns, placeOf, what));
   }
   await checkResult(ctx, table, columns, header, sent, placeOf, what);
 }
@@ -309,6 +310,8 @@ export class LoadDataWriter {
   private failure: unknown;
   private sent = 0;
   private readonly names: Array<number | string> = [];
+  /** The name of the statement's row n (1-based, as the server counts them). */
+  private readonly nameOf = (statementRow: number): number | string | undefined => this.names[statementRow - 1];
   private readonly encoders: Encoder[];
   private readonly binary: boolean[];
 
@@ -419,7 +422,7 @@ export class LoadDataWriter {
     } catch (error) {
       throw this.mapped(error);
     }
-    await checkResult(this.ctx, this.table, this.columns, header, this.sent, (n) => this.names[n - 1], `LOAD DATA into ${this.table.name}`);
+    await checkResult(this.ctx, this.table, this.columns, header, this.sent, this.nameOf, `LOAD DATA into ${this.table.name}`);
   }
 
   /**
@@ -442,25 +445,6 @@ export class LoadDataWriter {
 
   private mapped(error: unknown): PodMigrateError {
     if (error instanceof PodMigrateError) return error;
-    return mapMysqlError(error, {
-      place: { table: this.table.name },
-      server: this.ctx.server,
-      columns: this.columns.map((c) => c.name),
-      rowOf: (n) => this.names[n - 1],
-      action: `LOAD DATA into ${this.table.name}`,
-    });
+    return mapMysqlError(error, errorContext(this.ctx, this.table, this.columns, this.nameOf, `LOAD DATA into ${this.table.name}`));
   }
-}
-
-/** Resolves when `stream` drains or closes. */
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }

@@ -453,6 +453,11 @@ export class MysqlConnection implements DatabaseConnection {
       writer = null;
       await open?.end();
     };
+    const abortWriter = async () => {
+      const open = writer;
+      writer = null;
+      await open?.abort();
+    };
     /** A table's first batch (or its next statement's): a new LOAD DATA, or the INSERTs where LOCAL is refused. */
     const startLoadData = async (table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Promise<number> => {
       await endWriter();
@@ -469,14 +474,8 @@ export class MysqlConnection implements DatabaseConnection {
         return insertWithValues(bulk, table, columns, rows);
       }
     };
-    const tx: ImportTransaction & { endWriter(): Promise<void>; abortWriter(): Promise<void> } = {
+    const tx: ImportTransaction = {
       checksForeignKeysBeforeCommit: false,
-      endWriter,
-      async abortWriter() {
-        const open = writer;
-        writer = null;
-        await open?.abort();
-      },
       async query(sqlText, params = []) {
         await endWriter();
         const bound = boundSql(sqlText, params);
@@ -531,7 +530,7 @@ export class MysqlConnection implements DatabaseConnection {
     }
     try {
       const result = await work(tx);
-      await tx.endWriter();
+      await endWriter();
       try {
         await exec({ sql: 'COMMIT' });
       } catch (error) {
@@ -539,7 +538,7 @@ export class MysqlConnection implements DatabaseConnection {
       }
       return result;
     } catch (error) {
-      await tx.abortWriter().catch(() => undefined);
+      await abortWriter().catch(() => undefined);
       try {
         await run(conn, { sql: 'ROLLBACK' });
       } catch {

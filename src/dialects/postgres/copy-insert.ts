@@ -11,6 +11,7 @@ import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
 import type { ColumnInfo, TableInfo } from '../dialect';
+import { drained } from '../drained';
 import { encodeRow } from './bulk-insert';
 import { makeTextEncoder } from './codec';
 import { mapPostgresError } from './errors';
@@ -96,16 +97,7 @@ export class CopyWriter {
   private async send(chunks: Buffer[], rows: number): Promise<number> {
     for (const chunk of chunks) {
       this.check();
-      if (!this.copy.write(chunk))
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            this.copy.off('drain', done);
-            this.copy.off('error', done);
-            resolve();
-          };
-          this.copy.on('drain', done);
-          this.copy.on('error', done);
-        });
+      if (!this.copy.write(chunk)) await drained(this.copy);
     }
     this.check();
     this.sent += rows;

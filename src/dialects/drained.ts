@@ -1,0 +1,20 @@
+/** Waiting for a writable stream's buffer to empty, for the bulk writers' back-pressure. */
+import type { Writable } from 'node:stream';
+
+/**
+ * Resolves when `stream` can take more (its 'drain'), or never will (closed, or failed): the writer then finds out
+ * why from its own state (a COPY's or LOAD DATA's failure).
+ */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
