@@ -85,6 +85,8 @@ function readPlanChain(rootPath: string): PlanChain {
   for (;;) {
     let text: string;
     try {
+      const bytes = fs.statSync(absolutePath).size;
+      if (bytes > MAX_PLAN_BYTES) throw new PlanTooLarge(bytes);
       text = fs.readFileSync(absolutePath, 'utf8');
     } catch (error) {
       const reason = readFailure(error);
@@ -116,7 +118,22 @@ function readPlanChain(rootPath: string): PlanChain {
   return { sources: visited.reverse(), problems };
 }
 
+/**
+ * Larger than any plan (the real one is 17 KB): such a file is not read. A dump given where the plan goes (a missing
+ * option value shifts the arguments: `--source --dump dump.json`) made the YAML parser hold gigabytes for minutes.
+ */
+const MAX_PLAN_BYTES = 4 * 1024 * 1024;
+
+class PlanTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super(
+      `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB, too large for a plan (a YAML file of a few kilobytes); a dump file is given with --dump`,
+    );
+  }
+}
+
 function readFailure(error: unknown): string {
+  if (error instanceof PlanTooLarge) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';

@@ -104,6 +104,22 @@ describe('plan problems', () => {
     ]);
   });
 
+  it('refuses a file far larger than a plan (a dump given in its place) without parsing it', () => {
+    const dump = path.join(dir, 'v3_exported_tables.json');
+    fs.writeFileSync(dump, `{"video_video": [${'{"id":1,"title":"x"},'.repeat(250_000)}{"id":2}]}`);
+    const result = validatePlanFile(dump);
+    expect(result.plan).toBeUndefined();
+    expect(result.problems).toEqual([
+      {
+        file: dump,
+        line: 1,
+        column: 1,
+        message:
+          'cannot read the plan: the file is 5.0 MB, too large for a plan (a YAML file of a few kilobytes); a dump file is given with --dump',
+      },
+    ]);
+  });
+
   it('reports an empty file as not a mapping', () => {
     const result = validatePlanFile(write('empty.yaml', '# nothing\n'));
     expect(result.problems.map((p) => p.message)).toEqual(['the plan must be a mapping (got null)']);
