@@ -220,6 +220,19 @@ describe('openDumpWriter', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ t: [{ a: 1 }] });
   });
 
+  it('writes every row of a dump many buffers long exactly once (buffers are reused once written)', async () => {
+    const path = join(dir, 'long.json');
+    const writer = await openDumpWriter(path);
+    writer.beginTable('t');
+    // About 7 MB: 7 flushes, most into a buffer that held an earlier flush's rows.
+    for (let i = 0; i < 100_000; i++) await writer.writeRow({ i, pad: String(i).repeat(10) });
+    writer.endTable();
+    await writer.commit();
+    const rows = JSON.parse(readFileSync(path, 'utf8')).t as Array<{ i: number; pad: string }>;
+    expect(rows).toHaveLength(100_000);
+    expect(rows.every((row, k) => row.i === k && row.pad === String(k).repeat(10))).toBe(true);
+  });
+
   it('keeps row order when writeRow is not awaited', async () => {
     const path = join(dir, 'unawaited.json');
     const writer = await openDumpWriter(path);
