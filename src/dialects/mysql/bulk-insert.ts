@@ -435,8 +435,8 @@ export class LoadDataWriter {
   }
 
   /** Until `stream` drains, or the statement ends (a server error: the stream may never drain). */
-  private untilDrained(stream: Writable): Promise<unknown> {
-    return Promise.race([drained(stream), this.answer.catch(() => undefined)]);
+  private untilDrained(stream: Writable): Promise<void> {
+    return drained(stream, this.answer);
   }
 
   private check(): void {
