@@ -7,14 +7,24 @@ import { renderTemplate } from '../plan/render';
 /** Tables counted per statement: one round trip for many small tables. */
 const COUNTS_PER_QUERY = 50;
 
-/** Row counts of the tables, `SELECT (SELECT COUNT(*) FROM a) AS c0, (SELECT COUNT(*) FROM b) AS c1, …`. */
+/**
+ * Row counts of the tables, `SELECT (SELECT COUNT(*) FROM a) AS c0, (SELECT COUNT(*) FROM b) AS c1, …`: the
+ * statements at once (a pool's connections; one connection runs them in turn), each table dealt to them in turn so
+ * that the large ones, side by side in alphabetical order (Pod's video_*), are spread. Verify waits for the counts
+ * before reading anything: one statement after another, 0.56 s of a 20,000-video PostgreSQL source's time.
+ */
 async function countRows(db: Queryable, dialect: Dialect, tables: string[]): Promise<number[]> {
-  const counts: number[] = [];
-  for (let from = 0; from < tables.length; from += COUNTS_PER_QUERY) {
-    const some = tables.slice(from, from + COUNTS_PER_QUERY);
-    const [row] = await db.query(`SELECT ${some.map((t, i) => `(SELECT COUNT(*) FROM ${dialect.tableRef(t)}) AS c${i}`).join(', ')}`);
-    counts.push(...some.map((_, i) => Number(row[`c${i}`])));
-  }
+  const statements = Math.ceil(tables.length / COUNTS_PER_QUERY);
+  const dealt = Array.from({ length: statements }, (_, k) => tables.map((_, i) => i).filter((i) => i % statements === k));
+  const counts: number[] = new Array(tables.length);
+  await Promise.all(
+    dealt.map(async (indexes) => {
+      const [row] = await db.query(
+        `SELECT ${indexes.map((t, i) => `(SELECT COUNT(*) FROM ${dialect.tableRef(tables[t])}) AS c${i}`).join(', ')}`,
+      );
+      for (const [i, t] of indexes.entries()) counts[t] = Number(row[`c${i}`]);
+    }),
+  );
   return counts;
 }
 
