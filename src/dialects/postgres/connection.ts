@@ -174,6 +174,13 @@ class PostgresImportTransaction implements ImportTransaction {
   }
 }
 
+/** pg_export_snapshot refused (a server that cannot export snapshots): the snapshot is read by cursors instead. */
+class SnapshotNotExported extends Error {
+  constructor(cause: unknown) {
+    super('the snapshot could not be exported', { cause });
+  }
+}
+
 export class PostgresConnection implements DatabaseConnection {
   readonly displayName: string;
 
@@ -230,12 +237,16 @@ export class PostgresConnection implements DatabaseConnection {
     return this.readRowBatches(table, columns, orderBy);
   }
 
-  /** `held`: the snapshot's transaction connection to read on, instead of a transaction of its own. */
+  /**
+   * `held`: the snapshot's transaction connection to read on, instead of a transaction of its own; `copies`: the
+   * COPY TO clients to read on (the pool's, or a snapshot's: see `snapshot`), none for the cursor path.
+   */
   private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
     orderBy?: string[],
     held?: CommonQueryMethods,
+    copies: CopyOutClients | null = held ? null : this.copyOut,
   ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
@@ -247,7 +258,7 @@ export class PostgresConnection implements DatabaseConnection {
     const decoders = columns.map((c) => makeDecoder(c));
     const names = columns.map((c) => c.name);
     const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;
-    if (!held && this.copyOut && copyReadable(columns)) {
+    if (copies && copyReadable(columns)) {
       let index = 0;
       const onError = (error: unknown) => {
         if (!(error instanceof CopyFieldError))
@@ -260,7 +271,7 @@ export class PostgresConnection implements DatabaseConnection {
           place: { table: table.name, row: typeof key === 'string' ? key : index + error.row + 1, column: names[error.column] },
         });
       };
-      for await (const rows of this.copyOut.rows(select, decoders, onError)) {
+      for await (const rows of copies.rows(select, decoders, onError)) {
         index += rows.length;
         yield rows;
       }
@@ -326,18 +337,34 @@ export class PostgresConnection implements DatabaseConnection {
 
   /**
    * One slonik transaction whose first statement makes it REPEATABLE READ, READ ONLY: its snapshot is taken at
-   * its first read and kept to its end. The reader's streams are cursors inside it (see `batches`), one at a
-   * time; the transaction commits when `work` resolves, rolls back when it throws. It holds one pooled
-   * connection for the whole call: with a pool of one (PGlite), read only through the reader meanwhile.
+   * its first query (pg_export_snapshot, see `snapshotCopies`) and kept to its end. Tables are read by COPY on
+   * clients that import that snapshot; queries (and tables, without COPY clients) by cursors inside the transaction
+   * (see `batches`). One stream at a time; the transaction commits when `work` resolves, rolls back when it throws.
+   * It holds one pooled connection for the whole call: with a pool of one (PGlite), read only through the reader
+   * meanwhile.
    */
   async snapshot<T>(work: (reader: SnapshotReader) => Promise<T>): Promise<T> {
     try {
+      return await this.snapshotRead(work, this.copyOut !== null);
+    } catch (error) {
+      // The server would not export the snapshot (its first statement, before any of `work`): read by cursors.
+      if (error instanceof SnapshotNotExported) return await this.snapshotRead(work, false);
+      throw error;
+    }
+  }
+
+  private async snapshotRead<T>(work: (reader: SnapshotReader) => Promise<T>, byCopy: boolean): Promise<T> {
+    let copies: CopyOutClients | null = null;
+    try {
       return await this.pool.transaction(async (connection) => {
         await connection.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+        if (byCopy) copies = await this.snapshotCopies(connection);
         const guard = new SnapshotGuard();
         const reader: SnapshotReader = {
-          streamRows: (table, columns, orderBy) => guarded(guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, connection))),
-          streamRowBatches: (table, columns, orderBy) => guarded(guard, () => this.readRowBatches(table, columns, orderBy, connection)),
+          streamRows: (table, columns, orderBy) =>
+            guarded(guard, () => rowsOf(this.readRowBatches(table, columns, orderBy, connection, copies))),
+          streamRowBatches: (table, columns, orderBy) =>
+            guarded(guard, () => this.readRowBatches(table, columns, orderBy, connection, copies)),
           streamQuery: (sqlText, params = []) => guarded(guard, () => rowsOf(this.readQuery(sqlText, params, connection))),
           streamQueryBatches: (sqlText, params = []) => guarded(guard, () => this.readQuery(sqlText, params, connection)),
         };
@@ -355,11 +382,35 @@ export class PostgresConnection implements DatabaseConnection {
       });
     } catch (error) {
       // Errors of the work itself pass unchanged; the database's own get mapped here.
+      if (error instanceof SnapshotNotExported) throw error;
       if (error instanceof SlonikError || findServerError(error)) {
         throw mapPostgresError(error, { action: 'reading a consistent snapshot', settings: this.settings });
       }
       throw error;
+    } finally {
+      await (copies as CopyOutClients | null)?.close();
     }
+  }
+
+  /**
+   * COPY TO clients that read in the snapshot's transaction's snapshot (exported by it, imported by each client's own
+   * REPEATABLE READ transaction, as pg_dump's parallel jobs do), so that the export's tables are read by COPY instead
+   * of cursors fetching 2,000 parsed rows at a time. The export is the transaction's first statement, which takes
+   * its snapshot; a server that refuses it fails the transaction (not in a savepoint: a subtransaction cannot
+   * export), and `snapshot` starts again by cursors.
+   */
+  private async snapshotCopies(connection: CommonQueryMethods): Promise<CopyOutClients> {
+    let id: string;
+    try {
+      id = String(await connection.oneFirst(sql.unsafe`SELECT pg_export_snapshot()`));
+    } catch (error) {
+      throw new SnapshotNotExported(error);
+    }
+    if (!/^[0-9A-Fa-f-]+$/.test(id)) throw new SnapshotNotExported(new Error(`unexpected snapshot id ${JSON.stringify(id)}`));
+    return new CopyOutClients(pgClientConfig(this.settings), async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      await client.query(`SET TRANSACTION SNAPSHOT '${id}'`);
+    });
   }
 
   /**

@@ -179,7 +179,11 @@ export class CopyOutClients {
   private readonly busy = new Set<pg.Client>();
   private closed = false;
 
-  constructor(private readonly config: pg.ClientConfig) {}
+  /** `setUp`: run on each new client before its first read (a snapshot's clients: BEGIN, SET TRANSACTION SNAPSHOT). */
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly setUp?: (client: pg.Client) => Promise<void>,
+  ) {}
 
   /**
    * The rows of `select`, decoded, a batch per chunk the server sent. `onError` maps what is thrown (the server's
@@ -234,6 +238,7 @@ export class CopyOutClients {
     this.busy.add(client);
     try {
       await client.connect();
+      await this.setUp?.(client);
     } catch (error) {
       this.busy.delete(client);
       await client.end().catch(() => undefined);
