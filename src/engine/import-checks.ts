@@ -30,6 +30,8 @@ export class ImportChecks {
   private readonly rows: RowChecks;
   private constraints: CheckConstraints;
   private readonly dialect: DatabaseConnection['dialect'];
+  /** The plan has `sql` repair rules: they may rewrite any table after the rows are checked. */
+  private readonly hasSqlRepairs: boolean;
 
   constructor(
     private readonly plan: ResolvedPlan,
@@ -43,6 +45,7 @@ export class ImportChecks {
     this.rows = new RowChecks(schema, target.dialect, mappings, orphanPolicyOf(plan));
     this.constraints = new CheckConstraints(target, target.dialect, this.rows.findings);
     this.dialect = target.dialect;
+    this.hasSqlRepairs = sqlRepairs(mappings).length > 0;
   }
 
   /** In the live import, CHECKs are evaluated on the import's own connection (inside its transaction). */
@@ -116,7 +119,7 @@ export class ImportChecks {
    * rewrites the tables after them: a plan's `sql` repair may change any table.
    */
   decidedForeignKey(fk: ForeignKeyInfo): boolean {
-    return this.rows.decided(fk) && sqlRepairs(this.importPlan.mappings.values()).length === 0;
+    return this.rows.decided(fk) && !this.hasSqlRepairs;
   }
 
   /** The plan's `sql` repair rules, in the import transaction, once every row is written. */

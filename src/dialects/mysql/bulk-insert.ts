@@ -13,7 +13,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
-import { drained } from '../drained';
+import { drained, sameTarget } from '../bulk-statement';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
@@ -348,12 +348,7 @@ export class LoadDataWriter {
 
   /** Same table and columns, and room left in the statement. */
   accepts(table: TableInfo, columns: ColumnInfo[]): boolean {
-    return (
-      table === this.table &&
-      this.sent < LOAD_DATA_STATEMENT_ROWS &&
-      columns.length === this.columns.length &&
-      columns.every((c, i) => c === this.columns[i])
-    );
+    return this.sent < LOAD_DATA_STATEMENT_ROWS && sameTarget(this, table, columns);
   }
 
   /** Encodes the whole batch (a refused value: a rejected promise, nothing of the batch sent), then sends it. Not async (see CopyWriter.write). */

@@ -511,8 +511,8 @@ export class MysqlConnection implements DatabaseConnection {
           if (writer?.accepts(table, columns)) return writer.write(rows);
           return startLoadData(table, columns, rows);
         }
-        if (writer === null) return insertWithValues(bulk, table, columns, rows);
-        return endWriter().then(() => insertWithValues(bulk, table, columns, rows));
+        // No LOAD DATA is ever open here: INSERT mode never opens one, and a refused one is dropped (startLoadData).
+        return insertWithValues(bulk, table, columns, rows);
       },
       async advanceSequences() {
         // Nothing to do, and nothing to do after COMMIT either: InnoDB moves AUTO_INCREMENT past every id inserted,

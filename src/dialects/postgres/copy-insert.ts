@@ -11,7 +11,7 @@ import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
 import type { ColumnInfo, TableInfo } from '../dialect';
-import { drained } from '../drained';
+import { drained, sameTarget } from '../bulk-statement';
 import { encodeRow } from './bulk-insert';
 import { makeTextEncoder } from './codec';
 import { mapPostgresError } from './errors';
@@ -74,7 +74,7 @@ export class CopyWriter {
 
   /** Same table and columns: the batch can go into this COPY. */
   accepts(table: TableInfo, columns: ColumnInfo[]): boolean {
-    return table === this.table && columns.length === this.columns.length && columns.every((c, i) => c === this.columns[i]);
+    return sameTarget(this, table, columns);
   }
 
   /**

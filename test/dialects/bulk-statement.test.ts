@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { drained } from '../../src/dialects/drained';
+import { drained, sameTarget } from '../../src/dialects/bulk-statement';
+import type { ColumnInfo, TableInfo } from '../../src/dialects/dialect';
 
 /** A writable that never takes its buffered bytes (no 'drain' until `release`). */
 function stuckWritable() {
@@ -35,5 +36,24 @@ describe('drained', () => {
       await drained(stream, Promise.resolve());
     }
     expect(listeners(stream)).toEqual(before);
+  });
+});
+
+describe('sameTarget', () => {
+  const column = (name: string) => ({ name }) as unknown as ColumnInfo;
+  const a = column('a');
+  const b = column('b');
+  const table = { name: 't' } as unknown as TableInfo;
+  const open = { table, columns: [a, b] };
+
+  it('takes the same table with the same columns, in the same order', () => {
+    expect(sameTarget(open, table, [a, b])).toBe(true);
+  });
+
+  it('refuses another table, another column list, or the same columns in another order', () => {
+    expect(sameTarget(open, { name: 't' } as unknown as TableInfo, [a, b])).toBe(false);
+    expect(sameTarget(open, table, [a])).toBe(false);
+    expect(sameTarget(open, table, [b, a])).toBe(false);
+    expect(sameTarget(open, table, [a, column('b')])).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
-/** Waiting for a writable stream's buffer to empty, for the bulk writers' back-pressure. */
+/** What the bulk writers' open statements (PostgreSQL's COPY, MariaDB's LOAD DATA) share: back-pressure, and reuse. */
 import type { Writable } from 'node:stream';
+import type { ColumnInfo, TableInfo } from './dialect';
 
 /**
  * Resolves when `stream` can take more (its 'drain'), or never will (closed, or failed), or once `orUntil` settles
@@ -20,4 +21,9 @@ export function drained(stream: Writable, orUntil?: Promise<unknown>): Promise<v
     stream.on('error', done);
     orUntil?.then(done, done);
   });
+}
+
+/** Whether a batch for `table` and `columns` can go into a statement opened for `open`'s table and columns. */
+export function sameTarget(open: { table: TableInfo; columns: ColumnInfo[] }, table: TableInfo, columns: ColumnInfo[]): boolean {
+  return table === open.table && columns.length === open.columns.length && columns.every((c, i) => c === open.columns[i]);
 }
