@@ -392,6 +392,47 @@ describeIfPostgres('postgres dialect: live server', () => {
     expect(next).toEqual({ id: 1 });
   });
 
+  test('deleteAll empties a table of many rows by TRUNCATE inside the transaction (a rollback gives them back); refused, it deletes', async () => {
+    const db = await createTestDatabase('postgres', 'truncate');
+    await db.exec(
+      "CREATE TABLE big (id integer PRIMARY KEY, note text); INSERT INTO big SELECT g, 'n' || g FROM generate_series(1, 5000) g",
+    );
+    const conn = await open(db);
+    const big = table((await conn.introspect()).tables, 'big');
+    const files = async () => (await conn.query("SELECT pg_relation_filenode('big') AS f"))[0].f;
+    const count = async () => Number((await conn.query('SELECT count(*) AS n FROM big'))[0].n);
+    const before = await files();
+
+    const rolledBack = conn.transaction(async (tx) => {
+      await tx.relaxForeignKeys();
+      expect(await tx.deleteAll(big)).toBe(5000);
+      throw new Error('stop here');
+    });
+    await expect(rolledBack).rejects.toThrow('stop here');
+    expect([await count(), await files()]).toEqual([5000, before]);
+
+    await conn.transaction(async (tx) => {
+      await tx.relaxForeignKeys();
+      expect(await tx.deleteAll(big)).toBe(5000);
+      await tx.insertRows(big, big.columns, [[1, 'one']]);
+    });
+    // New files: the dead rows of a DELETE are not left behind for the next load.
+    expect(await count()).toBe(1);
+    const truncated = await files();
+    expect(truncated).not.toBe(before);
+
+    // A foreign key from another schema (which the import does not drop) makes PostgreSQL refuse TRUNCATE: DELETE.
+    await db.exec(
+      "INSERT INTO big SELECT g, 'n' || g FROM generate_series(2, 5000) g; CREATE SCHEMA other; CREATE TABLE other.ref (big_id integer REFERENCES public.big (id))",
+    );
+    await conn.transaction(async (tx) => {
+      await tx.relaxForeignKeys();
+      expect(await tx.deleteAll(big)).toBe(5000);
+      await tx.insertRows(big, big.columns, [[2, 'two']]);
+    });
+    expect([await count(), await files()]).toEqual([1, truncated]);
+  });
+
   test('advanceSequences moves the sequences inside the transaction; after a rollback they are only ahead', async () => {
     const db = await createPodDatabase('postgres', '4.0.3', { data: 'none' });
     const conn = await open(db);

@@ -32,6 +32,11 @@ function pgParam(value: unknown): unknown {
   return scalarParam(value);
 }
 
+/** From this many rows, deleteAll empties a table by TRUNCATE. */
+const TRUNCATE_FROM_ROWS = 1000;
+/** insufficient_privilege; feature_not_supported ("cannot truncate a table referenced in a foreign key constraint"). */
+const TRUNCATE_REFUSED = new Set(['42501', '0A000']);
+
 interface ForeignKey {
   name: string;
   child: string;
@@ -131,14 +136,39 @@ class ClientImportTransaction implements ImportTransaction {
     }
   }
 
+  /**
+   * A table holding many rows is emptied by TRUNCATE (transactional in PostgreSQL, unlike MySQL), which gives it new,
+   * empty files: DELETE only marks its rows dead, and the rows loaded next go in beside them, into indexes that keep
+   * their entries until a VACUUM (a second import of 20,000 videos into the same target took 1.8× as long as the
+   * first, a fourth 2.4×). A small or empty table keeps DELETE: TRUNCATE creates files for the table and each index
+   * (about 2 ms a table). Where TRUNCATE is refused (no TRUNCATE privilege, a foreign key from another schema), DELETE.
+   */
   async deleteAll(table: TableInfo): Promise<number> {
     await this.endCopy();
     await this.dropForeignKeys(table.name);
+    const name = qualifiedTable(table.name);
     try {
-      return (await this.client.query(`DELETE FROM ${qualifiedTable(table.name)}`)).rowCount ?? 0;
+      const rows = Number((await this.client.query(`SELECT count(*) AS n FROM ${name}`)).rows[0].n);
+      if (rows >= TRUNCATE_FROM_ROWS && (await this.truncated(name))) return rows;
+      return (await this.client.query(`DELETE FROM ${name}`)).rowCount ?? 0;
     } catch (error) {
       throw mapPostgresError(error, { action: `emptying ${table.name}`, settings: this.settings, place: { table: table.name } });
     }
+  }
+
+  /** TRUNCATE in a savepoint; false (the savepoint rolled back) when the server refuses it for a reason DELETE has not. */
+  private async truncated(name: string): Promise<boolean> {
+    await this.client.query('SAVEPOINT pod_migrate_truncate');
+    try {
+      await this.client.query(`TRUNCATE ONLY ${name}`);
+    } catch (error) {
+      if (!TRUNCATE_REFUSED.has(findServerError(error)?.code ?? '')) throw error;
+      await this.client.query('ROLLBACK TO SAVEPOINT pod_migrate_truncate');
+      return false;
+    } finally {
+      await this.client.query('RELEASE SAVEPOINT pod_migrate_truncate').catch(() => undefined);
+    }
+    return true;
   }
 
   /**
