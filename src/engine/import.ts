@@ -185,7 +185,7 @@ async function runImport(
       written.add(tagImport.tagTable.name).add(tagImport.linkTable.name);
     }
     for (const mapping of importPlan.mappings.values()) {
-      await tx.deleteAll(mapping.target);
+      await tx.deleteAll(mapping.target, source.tables.get(mapping.plan.name)?.rows);
       written.add(mapping.target.name);
       await pausePoint('during-deletes');
     }

@@ -433,6 +433,43 @@ describeIfPostgres('postgres dialect: live server', () => {
     expect([await count(), await files()]).toEqual([1, truncated]);
   });
 
+  test('a table about to receive many rows loads without its secondary indexes, built again as they were before COMMIT', async () => {
+    const db = await createTestDatabase('postgres', 'setaside');
+    await db.exec(`CREATE TABLE loaded (id integer PRIMARY KEY, code varchar(20) UNIQUE, owner integer, note text);
+      CREATE INDEX loaded_owner ON loaded (owner); CREATE INDEX loaded_note_like ON loaded (note varchar_pattern_ops) WHERE owner > 0;
+      INSERT INTO loaded VALUES (1, 'a', 1, 'old')`);
+    const conn = await open(db);
+    const loaded = table((await conn.introspect()).tables, 'loaded');
+    const indexes = async (q: (text: string) => Promise<unknown[]>) =>
+      (await q("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'loaded' ORDER BY indexname")) as Array<{ indexname: string }>;
+    const before = await indexes((text) => conn.query(text));
+    expect(before.map((i) => i.indexname)).toEqual(['loaded_code_key', 'loaded_note_like', 'loaded_owner', 'loaded_pkey']);
+    const rows = Array.from({ length: 30_000 }, (_, i): CanonicalValue[] => [i + 1, `c${i}`, i % 7, `n${i}`]);
+
+    const during = await conn.transaction(async (tx) => {
+      await tx.relaxForeignKeys();
+      await tx.deleteAll(loaded, rows.length);
+      const aside = await indexes((text) => tx.query(text));
+      await tx.insertRows(loaded, loaded.columns, rows);
+      return aside.map((i) => i.indexname);
+    });
+    // The unique ones stay (a duplicate is refused at its row); the others are back, same names and definitions.
+    expect(during).toEqual(['loaded_code_key', 'loaded_pkey']);
+    expect(await indexes((text) => conn.query(text))).toEqual(before);
+    expect(await conn.query('SELECT count(*)::int AS n FROM loaded WHERE owner = 3')).toEqual([{ n: 4286 }]);
+
+    const duplicate = await caught(
+      conn.transaction(async (tx) => {
+        await tx.deleteAll(loaded, rows.length);
+        await tx.insertRows(loaded, loaded.columns, [...rows, [30_001, 'c5', 0, 'again']]);
+      }),
+    );
+    expect(duplicate).toBeInstanceOf(PodMigrateError);
+    expect((duplicate as PodMigrateError).describe()).toMatch(/loaded_code_key/);
+    expect(await indexes((text) => conn.query(text))).toEqual(before);
+    expect(await conn.query('SELECT count(*)::int AS n FROM loaded')).toEqual([{ n: 30_000 }]);
+  });
+
   test('advanceSequences moves the sequences inside the transaction; after a rollback they are only ahead', async () => {
     const db = await createPodDatabase('postgres', '4.0.3', { data: 'none' });
     const conn = await open(db);
