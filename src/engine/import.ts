@@ -180,8 +180,8 @@ async function runImport(
 
   await target.transaction(async (tx) => {
     await tx.relaxForeignKeys();
-    for (const tagImport of tagImports.values()) {
-      await tagImport.clear(tx);
+    for (const [dumpTable, tagImport] of tagImports) {
+      await tagImport.clear(tx, source.tables.get(dumpTable)?.rows);
       written.add(tagImport.tagTable.name).add(tagImport.linkTable.name);
     }
     for (const mapping of importPlan.mappings.values()) {

@@ -94,9 +94,12 @@ export class TagSetImport {
     return this.objects.ascending();
   }
 
-  /** Deletes the set's rows: through-table rows before tag rows (their foreign key points at the tags). */
-  async clear(tx: ImportTransaction): Promise<void> {
-    await tx.deleteAll(this.linkTable);
+  /**
+   * Deletes the set's rows: through-table rows before tag rows (their foreign key points at the tags). `dumpRows`, the
+   * dump's rows of the set (one per tagged object, so at least as many links), is deleteAll's hint for the links.
+   */
+  async clear(tx: ImportTransaction, dumpRows?: number): Promise<void> {
+    await tx.deleteAll(this.linkTable, dumpRows);
     await tx.deleteAll(this.tagTable);
   }
 
