@@ -306,6 +306,7 @@ export async function main(argv: string[]): Promise<number> {
               'dump',
               'ours/native',
               'import time ÷ native',
+              'verify ÷ import',
               'load avg',
             ],
             ...pairs.map((f) => {
@@ -323,6 +324,7 @@ export async function main(argv: string[]): Promise<number> {
                 `${f.dumpMb.toFixed(1)} MB`,
                 f.ratio.total ? `${f.ratio.total.ratio.toFixed(2)}×` : f.ratio.tables[0] ? `${f.ratio.tables[0].ratio.toFixed(2)}×` : '–',
                 f.ratio.wholeImport ? `${f.ratio.wholeImport.slowdown.toFixed(1)}×` : '–',
+                step('import')?.seconds ? `${((step('verify')?.seconds ?? 0) / step('import')!.seconds).toFixed(2)}×` : '–',
                 f.loadAverage.toFixed(2),
               ];
             }),
