@@ -126,6 +126,14 @@ export interface DatabaseConnection extends Queryable {
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
   /** The same rows as `streamRows`, a batch at a time (one await per batch: for verify, which reads millions). */
   streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
+  /**
+   * The same rows in the server's own bulk text (PostgreSQL: COPY text lines, without their newline), undecoded, for
+   * comparing two databases of this dialect byte for byte (verify); null when this connection cannot read them so.
+   * `rawRowDecoder` decodes one such line as streamRowBatches would. Optional: a dialect without them is compared
+   * from decoded rows.
+   */
+  streamRawRowBatches?(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null;
+  rawRowDecoder?(table: TableInfo, columns: ColumnInfo[]): (line: Buffer) => CanonicalValue[];
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
   /** The same rows as `streamQuery`, a batch at a time (one await per batch: the tag pairs are a row per link). */

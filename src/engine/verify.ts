@@ -7,7 +7,7 @@
 import { toDumpValue } from '../convert/dump-values';
 import type { CanonicalValue, LogicalType } from '../convert/logical-types';
 import { canonicalKey, OrderedDigest, TableChecksum, type TableChecksumOptions } from '../convert/verify-key';
-import type { DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
+import type { ColumnInfo, DatabaseConnection, SchemaInfo, TableInfo } from '../dialects/dialect';
 import { dumpOrigin } from '../dump/origin';
 import { readDumpBatches, scanDump } from '../dump/reader';
 import type { ResolvedPlan } from '../plan/types';
@@ -297,9 +297,11 @@ async function readBothSides(
     for (const [name, c] of compared) {
       startTable(name, c);
       const info = schema.tables.get(name)!;
-      if (c.ordered instanceof RowByRow)
-        await compareInOrder(mappedSourceBatches(options.source, info, c), targetBatches(options.target, c), c.types, c.ordered);
-      else await Promise.all([readSourceTable(options.source, info, c), readTargetSide(options.target, c)]);
+      if (c.ordered instanceof RowByRow) {
+        const raw = rawPair(options.source, options.target, info, c);
+        if (raw) await compareInOrderBy(raw.source, raw.target, raw.same, c.ordered);
+        else await compareInOrder(mappedSourceBatches(options.source, info, c), targetBatches(options.target, c), c.types, c.ordered);
+      } else await Promise.all([readSourceTable(options.source, info, c), readTargetSide(options.target, c)]);
     }
     return;
   }
@@ -341,6 +343,43 @@ async function* mappedSourceBatches(source: DatabaseConnection, info: TableInfo,
   }
 }
 
+/**
+ * Both sides of an ordered table as the server's own text (streamRawRowBatches), when the two databases are of one
+ * dialect and every compared column has the same native type on both sides and no rule of the plan (no conversion,
+ * no default): the same type's text is the same value, so a line equal to its pair is not decoded. A line that
+ * differs is decoded, the source's mapped as mappedSourceBatches does, and compared as compareInOrder does (another
+ * spelling of the same value passes). Null: the table is compared from decoded rows.
+ */
+function rawPair(
+  source: DatabaseConnection,
+  target: DatabaseConnection,
+  info: TableInfo,
+  c: Compared,
+): { source: AsyncIterable<Buffer[]>; target: AsyncIterable<Buffer[]>; same: (a: Buffer, b: Buffer) => boolean } | null {
+  if (source.dialect.name !== target.dialect.name || !source.rawRowDecoder || !target.rawRowDecoder) return null;
+  const columns = c.mapping.columns;
+  const sourceColumns: ColumnInfo[] = [];
+  for (const m of columns) {
+    const column = info.columns.find((candidate) => candidate.name === m.source);
+    if (!column || column.nativeType !== m.target.nativeType || column.type !== m.target.type) return null;
+    if (m.rule && (m.rule.convert !== undefined || m.rule.default !== undefined || m.rule.defaultOnNull)) return null;
+    sourceColumns.push(column);
+  }
+  const targetColumns = columns.map((m) => m.target);
+  const sourceLines = source.streamRawRowBatches?.(info, sourceColumns);
+  const targetLines = target.streamRawRowBatches?.(c.mapping.target, targetColumns);
+  if (!sourceLines || !targetLines) return null;
+  const decodeSource = source.rawRowDecoder(info, sourceColumns);
+  const decodeTarget = target.rawRowDecoder(c.mapping.target, targetColumns);
+  const place: ErrorPlace = { table: c.mapping.target.name };
+  const mapped = (values: CanonicalValue[]) => values.map((v, i) => mapValue(columns[i], toDumpValue(v, sourceColumns[i]), place));
+  return {
+    source: sourceLines,
+    target: targetLines,
+    same: (a, b) => a.equals(b) || sameRow(mapped(decodeSource(a)), decodeTarget(b), c.types),
+  };
+}
+
 async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: Compared): Promise<void> {
   for await (const batch of mappedSourceBatches(source, info, c)) for (const values of batch) addRow(c, 'source', values);
   if (c.ordered instanceof OrderedPair) c.ordered.source.end();
@@ -352,10 +391,20 @@ async function readSourceTable(source: DatabaseConnection, info: TableInfo, c: C
  * waited for the other side, past young collections), both sides' at once when both are. After the first
  * difference the rest is only counted (the table is then read again, order-independent).
  */
-export async function compareInOrder(
+export function compareInOrder(
   source: AsyncIterable<CanonicalValue[][]>,
   target: AsyncIterable<CanonicalValue[][]>,
   types: readonly LogicalType[],
+  sides: RowByRow,
+): Promise<void> {
+  return compareInOrderBy(source, target, (a, b) => sameRow(a, b, types), sides);
+}
+
+/** compareInOrder for rows of any form, `same` telling whether a pair is equal. */
+async function compareInOrderBy<R>(
+  source: AsyncIterable<R[]>,
+  target: AsyncIterable<R[]>,
+  same: (source: R, target: R) => boolean,
   sides: RowByRow,
 ): Promise<void> {
   const from = [source[Symbol.asyncIterator](), target[Symbol.asyncIterator]()] as const;
@@ -366,8 +415,8 @@ export async function compareInOrder(
     batch.catch(() => undefined);
     return batch;
   };
-  const next: Array<Promise<IteratorResult<CanonicalValue[][]>> | undefined> = [ask(0), ask(1)];
-  const rows: CanonicalValue[][][] = [[], []];
+  const next: Array<Promise<IteratorResult<R[]>> | undefined> = [ask(0), ask(1)];
+  const rows: R[][] = [[], []];
   const at = [0, 0];
   const ended = [false, false];
   try {
@@ -399,10 +448,10 @@ export async function compareInOrder(
       if (n === 0) sides.equal = false;
       const [sourceRows, targetRows] = rows;
       for (let k = 0; k < n; k++) {
-        if (sides.equal && !sameRow(sourceRows[at[0] + k], targetRows[at[1] + k], types)) sides.equal = false;
+        if (sides.equal && !same(sourceRows[at[0] + k], targetRows[at[1] + k])) sides.equal = false;
         // A compared row is let go at once: its batch may wait for the other side's next ones, past young collections.
-        sourceRows[at[0] + k] = EMPTY_ROW;
-        targetRows[at[1] + k] = EMPTY_ROW;
+        sourceRows[at[0] + k] = LET_GO as R;
+        targetRows[at[1] + k] = LET_GO as R;
       }
       const sourceTaken = n === 0 ? sourceLeft : n;
       const targetTaken = n === 0 ? targetLeft : n;
@@ -417,7 +466,7 @@ export async function compareInOrder(
   }
 }
 
-const EMPTY_ROW: CanonicalValue[] = [];
+const LET_GO: unknown = null;
 
 /** Whether two rows give the ordered digest the same keys: equal values, or values of equal canonical keys. */
 function sameRow(source: readonly CanonicalValue[], target: readonly CanonicalValue[], types: readonly LogicalType[]): boolean {

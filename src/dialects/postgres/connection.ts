@@ -34,7 +34,7 @@ import { introspect } from './introspect';
 import { toSlonikQuery } from './query';
 import { tryAdvisoryRunLock } from './run-lock';
 import { qualifiedTable, quoteIdent } from './quote';
-import { CopyFieldError, CopyOutClients, copyReadable } from './copy-out';
+import { CopyFieldError, CopyOutClients, copyReadable, decodeCopyText } from './copy-out';
 import { rowsOf } from '../readable-batches';
 import { cursorBatches } from './stream';
 
@@ -181,6 +181,15 @@ class SnapshotNotExported extends Error {
   }
 }
 
+/** The statement a table read runs: the columns, ordered by `orderBy` (default: the primary key). */
+function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): string {
+  const order = orderBy ?? table.primaryKey;
+  return (
+    `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
+    (order.length > 0 ? ` ORDER BY ${order.map(quoteIdent).join(', ')}` : '')
+  );
+}
+
 export class PostgresConnection implements DatabaseConnection {
   readonly displayName: string;
 
@@ -237,6 +246,30 @@ export class PostgresConnection implements DatabaseConnection {
     return this.readRowBatches(table, columns, orderBy);
   }
 
+  /** COPY text lines, when this connection reads by COPY and every column can (see DatabaseConnection). */
+  streamRawRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null {
+    if (!this.copyOut || columns.length === 0 || !copyReadable(columns)) return null;
+    const onError = (error: unknown) =>
+      mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
+    return this.copyOut.lines(selectRows(table, columns, orderBy), onError);
+  }
+
+  rawRowDecoder(table: TableInfo, columns: ColumnInfo[]): (line: Buffer) => CanonicalValue[] {
+    const decoders = columns.map((c) => makeDecoder(c));
+    return (line) => {
+      try {
+        return decodeCopyText(`${line.toString('utf8')}\n`, decoders)[0];
+      } catch (error) {
+        if (!(error instanceof CopyFieldError)) throw error;
+        if (!(error.error instanceof ValueProblem)) throw error.error;
+        throw new PodMigrateError('VALUE_INVALID', `${error.error.message} (column type ${columns[error.column].nativeType})`, {
+          cause: error.error,
+          place: { table: table.name, column: columns[error.column].name },
+        });
+      }
+    };
+  }
+
   /**
    * `held`: the snapshot's transaction connection to read on, instead of a transaction of its own; `copies`: the
    * COPY TO clients to read on (the pool's, or a snapshot's: see `snapshot`), none for the cursor path.
@@ -251,10 +284,7 @@ export class PostgresConnection implements DatabaseConnection {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
     }
-    const order = orderBy ?? table.primaryKey;
-    const select =
-      `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
-      (order.length > 0 ? ` ORDER BY ${order.map(quoteIdent).join(', ')}` : '');
+    const select = selectRows(table, columns, orderBy);
     const decoders = columns.map((c) => makeDecoder(c));
     const names = columns.map((c) => c.name);
     const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;

@@ -190,6 +190,35 @@ export class CopyOutClients {
    * errors, a CopyFieldError) before it reaches the consumer.
    */
   async *rows(select: string, decoders: readonly Decoder[], onError: (error: unknown) => unknown): AsyncGenerator<CanonicalValue[][]> {
+    try {
+      for await (const piece of this.textPieces(select)) {
+        const rows = decodeCopyText(piece.toString('utf8'), decoders);
+        if (rows.length > 0) yield rows;
+      }
+    } catch (error) {
+      throw onError(error);
+    }
+  }
+
+  /** The rows of `select` as their COPY text lines (without the newline), undecoded, a batch per chunk. */
+  async *lines(select: string, onError: (error: unknown) => unknown): AsyncGenerator<Buffer[]> {
+    try {
+      for await (const piece of this.textPieces(select)) {
+        const lines: Buffer[] = [];
+        for (let start = 0; start < piece.length; ) {
+          const end = piece.indexOf(10 /* \n */, start);
+          lines.push(piece.subarray(start, end));
+          start = end + 1;
+        }
+        yield lines;
+      }
+    } catch (error) {
+      throw onError(error);
+    }
+  }
+
+  /** The COPY text of `select` in pieces of whole lines, at most STRING_PIECE bytes each (unless one line is longer). */
+  private async *textPieces(select: string): AsyncGenerator<Buffer> {
     let client: pg.Client | undefined;
     let stream: ReturnType<typeof copyTo> | undefined;
     let reusable = false;
@@ -205,19 +234,14 @@ export class CopyOutClients {
             pending.push(chunk);
             continue;
           }
-          // Decoded up to the last line's end only (a character's UTF-8 bytes never span the cut), in pieces (STRING_PIECE).
+          // Cut at the last line's end only (a character's UTF-8 bytes never span the cut), in pieces (STRING_PIECE).
           const head = pending.length > 0 ? Buffer.concat([...pending, chunk.subarray(0, lastEnd + 1)]) : chunk.subarray(0, lastEnd + 1);
           pending = lastEnd + 1 < chunk.length ? [chunk.subarray(lastEnd + 1)] : [];
-          for (const piece of linePieces(head, STRING_PIECE)) {
-            const rows = decodeCopyText(piece.toString('utf8'), decoders);
-            if (rows.length > 0) yield rows;
-          }
+          yield* linePieces(head, STRING_PIECE);
         }
       }
       if (pending.length > 0) throw new Error('COPY text ends inside a row');
       reusable = true;
-    } catch (error) {
-      throw onError(error);
     } finally {
       // Stopped or failed before its end: the client is ended, which the stream reports as an error no one reads.
       if (!reusable) stream?.on('error', () => undefined);
