@@ -3,7 +3,8 @@
  * exception to slonik, as the import's COPY FROM): the server streams the rows as text, split here by hand into each
  * column's text (or NULL) and decoded by codec.ts's decoders, as the cursor path decodes the driver's values — no row
  * objects, no FETCH round trips, none of slonik's per-query machinery; a chunk's rows are decoded and handed over
- * while the next chunk arrives, so they die young (verify reads millions).
+ * while the next chunk arrives, so they die young (verify reads millions). `lines` hands the rows over undecoded,
+ * one Buffer per line, for verify's byte comparison of two PostgreSQL databases.
  *
  * The text is what the cursor path receives too (the same output functions, the same session settings); only the
  * types node-postgres would parse into objects (arrays, ranges, geometric types) keep the cursor path: `copyReadable`.
@@ -207,6 +208,7 @@ export class CopyOutClients {
         const lines: Buffer[] = [];
         for (let start = 0; start < piece.length; ) {
           const end = piece.indexOf(10 /* \n */, start);
+          if (end < 0) throw new Error('COPY text ends inside a row');
           lines.push(piece.subarray(start, end));
           start = end + 1;
         }
