@@ -74,9 +74,9 @@ export interface ImportTransaction extends Queryable {
   readonly checksForeignKeysBeforeCommit: boolean;
   /**
    * Deletes every row of the table (MySQL: never TRUNCATE, it commits implicitly; PostgreSQL's COPY import: TRUNCATE
-   * from 1,000 rows). Returns rows deleted. `rowsToLoad`, the rows the engine is about to load into it (the dump's count), is a
-   * hint: PostgreSQL sets aside the secondary indexes of a table about to receive many, and builds them again before
-   * COMMIT (faster than maintaining them row by row).
+   * from 1,000 rows). Returns rows deleted. `rowsToLoad`, the rows the engine is about to load into it (the dump's
+   * count), is a hint: PostgreSQL sets aside the secondary indexes of a table about to receive many, and builds them
+   * again before COMMIT (faster than maintaining them row by row).
    */
   deleteAll(table: TableInfo, rowsToLoad?: number): Promise<number>;
   /**
