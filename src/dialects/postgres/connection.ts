@@ -190,6 +190,21 @@ function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[])
   );
 }
 
+/**
+ * A COPY field its decoder refused, as the reads throw it: a refused value (ValueProblem) names the table, the row
+ * (its primary key, else `row`) and the column; any other error passes as it is.
+ */
+function refusedCopyField(table: TableInfo, columns: ColumnInfo[], error: CopyFieldError, row?: number): unknown {
+  const problem = error.error;
+  if (!(problem instanceof ValueProblem)) return problem;
+  const keyAt = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
+  const key = keyAt >= 0 ? error.fields[keyAt] : undefined;
+  return new PodMigrateError('VALUE_INVALID', `${problem.message} (column type ${columns[error.column].nativeType})`, {
+    cause: problem,
+    place: { table: table.name, row: typeof key === 'string' ? key : row, column: columns[error.column].name },
+  });
+}
+
 export class PostgresConnection implements DatabaseConnection {
   readonly displayName: string;
 
@@ -260,12 +275,7 @@ export class PostgresConnection implements DatabaseConnection {
       try {
         return decodeCopyText(`${line.toString('utf8')}\n`, decoders)[0];
       } catch (error) {
-        if (!(error instanceof CopyFieldError)) throw error;
-        if (!(error.error instanceof ValueProblem)) throw error.error;
-        throw new PodMigrateError('VALUE_INVALID', `${error.error.message} (column type ${columns[error.column].nativeType})`, {
-          cause: error.error,
-          place: { table: table.name, column: columns[error.column].name },
-        });
+        throw error instanceof CopyFieldError ? refusedCopyField(table, columns, error) : error;
       }
     };
   }
@@ -293,13 +303,7 @@ export class PostgresConnection implements DatabaseConnection {
       const onError = (error: unknown) => {
         if (!(error instanceof CopyFieldError))
           return mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
-        const key = keyAt >= 0 ? error.fields[keyAt] : undefined;
-        const problem = error.error;
-        if (!(problem instanceof ValueProblem)) return problem;
-        return new PodMigrateError('VALUE_INVALID', `${problem.message} (column type ${columns[error.column].nativeType})`, {
-          cause: problem,
-          place: { table: table.name, row: typeof key === 'string' ? key : index + error.row + 1, column: names[error.column] },
-        });
+        return refusedCopyField(table, columns, error, index + error.row + 1);
       };
       for await (const rows of copies.rows(select, decoders, onError)) {
         index += rows.length;
