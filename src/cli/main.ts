@@ -1,7 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=2
 /** The `pod-migrate` executable. */
+import './early-heap-limit';
 import { constants } from 'node:os';
-import { limitHeapGrowth } from '../heap-growth';
 import { runInterruptCleanups } from '../interrupt';
 import { runCli } from './program';
 
@@ -18,8 +18,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(128 + constants.signals[signal]);
   });
 }
-
-limitHeapGrowth();
 
 runCli(process.argv.slice(2), {
   stdout: process.stdout,

@@ -4,6 +4,7 @@
  * and an order-independent checksum of a table's rows built from them.
  */
 import { createHash, hash } from 'node:crypto';
+import { numberText } from './integer-text';
 import { isJsonText, type CanonicalValue, type LogicalType } from './logical-types';
 import { hasShape, normalizeDate, normalizeDatetime, normalizeTime, normalizeUuid } from './normalize';
 
@@ -46,7 +47,7 @@ function keyOf(value: unknown, type: LogicalType, options: KeyOptions): string {
     case 'integer':
     case 'interval':
       if (typeof value === 'number') {
-        if (Number.isSafeInteger(value)) return String(value);
+        if (Number.isSafeInteger(value)) return numberText(value);
         return Number.isInteger(value) ? BigInt(value).toString() : floatKey(value);
       }
       if (typeof value === 'bigint') return value.toString();

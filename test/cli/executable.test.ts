@@ -29,3 +29,9 @@ test('a process started through that line runs with those flags, in that environ
   expect(version.status).toBe(0);
   expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 });
+
+test("the executable's first import sets the heap's growing factor, before the modules the commands load", () => {
+  // V8 sets the next heap limit at each full collection, and the first runs while those modules load.
+  const requires = [...readFileSync(CLI, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+  expect(requires[0]).toBe('./early-heap-limit');
+});

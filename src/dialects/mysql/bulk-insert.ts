@@ -14,6 +14,7 @@ import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { STRING_PIECE } from '../../string-pieces';
 import { drained, sameTarget } from '../bulk-statement';
+import { numberText } from '../../convert/integer-text';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
@@ -279,7 +280,7 @@ async function runInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInf
 export function tsvField(value: DriverParam, binary: boolean): string {
   if (value === null) return '\\N';
   if (Buffer.isBuffer(value)) return value.toString('hex'); // loaded through UNHEX(@var)
-  const text = typeof value === 'string' ? value : String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? numberText(value) : String(value);
   if (binary) return Buffer.from(text, 'utf8').toString('hex');
   // eslint-disable-next-line no-control-regex
   return /[\\\t\n\r\u0000]/.test(text)

@@ -8,6 +8,7 @@
  * (bulk-insert.ts).
  */
 import type { ColumnInfo } from '../dialect';
+import { numberText } from '../../convert/integer-text';
 import { isJsonText, type CanonicalValue, type LogicalType } from '../../convert/logical-types';
 import { normalizeDate, normalizeDatetime, normalizeTime, normalizeUuid } from '../../convert/normalize';
 
@@ -301,7 +302,7 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
       return (value) => {
         if (typeof value === 'number' && Number.isInteger(value)) {
           if (value < min || value > max) throw outOfRange(String(value));
-          return String(value);
+          return numberText(value);
         }
         if (typeof value === 'string' && INTEGER.test(value)) {
           if (range && (BigInt(value) < range[0] || BigInt(value) > range[1])) throw outOfRange(value);
@@ -313,13 +314,13 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
     }
     case 'decimal':
       return (value) => {
-        if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+        if (typeof value === 'number' && Number.isFinite(value)) return numberText(value);
         if (typeof value === 'string' && (DECIMAL.test(value.trim()) || value === 'NaN')) return value.trim();
         return wrong(value, 'a decimal number');
       };
     case 'float':
       return (value) => {
-        if (typeof value === 'number') return String(value);
+        if (typeof value === 'number') return numberText(value);
         if (typeof value === 'string' && (DECIMAL.test(value.trim()) || /^[+-]?(NaN|Infinity)$/.test(value))) return value.trim();
         return wrong(value, 'a float');
       };
