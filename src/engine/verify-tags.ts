@@ -52,11 +52,14 @@ class IdNumbers {
     page[n % PAGE_SIZE] = value;
   }
 
-  /** Every id and its number: integer ids ascending, then the others in the order they came. */
-  *entries(): Generator<[string, number]> {
+  /**
+   * Every id and its number: integer ids ascending (as numbers: no text made and parsed back per object), then the
+   * others in the order they came.
+   */
+  *entries(): Generator<[string | number, number]> {
     for (const pageNumber of [...this.pages.keys()].sort((a, b) => a - b)) {
       const page = this.pages.get(pageNumber)!;
-      for (let slot = 0; slot < PAGE_SIZE; slot++) if (!Number.isNaN(page[slot])) yield [String(pageNumber * PAGE_SIZE + slot), page[slot]];
+      for (let slot = 0; slot < PAGE_SIZE; slot++) if (!Number.isNaN(page[slot])) yield [pageNumber * PAGE_SIZE + slot, page[slot]];
     }
     yield* this.others;
   }
@@ -89,11 +92,11 @@ class NameSets {
     this.pairs += 1;
   }
 
-  get(objectId: string): number | undefined {
+  get(objectId: string | number): number | undefined {
     return this.digests.get(objectId);
   }
 
-  entries(): Generator<[string, number]> {
+  entries(): Generator<[string | number, number]> {
     return this.digests.entries();
   }
 }
@@ -318,7 +321,7 @@ export class TagSetCheck {
 
 function differingObjects(a: NameSets, b: NameSets): string[] {
   const ids: string[] = [];
-  for (const [id, digest] of a.entries()) if (b.get(id) !== digest) ids.push(id);
-  for (const [id] of b.entries()) if (a.get(id) === undefined) ids.push(id);
+  for (const [id, digest] of a.entries()) if (b.get(id) !== digest) ids.push(String(id));
+  for (const [id] of b.entries()) if (a.get(id) === undefined) ids.push(String(id));
   return ids;
 }
