@@ -36,8 +36,8 @@ interface TableChecks {
   lengths: Array<{ index: number; max: number }>;
   uniques: UniqueCheck[];
   keyIndexes: number[];
-  /** Foreign keys leaving this table that are checked here: column index, referenced table. */
-  references: Array<{ fk: ForeignKeyInfo; index: number }>;
+  /** Foreign keys leaving this table that are checked here: column index, `present`'s name for the referenced column. */
+  references: Array<{ fk: ForeignKeyInfo; index: number; presentName: string }>;
   /** Columns other tables reference: their values are recorded (in `present`'s set for that column). */
   referenced: Array<{ index: number; values: KeySet }>;
 }
@@ -110,7 +110,7 @@ export class RowChecks {
     }
     const references = this.schema.foreignKeys
       .filter((fk) => fk.table === table.name && this.imported.has(fk.refTable) && this.policyFor(fk.table) === 'fail')
-      .map((fk) => ({ fk, index: indexOf(fk.column) }))
+      .map((fk) => ({ fk, index: indexOf(fk.column), presentName: `${fk.refTable}.${fk.refColumn}` }))
       .filter((r) => r.index >= 0);
     if (this.replaced.has(table.name)) {
       for (const { fk } of references)
@@ -164,10 +164,14 @@ export class RowChecks {
     const table = mapping.target.name;
     const checks = this.tables.get(table)!;
     const before = this.findings.total;
-    const key = () => this.keyOf(mapping, row, rowNumber);
     for (const i of checks.notNull) {
       if (row[i] === null)
-        this.findings.add(table, `NOT NULL ${mapping.columns[i].target.name}`, key(), disabledRuleMatching(mapping, row));
+        this.findings.add(
+          table,
+          `NOT NULL ${mapping.columns[i].target.name}`,
+          this.keyOf(mapping, row, rowNumber),
+          disabledRuleMatching(mapping, row),
+        );
     }
     for (const { index, max } of checks.lengths) {
       const value = row[index];
@@ -175,34 +179,41 @@ export class RowChecks {
         this.findings.add(
           table,
           `length of ${mapping.columns[index].target.name} (${mapping.columns[index].target.nativeType}, at most ${max})`,
-          key(),
+          this.keyOf(mapping, row, rowNumber),
           disabledRuleMatching(mapping, row),
         );
       }
     }
     for (const unique of checks.uniques) {
-      // NULLs never collide. One column (most keys): its folded value as it is, no array per row.
-      let folded: string;
+      // NULLs never collide. One column (most keys): its folded value as it is, no array per row; a small integer id
+      // as the number (what KeySet reads its text as), no text made per row.
+      let folded: string | number;
       if (unique.columns.length === 1) {
-        const value = row[unique.columns[0]];
+        const index = unique.columns[0];
+        const value = row[index];
         if (value === null) continue;
-        folded = unique.folds[0](value);
+        folded = smallIntegerKey(value, mapping.columns[index].target.type) ?? unique.folds[0](value);
       } else {
         if (unique.columns.some((i) => row[i] === null)) continue;
         folded = unique.columns.map((i, n) => unique.folds[n](row[i])).join('\u0000');
       }
       if (!unique.seen.add(folded))
-        this.findings.add(table, unique.constraint, key(), unique.fixableBy ?? disabledRuleMatching(mapping, row));
+        this.findings.add(
+          table,
+          unique.constraint,
+          this.keyOf(mapping, row, rowNumber),
+          unique.fixableBy ?? disabledRuleMatching(mapping, row),
+        );
     }
     for (const { index, values } of checks.referenced) {
       if (row[index] !== null) values.add(this.keyOfValue(mapping, row, index));
     }
-    for (const { fk, index } of checks.references) {
+    for (const { fk, index, presentName } of checks.references) {
       if (row[index] === null) continue;
       const value = this.keyOfValue(mapping, row, index);
       // The referenced table read already (or this one): decide now; otherwise when everything is read.
       if (this.complete.has(fk.refTable) && fk.refTable !== table) {
-        if (!this.present.get(`${fk.refTable}.${fk.refColumn}`)?.has(value)) this.orphan(fk, key());
+        if (!this.present.get(presentName)?.has(value)) this.orphan(fk, this.keyOf(mapping, row, rowNumber));
         continue;
       }
       let pending = this.pending.get(fk);
@@ -211,7 +222,11 @@ export class RowChecks {
         this.pending.set(fk, pending);
       }
       const single = checks.keyIndexes.length === 1 ? checks.keyIndexes[0] : -1;
-      pending.add(value, (single >= 0 ? smallIntegerKey(row[single], mapping.columns[single].target.type) : null) ?? key);
+      pending.add(
+        value,
+        (single >= 0 ? smallIntegerKey(row[single], mapping.columns[single].target.type) : null) ??
+          (() => this.keyOf(mapping, row, rowNumber)),
+      );
     }
     return this.findings.total === before;
   }
