@@ -65,6 +65,9 @@ export class TerminalReporter implements Reporter {
         if (this.options.verbose || event.ms > 2000)
           this.line(`  ${event.step} ${event.table}: ${event.rows} rows in ${(event.ms / 1000).toFixed(2)} s`);
         break;
+      case 'phase':
+        if (this.options.verbose) this.line(`  … ${event.step}: ${event.message}`);
+        break;
       case 'info':
         this.line(event.message);
         break;

@@ -65,6 +65,7 @@ export interface ImportResult {
 }
 
 const STEP = 'import';
+
 /**
  * A batch is also cut at this many characters of values. Small batches (with BATCH_ROWS) die young: a batch lives
  * while it fills and until the dialect has encoded it, and 5,000-row / 2 MB batches outlived young collections and
@@ -73,13 +74,19 @@ const STEP = 'import';
 const BATCH_BYTES = 128 * 1024;
 const PROGRESS_EVERY = 20000;
 
+/** A dump this run did not write: read whole once (every row parsed, counted) before anything is written. */
+function scanWholeDump(dumpPath: string, reporter: Reporter) {
+  reporter.emit({ type: 'phase', step: STEP, message: 'reading the whole dump once to check it' });
+  return scanDump(dumpPath);
+}
+
 export async function importDump(options: ImportOptions): Promise<ImportResult> {
   const { plan, target, reporter } = options;
   const schema = await target.introspect();
   checkVersion('target', schema, plan.target.pod, { force: options.force, displayName: target.displayName, reporter });
   // A target in use is refused first, whatever the dump holds (--onlytags: below, against the dump's tags).
   if (!options.onlyTags) await refuseUsedTarget({ plan, target, schema, overwrite: options.overwrite });
-  const source = options.sourceDescription ?? options.writtenDump ?? (await scanDump(options.dumpPath));
+  const source = options.sourceDescription ?? options.writtenDump ?? (await scanWholeDump(options.dumpPath, reporter));
   const importPlan = planImport(plan, source, schema, { onlyTags: options.onlyTags, tagSets: options.tagSets });
   for (const table of importPlan.absent) {
     if (!options.onlyTags)
@@ -208,6 +215,7 @@ async function runImport(
       }
     }
 
+    if (importPlan.tagSets.length > 0) reporter.emit({ type: 'phase', step: STEP, message: 'rebuilding the tag sets' });
     for (const { set } of importPlan.tagSets) {
       const tagImport = tagImports.get(set.dumpTable)!;
       const objectTable = schema.tables.get(set.objectTable);
@@ -230,6 +238,7 @@ async function runImport(
       reportTagSet(set.name, set.objectTable, result, reporter);
     }
 
+    reporter.emit({ type: 'phase', step: STEP, message: 'foreign keys, indexes and sequences, then COMMIT' });
     orphans = await enforceForeignKeys(tx, target.dialect, schema, written, orphanPolicyOf(plan), reporter, (fk) =>
       checks.decidedForeignKey(fk),
     );

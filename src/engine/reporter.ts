@@ -12,6 +12,11 @@ export type RunEvent =
   | { type: 'table-start'; step: string; table: string; totalRows: number | null }
   | { type: 'table-progress'; step: string; table: string; rows: number; totalRows: number | null }
   | { type: 'table-end'; step: string; table: string; rows: number; ms: number }
+  /**
+   * What a step does before, between or after its tables (reading the whole dump to check it, rebuilding the tag sets,
+   * restoring indexes and foreign keys, COMMIT): minutes on a large site, when no table moves.
+   */
+  | { type: 'phase'; step: string; message: string }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }
   | { type: 'dry'; message: string }

@@ -135,6 +135,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   const { plan, target, reporter } = options;
   const [targetSchema, sourceSchema] = await Promise.all([target.introspect(), options.source?.introspect()]);
   const lossyAllowed = Boolean(options.source && options.dumpPath) && (await dumpOrigin(options.dumpPath!)) === 'pod-exporter';
+  if (!options.source) reporter.emit({ type: 'phase', step: 'verify', message: 'reading the whole dump once to count its rows' });
   const [description, prepared] = await Promise.all([
     options.source
       ? describeSourceTables(

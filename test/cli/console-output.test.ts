@@ -162,3 +162,24 @@ test('the HTML report escapes every text and holds no external resource', () => 
   // The chart: a bar per step and the ten slowest tables.
   expect(html.match(/<rect /g)).toHaveLength(4 + 10);
 });
+
+test('a phase (no table moving) gets a plain line while it lasts, none once a table starts; at once with --verbose', async () => {
+  const lines: string[] = [];
+  const live = new ConsoleReporter({ write: (t) => void lines.push(...t.split('\n').slice(0, -1)) }, { plainEveryMs: 30 });
+  live.emit({ type: 'step-start', step: 'import', stepType: 'import', description: '' });
+  live.emit({ type: 'phase', step: 'import', message: 'reading the whole dump once to check it' });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  live.emit({ type: 'table-start', step: 'import', table: 'auth_user', totalRows: 3 });
+  const during = lines.length;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  live.close();
+  expect(during).toBeGreaterThanOrEqual(2);
+  expect(lines.length).toBe(during);
+  expect(lines[0]).toMatch(/^ {2}… import: reading the whole dump once to check it \([\d.]+ ?m?s\)$/);
+
+  const verbose: string[] = [];
+  const told = new ConsoleReporter({ write: (t) => void verbose.push(...t.split('\n').slice(0, -1)) }, { verbose: true });
+  told.emit({ type: 'phase', step: 'verify', message: 'reading the whole dump once to count its rows' });
+  told.close();
+  expect(verbose).toEqual(['  … verify: reading the whole dump once to count its rows']);
+});

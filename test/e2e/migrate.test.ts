@@ -31,6 +31,13 @@ describe.each(DIALECT_PAIRS)('%s → %s', (source, target) => {
     expect(first.summary.ok).toBe(true);
     const verifyStep = first.summary.steps.find((s) => s.name === 'verify');
     expect(verifyStep?.status).toBe('done');
+    // After its last table the import says what it does (the live line would otherwise stay on that table).
+    const importEvents = first.reporter.events.filter((e) => 'step' in e && e.step === 'import');
+    const phases = importEvents.flatMap((e, i) => (e.type === 'phase' ? [{ message: e.message, at: i }] : []));
+    expect(phases.map((p) => p.message)).toEqual(['rebuilding the tag sets', 'foreign keys, indexes and sequences, then COMMIT']);
+    const lastTableEnd = importEvents.map((e) => e.type).lastIndexOf('table-end');
+    expect(lastTableEnd).toBeGreaterThan(0);
+    expect(lastTableEnd).toBeLessThan(phases[0].at);
 
     // Every plan table holding rows in v3 holds as many in v4.
     const imported = first.summary.steps.find((s) => s.name === 'import')!;

@@ -41,10 +41,18 @@ interface TableState {
   rows: number;
 }
 
+/** A step's phase (RunEvent 'phase'): its text and when it began; off a terminal, the timer of its plain lines. */
+interface PhaseState {
+  text: string;
+  since: number;
+  timer?: NodeJS.Timeout;
+}
+
 export class ConsoleReporter implements Reporter {
   private readonly paint: Paint;
   private step: StepState | null = null;
   private table: TableState | null = null;
+  private phase: PhaseState | null = null;
   private bar: SingleBar | null = null;
   private forgetBar: () => void = () => undefined;
   private lastPlain = 0;
@@ -82,7 +90,11 @@ export class ConsoleReporter implements Reporter {
       case 'step-size':
         this.stepNamed(event.step).size = { tables: event.tables, rows: event.rows };
         break;
+      case 'phase':
+        this.startPhase(event.step, event.message);
+        break;
       case 'table-start': {
+        this.endPhase();
         const step = this.stepNamed(event.step);
         // A step that reports no table-end (verify) has finished its previous table when it starts the next.
         if (this.table) step.rows += this.table.total ?? this.table.rows;
@@ -114,6 +126,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   private stepEnd(event: Extract<RunEvent, { type: 'step-end' }>): void {
+    this.endPhase();
     const step = this.step?.name === event.step ? this.step : null;
     this.step = null;
     this.table = null;
@@ -158,29 +171,66 @@ export class ConsoleReporter implements Reporter {
     };
   }
 
+  /**
+   * A phase, where no table moves: on a terminal the live line says it, with the time it has taken so far; otherwise a
+   * plain line every PLAIN_EVERY_MS while it lasts (none for a short one), or at once with --verbose.
+   */
+  private startPhase(stepName: string, message: string): void {
+    this.endPhase();
+    const step = this.stepNamed(stepName);
+    // A step that reports no table-end (verify) has finished its table when a phase begins.
+    if (this.table) step.rows += this.table.total ?? this.table.rows;
+    this.table = null;
+    const phase: PhaseState = { text: `${step.name}: ${message}`, since: Date.now() };
+    this.phase = phase;
+    if (this.options.verbose) this.line(`  … ${phase.text}`);
+    if (this.out.isTTY) {
+      this.live(phase.text, 0, 0, phase.since);
+      return;
+    }
+    if (this.options.verbose) return;
+    const every = this.options.plainEveryMs ?? PLAIN_EVERY_MS;
+    phase.timer = setInterval(() => {
+      this.lastPlain = Date.now();
+      this.line(`  … ${phase.text} (${duration(Date.now() - phase.since)})`);
+    }, every);
+    phase.timer.unref();
+  }
+
+  private endPhase(): void {
+    if (this.phase?.timer) clearInterval(this.phase.timer);
+    this.phase = null;
+  }
+
+  /** The live line on a terminal (one redrawn line); `since`: a phase's start, whose time taken it shows as it ticks. */
+  private live(text: string, value: number, total: number, since?: number): void {
+    if (!this.bar) {
+      this.bar = new SingleBar(
+        {
+          stream: this.out as unknown as NodeJS.WritableStream,
+          format: (_options, _params, payload: { text: string; since?: number }) =>
+            `${this.paint.dim('…')} ${payload.text}${payload.since === undefined ? '' : this.paint.dim(` · ${duration(Date.now() - payload.since)}`)}`,
+          hideCursor: true,
+          clearOnComplete: true,
+          linewrap: false,
+          fps: 5,
+        },
+        Presets.shades_classic,
+      );
+      this.bar.start(total, value, { text, since });
+      // Ctrl-C during a step: the line cleared and the cursor shown again before the interrupt message.
+      this.forgetBar = onInterrupt(() => this.stopBar());
+    } else {
+      this.bar.setTotal(total);
+      this.bar.update(value, { text, since });
+    }
+  }
+
   private progress(): void {
     const now = this.describe();
     if (!now) return;
     if (this.out.isTTY) {
-      if (!this.bar) {
-        this.bar = new SingleBar(
-          {
-            stream: this.out as unknown as NodeJS.WritableStream,
-            format: (_options, _params, payload: { text: string }) => `${this.paint.dim('…')} ${payload.text}`,
-            hideCursor: true,
-            clearOnComplete: true,
-            linewrap: false,
-            fps: 5,
-          },
-          Presets.shades_classic,
-        );
-        this.bar.start(now.total, now.value, { text: now.text });
-        // Ctrl-C during a step: the line cleared and the cursor shown again before the interrupt message.
-        this.forgetBar = onInterrupt(() => this.stopBar());
-      } else {
-        this.bar.setTotal(now.total);
-        this.bar.update(now.value, { text: now.text });
-      }
+      this.live(now.text, now.value, now.total);
       return;
     }
     const every = this.options.plainEveryMs ?? PLAIN_EVERY_MS;
@@ -192,6 +242,7 @@ export class ConsoleReporter implements Reporter {
 
   /** The end of the command: a bar left running (a step alone has no step-end) would keep the process alive. */
   close(): void {
+    this.endPhase();
     this.stopBar();
   }
 
