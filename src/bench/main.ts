@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --videos N (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--busy] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
+ * `npm run bench [-- --videos N[,N…] (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--busy] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
  *
  * Figures, not tests: nothing here asserts on time. Prints readable tables and writes the same figures as JSON to
  * .bench/results-<date>.json. Servers: POD_MIGRATE_BENCH_MYSQL / POD_MIGRATE_BENCH_POSTGRES (else the test servers'
@@ -28,6 +28,26 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
   return n;
+}
+
+function positiveInts(value: string): number[] {
+  return value.split(',').map((v) => positiveInt(v.trim()));
+}
+
+/**
+ * The issue's flatness: for each pair run at several sizes, the largest site's peak RSS over the smallest's (its
+ * target: within 15 %, i.e. at most 1.15×).
+ */
+function printFlatness(out: (text?: string) => void, figures: PairFigure[]): void {
+  for (const pair of new Set(figures.map((f) => f.pair))) {
+    const runs = figures.filter((f) => f.pair === pair && f.ok).sort((a, b) => a.videos - b.videos);
+    if (runs.length < 2 || runs[0].videos === runs[runs.length - 1].videos) continue;
+    const [small, large] = [runs[0], runs[runs.length - 1]];
+    out(
+      `flatness, ${pair}: peak RSS ${large.run.peakRssMb.toFixed(1)} MB at ${int(large.videos)} videos ÷ ${small.run.peakRssMb.toFixed(1)} MB at ` +
+        `${int(small.videos)} = ${(large.run.peakRssMb / small.run.peakRssMb).toFixed(3)}× (the target: at most 1.15×)`,
+    );
+  }
 }
 
 function dialectOf(name: string): DialectName {
@@ -175,7 +195,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('bench')
     .description('pod-migrate benchmark: migration throughput per database pair, ratio to the database bulk load, tag step at scale')
-    .option('--videos <n>', 'videos seeded in v3 for the migration runs', positiveInt, 5000)
+    .addOption(
+      new Option(
+        '--videos <n>',
+        'videos seeded in v3 for the migration runs (several, comma-separated: each size in turn, and the flatness)',
+      )
+        .argParser(positiveInts)
+        .default([5000], '5000'),
+    )
     .addOption(new Option('--pairs <list>', 'source:target pairs').argParser(pairsOf).default(pairsOf(DEFAULT_PAIRS), DEFAULT_PAIRS))
     .option('--only <part>', 'rows (migration runs and ratio) or tags (tag step)')
     .addOption(
@@ -205,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
     return (error as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const opts = program.opts<{
-    videos: number;
+    videos: number[];
     pairs: Array<[DialectName, DialectName]>;
     only?: string;
     ratioTables: number;
@@ -274,9 +301,9 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.mysqlBulk !== 'load-data') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
       if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');
-      for (const [source, target] of opts.pairs) {
+      for (const [videos, source, target] of opts.videos.flatMap((v) => opts.pairs.map(([a, b]) => [v, a, b] as const))) {
         const figure = await benchPair(plan, source, target, {
-          videos: opts.videos,
+          videos,
           seed: opts.seed,
           busy: opts.busy ?? false,
           ratioTables: opts.ratioTables,
@@ -290,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
         printPair(out, figure);
       }
       if (pairs.length > 1) {
-        out(`── summary: ${int(opts.videos)} videos ${'─'.repeat(40)}`);
+        out(`── summary: ${opts.videos.map(int).join(', ')} videos ${'─'.repeat(40)}`);
         out(
           table([
             [
@@ -312,7 +339,7 @@ export async function main(argv: string[]): Promise<number> {
             ...pairs.map((f) => {
               const step = (type: string) => f.steps.find((st) => st.type === type);
               return [
-                f.pair + (f.ok ? '' : ' (FAILED)'),
+                (opts.videos.length > 1 ? `${f.pair} ${int(f.videos)}` : f.pair) + (f.ok ? '' : ' (FAILED)'),
                 step('import')?.rows ?? 0,
                 s(step('export')?.seconds ?? 0),
                 s(step('import')?.seconds ?? 0),
@@ -330,6 +357,10 @@ export async function main(argv: string[]): Promise<number> {
             }),
           ]),
         );
+        out('');
+      }
+      if (opts.videos.length > 1) {
+        printFlatness(out, pairs);
         out('');
       }
     }
