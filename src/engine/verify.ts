@@ -12,7 +12,7 @@ import { dumpOrigin } from '../dump/origin';
 import { readDumpBatches, scanDump } from '../dump/reader';
 import type { ResolvedPlan } from '../plan/types';
 import { PodMigrateError, type ErrorPlace } from '../errors';
-import { mapRow, mapTable, mapValue, type TableMapping } from './mapping';
+import { type ColumnMapping, mapRow, mapTable, mapValue, type TableMapping } from './mapping';
 import type { Reporter } from './reporter';
 import { describeSourceTables } from './sql';
 import { TagSetCheck } from './verify-tags';
@@ -336,12 +336,20 @@ async function* mappedSourceBatches(source: DatabaseConnection, info: TableInfo,
       const out = new Array<CanonicalValue>(columns.length);
       for (let i = 0; i < columns.length; i++) {
         const k = at[i];
-        out[i] = mapValue(columns[i], k < 0 ? undefined : toDumpValue(values[k], info.columns[k]), place);
+        out[i] = sourceValue(columns[i], values[k], k < 0 ? undefined : info.columns[k], place);
       }
       mapped[r] = out;
     }
     yield mapped;
   }
+}
+
+/**
+ * A v3 database's value as the import would write it: through the dump's spelling (toDumpValue), then the plan's
+ * mapping of its column (mapValue). `column` undefined: the source lacks the column (the mapping's default, or NULL).
+ */
+function sourceValue(mapping: ColumnMapping, value: CanonicalValue, column: ColumnInfo | undefined, place: ErrorPlace): CanonicalValue {
+  return mapValue(mapping, column === undefined ? undefined : toDumpValue(value, column), place);
 }
 
 /**
@@ -373,7 +381,7 @@ function rawPair(
   const decodeSource = source.rawRowDecoder(info, sourceColumns);
   const decodeTarget = target.rawRowDecoder(c.mapping.target, targetColumns);
   const place: ErrorPlace = { table: c.mapping.target.name };
-  const mapped = (values: CanonicalValue[]) => values.map((v, i) => mapValue(columns[i], toDumpValue(v, sourceColumns[i]), place));
+  const mapped = (values: CanonicalValue[]) => values.map((v, i) => sourceValue(columns[i], v, sourceColumns[i], place));
   return {
     source: sourceLines,
     target: targetLines,

@@ -95,9 +95,7 @@ export class ConsoleReporter implements Reporter {
         break;
       case 'table-start': {
         this.endPhase();
-        const step = this.stepNamed(event.step);
-        // A step that reports no table-end (verify) has finished its previous table when it starts the next.
-        if (this.table) step.rows += this.table.total ?? this.table.rows;
+        const step = this.leaveTable(event.step);
         this.table = { name: event.table, total: event.totalRows, rows: 0 };
         step.tables += 1;
         this.progress();
@@ -172,15 +170,23 @@ export class ConsoleReporter implements Reporter {
   }
 
   /**
+   * The step, its current table left: a step that reports no table-end (verify) has finished its table when it starts
+   * the next one or a phase, and its rows count in the step's.
+   */
+  private leaveTable(stepName: string): StepState {
+    const step = this.stepNamed(stepName);
+    if (this.table) step.rows += this.table.total ?? this.table.rows;
+    this.table = null;
+    return step;
+  }
+
+  /**
    * A phase, where no table moves: on a terminal the live line says it, with the time it has taken so far; otherwise a
    * plain line every PLAIN_EVERY_MS while it lasts (none for a short one), or at once with --verbose.
    */
   private startPhase(stepName: string, message: string): void {
     this.endPhase();
-    const step = this.stepNamed(stepName);
-    // A step that reports no table-end (verify) has finished its table when a phase begins.
-    if (this.table) step.rows += this.table.total ?? this.table.rows;
-    this.table = null;
+    const step = this.leaveTable(stepName);
     const phase: PhaseState = { text: `${step.name}: ${message}`, since: Date.now() };
     this.phase = phase;
     if (this.options.verbose) this.line(`  … ${phase.text}`);

@@ -264,9 +264,12 @@ export class PostgresConnection implements DatabaseConnection {
   /** COPY text lines, when this connection reads by COPY and every column can (see DatabaseConnection). */
   streamRawRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null {
     if (!this.copyOut || columns.length === 0 || !copyReadable(columns)) return null;
-    const onError = (error: unknown) =>
-      mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
-    return this.copyOut.lines(selectRows(table, columns, orderBy), onError);
+    return this.copyOut.lines(selectRows(table, columns, orderBy), (error) => this.readFailure(table, error));
+  }
+
+  /** A table read's failure (the server's error, or the connection's), naming the table. */
+  private readFailure(table: TableInfo, error: unknown): PodMigrateError {
+    return mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
   }
 
   rawRowDecoder(table: TableInfo, columns: ColumnInfo[]): (line: Buffer) => CanonicalValue[] {
@@ -301,8 +304,7 @@ export class PostgresConnection implements DatabaseConnection {
     if (copies && copyReadable(columns)) {
       let index = 0;
       const onError = (error: unknown) => {
-        if (!(error instanceof CopyFieldError))
-          return mapPostgresError(error, { action: `reading ${table.name}`, settings: this.settings, place: { table: table.name } });
+        if (!(error instanceof CopyFieldError)) return this.readFailure(table, error);
         return refusedCopyField(table, columns, error, index + error.row + 1);
       };
       for await (const rows of copies.rows(select, decoders, onError)) {

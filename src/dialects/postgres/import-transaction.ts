@@ -158,31 +158,28 @@ class ClientImportTransaction implements ImportTransaction {
    */
   async restoreBeforeCommit(): Promise<void> {
     await this.endCopy();
-    while (this.setAside.length > 0) {
-      const index = this.setAside[0];
+    await this.runEach(this.setAside, (index) => ({
+      statement: index.definition,
+      action: `building the index ${index.name} of ${index.table} again`,
+      table: index.table,
+    }));
+    await this.runEach(this.dropped, (fk) => ({
+      statement: `ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`,
+      action: `checking the foreign key ${fk.name} of ${fk.child}`,
+      table: fk.child,
+    }));
+  }
+
+  /** Runs each pending item's statement in turn, taking it off the list once done; a failure names its action and table. */
+  private async runEach<T>(pending: T[], what: (item: T) => { statement: string; action: string; table: string }): Promise<void> {
+    while (pending.length > 0) {
+      const { statement, action, table } = what(pending[0]);
       try {
-        await this.client.query(index.definition);
+        await this.client.query(statement);
       } catch (error) {
-        throw mapPostgresError(error, {
-          action: `building the index ${index.name} of ${index.table} again`,
-          settings: this.settings,
-          place: { table: index.table },
-        });
+        throw mapPostgresError(error, { action, settings: this.settings, place: { table } });
       }
-      this.setAside.shift();
-    }
-    while (this.dropped.length > 0) {
-      const fk = this.dropped[0];
-      try {
-        await this.client.query(`ALTER TABLE ${qualifiedTable(fk.child)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.definition}`);
-      } catch (error) {
-        throw mapPostgresError(error, {
-          action: `checking the foreign key ${fk.name} of ${fk.child}`,
-          settings: this.settings,
-          place: { table: fk.child },
-        });
-      }
-      this.dropped.shift();
+      pending.shift();
     }
   }
 
