@@ -22,6 +22,12 @@ test('dates, times, uuids', () => {
   expect(normalizeDate('2024-02-29')).toBe('2024-02-29');
   expect(normalizeDate('1900-02-29')).toBeUndefined();
   expect(normalizeDate('0000-02-29')).toBe('0000-02-29');
+  expect(normalizeDate('2000-02-29')).toBe('2000-02-29');
+  expect(normalizeDate('2024-02-30')).toBeUndefined();
+  expect(normalizeDate('2024-04-31')).toBeUndefined();
+  expect(normalizeDate('2024-12-31')).toBe('2024-12-31');
+  expect(normalizeDate('2024-13-01')).toBeUndefined();
+  expect(normalizeDate('2024-01-00')).toBeUndefined();
   expect(normalizeTime('12:34')).toBe('12:34:00.000000');
   expect(normalizeTime('12:34:56.7')).toBe('12:34:56.700000');
   expect(normalizeTime('12:34:56.1234567')).toBeUndefined();
