@@ -114,6 +114,12 @@ export interface SnapshotReader {
   streamQueryBatches(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row[]>;
 }
 
+/**
+ * Texts longer than this (bytes of UTF-8) are read as their digest by streamDigestedRowBatches: under it, sending the
+ * text costs the servers less than hashing it.
+ */
+export const DIGEST_ABOVE_BYTES = 256;
+
 export interface DatabaseConnection extends Queryable {
   readonly dialect: Dialect;
   /** The connection settings with the password removed, for messages. */
@@ -134,6 +140,14 @@ export interface DatabaseConnection extends Queryable {
    */
   streamRawRowBatches?(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null;
   rawRowDecoder?(table: TableInfo, columns: ColumnInfo[]): (line: Buffer) => CanonicalValue[];
+  /**
+   * The same rows as streamRowBatches (in primary-key order), with each text column named in `digested` read as
+   * `'d' + MD5` (32 lowercase hex digits) of its UTF-8 bytes when they are more than DIGEST_ABOVE_BYTES, else as
+   * `'r' + the text` (NULL stays NULL), computed by the server: verify compares long texts without moving them, and
+   * the first character keeps a short text from ever reading as a long one's digest. Every dialect spells it alike.
+   * Optional: a dialect without it is compared from whole values.
+   */
+  streamDigestedRowBatches?(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]>;
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
   /** The same rows as `streamQuery`, a batch at a time (one await per batch: the tag pairs are a row per link). */

@@ -260,11 +260,10 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   return { ok, tables: verdicts };
 }
 
-function targetBatches(target: DatabaseConnection, c: Compared): AsyncIterable<CanonicalValue[][]> {
-  return target.streamRowBatches(
-    c.mapping.target,
-    c.mapping.columns.map((m) => m.target),
-  );
+function targetBatches(target: DatabaseConnection, c: Compared, digested?: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
+  const columns = c.mapping.columns.map((m) => m.target);
+  if (digested && target.streamDigestedRowBatches) return target.streamDigestedRowBatches(c.mapping.target, columns, digested);
+  return target.streamRowBatches(c.mapping.target, columns);
 }
 
 async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
@@ -300,8 +299,15 @@ async function readBothSides(
       const info = schema.tables.get(name)!;
       if (c.ordered instanceof RowByRow) {
         const raw = rawPair(options.source, options.target, info, c);
+        const digested = raw ? undefined : digestedColumns(options.source, options.target, info, c);
         if (raw) await compareInOrderBy(raw.source, raw.target, raw.same, c.ordered);
-        else await compareInOrder(mappedSourceBatches(options.source, info, c), targetBatches(options.target, c), c.types, c.ordered);
+        else
+          await compareInOrder(
+            mappedSourceBatches(options.source, info, c, digested?.source),
+            targetBatches(options.target, c, digested?.target),
+            c.types,
+            c.ordered,
+          );
       } else await Promise.all([readSourceTable(options.source, info, c), readTargetSide(options.target, c)]);
     }
     return;
@@ -317,21 +323,36 @@ async function readBothSides(
 
 /**
  * The v3 database's rows through the dump's spelling (toDumpValue), then the plan's mapping of each column (mapValue):
- * the values a dump of them would import as. Column by column, without the dump's row object.
+ * the values a dump of them would import as. Column by column, without the dump's row object. `digested`: the source
+ * columns read as the server's digests (digestedColumns), which the mapping keeps as they are.
  */
-async function* mappedSourceBatches(source: DatabaseConnection, info: TableInfo, c: Compared): AsyncGenerator<CanonicalValue[][]> {
+async function* mappedSourceBatches(
+  source: DatabaseConnection,
+  info: TableInfo,
+  c: Compared,
+  digested?: ReadonlySet<string>,
+): AsyncGenerator<CanonicalValue[][]> {
   const columns = c.mapping.columns;
-  const at = columns.map((m) => (m.source === null ? -1 : info.columns.findIndex((column) => column.name === m.source)));
+  // The source columns the mapping reads, each once (a column the plan drops is not read).
+  const read: ColumnInfo[] = [];
+  const at = columns.map((m) => {
+    const column = m.source === null ? undefined : info.columns.find((candidate) => candidate.name === m.source);
+    if (!column) return -1;
+    if (!read.includes(column)) read.push(column);
+    return read.indexOf(column);
+  });
   const lacking = columns.find((m, i) => m.source !== null && at[i] < 0);
   if (lacking) throw new PodMigrateError('SCHEMA_MISMATCH', `the source has no column ${lacking.source}`, { place: { table: info.name } });
   // One place for every value (read only when a value is refused, which ends the read; the error adds the column).
   const place: ErrorPlace = { table: c.mapping.target.name, row: 0 };
   // The type of a column whose canonical values sourceValue keeps as they are (see keptAsIs), else undefined.
-  const asIs = columns.map((m, i) =>
-    at[i] >= 0 && !m.rule?.convert && info.columns[at[i]].type === m.target.type ? m.target.type : undefined,
-  );
+  const asIs = columns.map((m, i) => (at[i] >= 0 && !m.rule?.convert && read[at[i]].type === m.target.type ? m.target.type : undefined));
+  const batches =
+    digested && source.streamDigestedRowBatches
+      ? source.streamDigestedRowBatches(info, read, digested)
+      : source.streamRowBatches(info, read);
   let index = 0;
-  for await (const batch of source.streamRowBatches(info, info.columns)) {
+  for await (const batch of batches) {
     const mapped = new Array<CanonicalValue[]>(batch.length);
     for (let r = 0; r < batch.length; r++) {
       const values = batch[r];
@@ -341,12 +362,41 @@ async function* mappedSourceBatches(source: DatabaseConnection, info: TableInfo,
       for (let i = 0; i < columns.length; i++) {
         const k = at[i];
         const value = values[k];
-        out[i] = keptAsIs(asIs[i], value) ? value : sourceValue(columns[i], value, k < 0 ? undefined : info.columns[k], place);
+        out[i] = keptAsIs(asIs[i], value) ? value : sourceValue(columns[i], value, k < 0 ? undefined : read[k], place);
       }
       mapped[r] = out;
     }
     yield mapped;
   }
+}
+
+/** Native types of unbounded texts (MariaDB/MySQL's four, PostgreSQL's text): the ones worth digesting. */
+const LONG_TEXT = /^(?:tiny|medium|long)?text$/i;
+
+/**
+ * The columns of an ordered table read as their MD5 on both sides (streamDigestedRowBatches): the long texts (a
+ * description, a comment) whose mapping keeps them as they are (text on both sides, no rule). Equal texts give equal
+ * digests, a changed text another one, so the pair comparison stays exact (to MD5's collisions, which the data of a
+ * migration does not seek), and a pair that differs sends the table to the whole-value reading as any difference
+ * does, which names the keys. Each server hashes its own bytes: this process neither receives nor decodes the texts.
+ * Undefined: no such column, or a side that cannot digest.
+ */
+function digestedColumns(
+  source: DatabaseConnection,
+  target: DatabaseConnection,
+  info: TableInfo,
+  c: Compared,
+): { source: Set<string>; target: Set<string> } | undefined {
+  if (!source.streamDigestedRowBatches || !target.streamDigestedRowBatches) return undefined;
+  const digested = { source: new Set<string>(), target: new Set<string>() };
+  for (const m of c.mapping.columns) {
+    const column = info.columns.find((candidate) => candidate.name === m.source);
+    if (column?.type !== 'text' || m.target.type !== 'text' || m.rule) continue;
+    if (!LONG_TEXT.test(column.nativeType) && !LONG_TEXT.test(m.target.nativeType)) continue;
+    digested.source.add(column.name);
+    digested.target.add(m.target.name);
+  }
+  return digested.source.size > 0 ? digested : undefined;
 }
 
 /**

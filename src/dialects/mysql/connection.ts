@@ -18,6 +18,7 @@ import type {
   SnapshotReader,
   TableInfo,
 } from '../dialect';
+import { DIGEST_ABOVE_BYTES } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertWithValues, LoadDataWriter, type BulkContext } from './bulk-insert';
@@ -315,18 +316,30 @@ export class MysqlConnection implements DatabaseConnection {
     return this.readRowBatches(table, columns, orderBy);
   }
 
+  streamDigestedRowBatches(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, undefined, undefined, digested);
+  }
+
   private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
     orderBy?: string[],
     held?: HeldConnection,
+    digested?: ReadonlySet<string>,
   ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
     }
     const order = orderBy && orderBy.length > 0 ? orderBy : table.primaryKey.length > 0 ? table.primaryKey : columns.map((c) => c.name);
+    // A digested column (see streamDigestedRowBatches), its UTF-8 bytes whatever the column's character set.
+    const selected = (name: string) => {
+      const utf8 = `CONVERT(${quoteIdent(name)} USING utf8mb4)`;
+      return digested?.has(name)
+        ? `CASE WHEN LENGTH(${utf8}) > ${DIGEST_ABOVE_BYTES} THEN CONCAT('d', MD5(${utf8})) ELSE CONCAT('r', ${utf8}) END`
+        : quoteIdent(name);
+    };
     const sqlText =
-      `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table.name)}` +
+      `SELECT ${columns.map((c) => selected(c.name)).join(', ')} FROM ${quoteIdent(table.name)}` +
       ` ORDER BY ${order.map((c) => quoteIdent(c)).join(', ')}`;
     const decoders = columns.map((c) => decoderFor(c));
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;

@@ -21,6 +21,7 @@ import type {
   SnapshotReader,
   TableInfo,
 } from '../dialect';
+import { DIGEST_ABOVE_BYTES } from '../dialect';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
@@ -182,10 +183,19 @@ class SnapshotNotExported extends Error {
 }
 
 /** The statement a table read runs: the columns, ordered by `orderBy` (default: the primary key). */
-function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): string {
+function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], digested?: ReadonlySet<string>): string {
   const order = orderBy ?? table.primaryKey;
+  // A digested column, under its own name (see streamDigestedRowBatches). The bytes are the database's encoding's:
+  // UTF-8 for Pod; in another one a non-ASCII text differs from the other side's, and its table is compared again
+  // from whole values.
+  const selected = (name: string) => {
+    const q = quoteIdent(name);
+    return digested?.has(name)
+      ? `CASE WHEN octet_length(${q}) > ${DIGEST_ABOVE_BYTES} THEN 'd' || md5(${q}) ELSE 'r' || ${q} END AS ${q}`
+      : q;
+  };
   return (
-    `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
+    `SELECT ${columns.map((c) => selected(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
     (order.length > 0 ? ` ORDER BY ${order.map(quoteIdent).join(', ')}` : '')
   );
 }
@@ -261,6 +271,10 @@ export class PostgresConnection implements DatabaseConnection {
     return this.readRowBatches(table, columns, orderBy);
   }
 
+  streamDigestedRowBatches(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, undefined, undefined, undefined, digested);
+  }
+
   /** COPY text lines, when this connection reads by COPY and every column can (see DatabaseConnection). */
   streamRawRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null {
     if (!this.copyOut || columns.length === 0 || !copyReadable(columns)) return null;
@@ -293,11 +307,12 @@ export class PostgresConnection implements DatabaseConnection {
     orderBy?: string[],
     held?: CommonQueryMethods,
     copies: CopyOutClients | null = held ? null : this.copyOut,
+    digested?: ReadonlySet<string>,
   ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot stream rows without any column', { place: { table: table.name } });
     }
-    const select = selectRows(table, columns, orderBy);
+    const select = selectRows(table, columns, orderBy, digested);
     const decoders = columns.map((c) => makeDecoder(c));
     const names = columns.map((c) => c.name);
     const keyAt = table.primaryKey.length === 1 ? names.indexOf(table.primaryKey[0]) : -1;

@@ -5,10 +5,11 @@
  * does is tested in ../mysql.test.ts / ../postgres.test.ts. Where the servers really differ (a native type, a
  * catalog's own name), the expectation says so per dialect.
  */
+import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { CanonicalValue } from '../../../src/convert/logical-types';
-import type { ColumnInfo, DatabaseConnection, DialectName } from '../../../src/dialects/dialect';
+import { DIGEST_ABOVE_BYTES, type ColumnInfo, type DatabaseConnection, type DialectName } from '../../../src/dialects/dialect';
 import { createPodDatabase, type TestDatabase } from '../../helpers/databases';
 import { PodMigrateError } from '../../../src/errors';
 import { caught, collect } from '../../helpers/async';
@@ -208,6 +209,40 @@ describeLive('live server', (name) => {
       expect(schema.foreignKeys).toContainEqual({ table: 'video_theme', column: 'parentId_id', refTable: 'video_theme', refColumn: 'id' });
       expect(schema.foreignKeys.length).toBeGreaterThan(150);
     });
+  });
+
+  test('digested reads: every text spelled as the contract says, so that two dialects compare alike', async () => {
+    const { db, conn } = await fresh('digested');
+    await db.exec(SAMPLE_TABLE[name]);
+    const table = await tableOf(conn, 'sample');
+    // Around the threshold in bytes, not characters (é is two, 🎬 four); a short text that looks like a digest.
+    const bodies = [
+      null,
+      '',
+      'short',
+      'x'.repeat(DIGEST_ABOVE_BYTES),
+      'x'.repeat(DIGEST_ABOVE_BYTES + 1),
+      'é'.repeat(DIGEST_ABOVE_BYTES / 2),
+      'é'.repeat(DIGEST_ABOVE_BYTES / 2 + 1),
+      `${'🎬 Machine learning\n'.repeat(400)} trailing `,
+      `d${'0'.repeat(32)}`,
+    ];
+    const id = table.columns[0];
+    const body = table.columns.find((c) => c.name === 'body')!;
+    await conn.transaction((tx) =>
+      tx.insertRows(
+        table,
+        [id, body],
+        bodies.map((text, i) => [i + 1, text]),
+      ),
+    );
+    const spelled = (text: string | null) => {
+      if (text === null) return null;
+      const bytes = Buffer.from(text, 'utf8');
+      return bytes.length > DIGEST_ABOVE_BYTES ? `d${createHash('md5').update(bytes).digest('hex')}` : `r${text}`;
+    };
+    const read = (await collect(conn.streamDigestedRowBatches!(table, [id, body], new Set(['body'])))).flat();
+    expect(read).toEqual(bodies.map((text, i) => [i + 1, spelled(text)]));
   });
 
   describe('bulk paths', () => {
