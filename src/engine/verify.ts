@@ -336,7 +336,7 @@ async function* mappedSourceBatches(
   // The source columns the mapping reads, each once (a column the plan drops is not read).
   const read: ColumnInfo[] = [];
   const at = columns.map((m) => {
-    const column = m.source === null ? undefined : info.columns.find((candidate) => candidate.name === m.source);
+    const column = sourceColumn(info, m);
     if (!column) return -1;
     if (!read.includes(column)) read.push(column);
     return read.indexOf(column);
@@ -370,6 +370,11 @@ async function* mappedSourceBatches(
   }
 }
 
+/** The v3 column a mapped column reads, if the source has it. */
+function sourceColumn(info: TableInfo, m: ColumnMapping): ColumnInfo | undefined {
+  return m.source === null ? undefined : info.columns.find((candidate) => candidate.name === m.source);
+}
+
 /** Native types of unbounded texts (MariaDB/MySQL's four, PostgreSQL's text): the ones worth digesting. */
 const LONG_TEXT = /^(?:tiny|medium|long)?text$/i;
 
@@ -390,7 +395,7 @@ function digestedColumns(
   if (!source.streamDigestedRowBatches || !target.streamDigestedRowBatches) return undefined;
   const digested = { source: new Set<string>(), target: new Set<string>() };
   for (const m of c.mapping.columns) {
-    const column = info.columns.find((candidate) => candidate.name === m.source);
+    const column = sourceColumn(info, m);
     if (column?.type !== 'text' || m.target.type !== 'text' || m.rule) continue;
     if (!LONG_TEXT.test(column.nativeType) && !LONG_TEXT.test(m.target.nativeType)) continue;
     digested.source.add(column.name);
@@ -446,7 +451,7 @@ function rawPair(
   const columns = c.mapping.columns;
   const sourceColumns: ColumnInfo[] = [];
   for (const m of columns) {
-    const column = info.columns.find((candidate) => candidate.name === m.source);
+    const column = sourceColumn(info, m);
     if (!column || column.nativeType !== m.target.nativeType || column.type !== m.target.type) return null;
     if (m.rule && (m.rule.convert !== undefined || m.rule.default !== undefined || m.rule.defaultOnNull)) return null;
     sourceColumns.push(column);
