@@ -299,15 +299,16 @@ async function readBothSides(
       const info = schema.tables.get(name)!;
       if (c.ordered instanceof RowByRow) {
         const raw = rawPair(options.source, options.target, info, c);
-        const digested = raw ? undefined : digestedColumns(options.source, options.target, info, c);
         if (raw) await compareInOrderBy(raw.source, raw.target, raw.same, c.ordered);
-        else
+        else {
+          const digested = digestedColumns(options.source, options.target, info, c);
           await compareInOrder(
             mappedSourceBatches(options.source, info, c, digested?.source),
             targetBatches(options.target, c, digested?.target),
             c.types,
             c.ordered,
           );
+        }
       } else await Promise.all([readSourceTable(options.source, info, c), readTargetSide(options.target, c)]);
     }
     return;
@@ -375,12 +376,17 @@ function sourceColumn(info: TableInfo, m: ColumnMapping): ColumnInfo | undefined
   return m.source === null ? undefined : info.columns.find((candidate) => candidate.name === m.source);
 }
 
+/** Whether the plan's rule for a mapped column leaves its values as they are: none, or only a rename. */
+function keepsValues(m: ColumnMapping): boolean {
+  return !m.rule || (m.rule.convert === undefined && m.rule.default === undefined && !m.rule.defaultOnNull);
+}
+
 /** Native types of unbounded texts (MariaDB/MySQL's four, PostgreSQL's text): the ones worth digesting. */
 const LONG_TEXT = /^(?:tiny|medium|long)?text$/i;
 
 /**
  * The columns of an ordered table read as their MD5 on both sides (streamDigestedRowBatches): the long texts (a
- * description, a comment) whose mapping keeps them as they are (text on both sides, no rule). Equal texts give equal
+ * description, a comment) whose mapping keeps them as they are (text on both sides, see keepsValues). Equal texts give equal
  * digests, a changed text another one, so the pair comparison stays exact (to MD5's collisions, which the data of a
  * migration does not seek), and a pair that differs sends the table to the whole-value reading as any difference
  * does, which names the keys. Each server hashes its own bytes: this process neither receives nor decodes the texts.
@@ -396,7 +402,7 @@ function digestedColumns(
   const digested = { source: new Set<string>(), target: new Set<string>() };
   for (const m of c.mapping.columns) {
     const column = sourceColumn(info, m);
-    if (column?.type !== 'text' || m.target.type !== 'text' || m.rule) continue;
+    if (column?.type !== 'text' || m.target.type !== 'text' || !keepsValues(m)) continue;
     if (!LONG_TEXT.test(column.nativeType) && !LONG_TEXT.test(m.target.nativeType)) continue;
     digested.source.add(column.name);
     digested.target.add(m.target.name);
@@ -453,7 +459,7 @@ function rawPair(
   for (const m of columns) {
     const column = sourceColumn(info, m);
     if (!column || column.nativeType !== m.target.nativeType || column.type !== m.target.type) return null;
-    if (m.rule && (m.rule.convert !== undefined || m.rule.default !== undefined || m.rule.defaultOnNull)) return null;
+    if (!keepsValues(m)) return null;
     sourceColumns.push(column);
   }
   const targetColumns = columns.map((m) => m.target);
