@@ -16,7 +16,10 @@ import {
   tableFromMessage,
 } from '../../src/dialects/mysql/errors';
 import { jsonValidColumn } from '../../src/dialects/mysql/introspect';
-import { tsvField } from '../../src/dialects/mysql/bulk-insert';
+import type { DriverParam } from '../../src/dialects/mysql/codec';
+import { TsvPieces } from '../../src/dialects/mysql/tsv-pieces';
+import { numberText } from '../../src/convert/integer-text';
+import { Rng } from '../../src/seed/random';
 import type { DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
 import type { CanonicalValue } from '../../src/convert/logical-types';
 import type { ConnectionSettings } from '../../src/dialects/url';
@@ -151,11 +154,87 @@ describe('mysql dialect: pure parts', () => {
   });
 
   test('TSV fields for LOAD DATA', () => {
-    expect(tsvField(null, false)).toBe('\\N');
-    expect(tsvField('a\tb\nc\\N\r\u0000', false)).toBe('a\\tb\\nc\\\\N\\r\\0');
-    expect(tsvField('\\N', false)).toBe('\\\\N');
-    expect(tsvField(Buffer.from([0, 9, 10, 255]), true)).toBe('00090aff');
-    expect(tsvField(12, false)).toBe('12');
+    const text = (values: Array<[DriverParam, boolean]>) => {
+      const tsv = new TsvPieces();
+      values.forEach(([value, binary], i) => {
+        if (i > 0) tsv.tab();
+        tsv.field(value, binary);
+      });
+      return Buffer.concat(tsv.take()).toString('utf8');
+    };
+    expect(text([[null, false]])).toBe('\\N');
+    expect(text([['a\tb\nc\\N\r\u0000', false]])).toBe('a\\tb\\nc\\\\N\\r\\0');
+    expect(text([['\\N', false]])).toBe('\\\\N');
+    expect(text([[Buffer.from([0, 9, 10, 255]), true]])).toBe('00090aff');
+    expect(
+      text([
+        [12, false],
+        [-0, false],
+        [-45, false],
+        [1.5, false],
+        ['é', true],
+      ]),
+    ).toBe('12\t0\t-45\t1.5\tc3a9');
+  });
+
+  test('TSV pieces: every byte as the joined and escaped text would be, across pieces, refused batches discarded', () => {
+    // The text LOAD DATA reads, written the plain way: the specification the pieces must match byte for byte.
+    const field = (value: DriverParam, binary: boolean): string => {
+      if (value === null) return '\\N';
+      if (Buffer.isBuffer(value)) return value.toString('hex');
+      const plain = typeof value === 'number' ? numberText(value) : value;
+      if (binary) return Buffer.from(plain, 'utf8').toString('hex');
+      return plain.replace(/[\\\t\n\r\u0000]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\u0000': '\\0' })[c]!);
+    };
+    const rng = new Rng(11);
+    const random = () => rng.next();
+    const alphabet = ['a', 'Z', '0', ' ', '\\', '\t', '\n', '\r', '\u0000', 'é', '€', '🎬', 'N', '\u001f', '\u007f', '\u0080', 'ß'];
+    const someText = () => {
+      const length = [0, 1, 5, 63, 64, 65, 200, 70_000][Math.floor(random() * 8)];
+      let out = '';
+      for (let i = 0; i < Math.min(length, 200); i += 1) out += alphabet[Math.floor(random() * (random() < 0.7 ? 4 : alphabet.length))];
+      return length > 200 ? out.repeat(length / 200) : out; // a text longer than a piece
+    };
+    const someValue = (): [DriverParam, boolean] => {
+      const kind = Math.floor(random() * 7);
+      if (kind === 0) return [null, false];
+      if (kind === 1) return [Math.floor(random() * 2 ** 53) * (random() < 0.2 ? -1 : 1), false];
+      if (kind === 2) return [[0, -0, 7, 10, 99, 1e21, 0.1, -2.5, 2 ** 53, -(2 ** 53 - 1)][Math.floor(random() * 10)], false];
+      if (kind === 3) return [Buffer.from(someText().slice(0, 30), 'utf8'), true];
+      if (kind === 4) return [someText().slice(0, 40), true];
+      return [someText(), false];
+    };
+    const tsv = new TsvPieces();
+    // Each row's size as the pieces count it (the max_allowed_packet check) and as its text has it.
+    const sizes: Array<[number, number]> = [];
+    let expected = '';
+    let pieces: Buffer[] = [];
+    for (let batch = 0; batch < 60; batch += 1) {
+      const rows = Array.from({ length: 1 + Math.floor(random() * 40) }, () =>
+        Array.from({ length: 1 + Math.floor(random() * 6) }, someValue),
+      );
+      let text = '';
+      for (const row of rows) {
+        const start = tsv.length;
+        row.forEach(([value, binary], i) => {
+          if (i > 0) tsv.tab();
+          tsv.field(value, binary);
+        });
+        tsv.newline();
+        const line = `${row.map(([value, binary]) => field(value, binary)).join('\t')}\n`;
+        sizes.push([tsv.length - start, Buffer.byteLength(line)]);
+        text += line;
+      }
+      if (batch % 7 === 3) {
+        tsv.discard(); // a refused batch: nothing of it is handed out
+      } else {
+        pieces = pieces.concat(tsv.take());
+        expected += text;
+      }
+    }
+    expect(sizes.filter(([counted, real]) => counted !== real)).toEqual([]);
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Buffer.concat(pieces).equals(Buffer.from(expected, 'utf8'))).toBe(true);
   });
 });
 
@@ -560,6 +639,53 @@ run('mysql dialect: live server', () => {
     );
     expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'lw', row: 777, column: 'name' } });
     expect(await db.query('SELECT COUNT(*) AS n FROM lw')).toEqual([{ n: 0 }]);
+  });
+
+  test('LOAD DATA from table to table and statement to statement: a warning names its own table, row and column; nothing is written', async () => {
+    const { db, conn } = await fresh('ldahead');
+    await db.exec('CREATE TABLE pa (id int PRIMARY KEY, name varchar(5) NOT NULL)');
+    await db.exec('CREATE TABLE pb (id int PRIMARY KEY, name varchar(5) NOT NULL)');
+    const schema = await conn.introspect();
+    const [a, b] = [schema.tables.get('pa')!, schema.tables.get('pb')!];
+    const rows = (from: number, n: number, bad?: number): CanonicalValue[][] =>
+      Array.from({ length: n }, (_, i) => [from + i, from + i === bad ? 'toolong' : 'ok']);
+    // The bad row is in pa's statement, which ends when pb's first batch comes.
+    let e = await caught(
+      conn.transaction(async (tx) => {
+        for (let at = 1; at <= 1_500; at += 500) await tx.insertRows(a, a.columns, rows(at, 500, 1_234));
+        for (let at = 1; at <= 3_000; at += 500) await tx.insertRows(b, b.columns, rows(at, 500));
+      }),
+    );
+    expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'pa', row: 1_234, column: 'name' } });
+    // Within one table: the bad row in the first statement of 10,000 rows, then in the second (numbered from its own
+    // start by the server, named by its key here).
+    for (const bad of [9_990, 10_250]) {
+      e = await caught(
+        conn.transaction(async (tx) => {
+          for (let at = 1; at <= 12_000; at += 500) await tx.insertRows(a, a.columns, rows(at, 500, bad));
+        }),
+      );
+      expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'pa', row: bad, column: 'name' } });
+    }
+    // The bad row in the next table's statement: that table named.
+    e = await caught(
+      conn.transaction(async (tx) => {
+        await tx.insertRows(a, a.columns, rows(1, 500));
+        await tx.insertRows(b, b.columns, rows(1, 500, 42));
+      }),
+    );
+    expect(e).toMatchObject({ code: 'VALUE_INVALID', place: { table: 'pb', row: 42, column: 'name' } });
+    expect(await db.query('SELECT (SELECT COUNT(*) FROM pa) AS a, (SELECT COUNT(*) FROM pb) AS b')).toEqual([{ a: 0, b: 0 }]);
+    // And without a fault, every row of both tables, each table its own statement.
+    const loads = await conn.transaction(async (tx) => {
+      const count = async () => Number((await tx.query("SHOW SESSION STATUS LIKE 'Com_load'"))[0].Value);
+      const before = await count();
+      for (let at = 1; at <= 1_500; at += 500) await tx.insertRows(a, a.columns, rows(at, 500));
+      for (let at = 1; at <= 3_000; at += 500) await tx.insertRows(b, b.columns, rows(at, 500));
+      return (await count()) - before;
+    });
+    expect(loads).toBe(2);
+    expect(await db.query('SELECT (SELECT COUNT(*) FROM pa) AS a, (SELECT COUNT(*) FROM pb) AS b')).toEqual([{ a: 1_500, b: 3_000 }]);
   });
 
   test('an unknown ?bulk= is refused, naming the two paths', async () => {

@@ -12,14 +12,13 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
-import { STRING_PIECE } from '../../string-pieces';
 import { drained, sameTarget } from '../bulk-statement';
-import { numberText } from '../../convert/integer-text';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
 import { mapMysqlError, mysqlFault, type MysqlErrorContext, type MysqlServerKind } from './errors';
 import { quoteIdent } from './quote';
+import { TsvPieces } from './tsv-pieces';
 
 /** Runs one statement on the transaction's connection; resolves to the driver's result (rows or header). */
 export type StatementRunner = (options: { sql: string; infileStreamFactory?: () => Readable }) => Promise<unknown>;
@@ -276,19 +275,6 @@ async function runInserts(ctx: BulkContext, table: TableInfo, columns: ColumnInf
 // ---------------------------------------------------------------------------------------------------------------
 // LOAD DATA LOCAL INFILE
 
-/** One TSV field: `\N` for NULL; backslash, tab, newline, carriage return and NUL escaped. */
-export function tsvField(value: DriverParam, binary: boolean): string {
-  if (value === null) return '\\N';
-  if (Buffer.isBuffer(value)) return value.toString('hex'); // loaded through UNHEX(@var)
-  const text = typeof value === 'string' ? value : typeof value === 'number' ? numberText(value) : String(value);
-  if (binary) return Buffer.from(text, 'utf8').toString('hex');
-  // eslint-disable-next-line no-control-regex
-  return /[\\\t\n\r\u0000]/.test(text)
-    ? // eslint-disable-next-line no-control-regex
-      text.replace(/[\\\t\n\r\u0000]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0'))
-    : text;
-}
-
 /**
  * Rows per LOAD DATA statement: a warning names its row by its number in the statement, so the statement keeps its
  * rows' names (ids: a few bytes each) until it ends.
@@ -315,6 +301,7 @@ export class LoadDataWriter {
   private readonly nameOf = (statementRow: number): number | string | undefined => this.names[statementRow - 1];
   private readonly encoders: Encoder[];
   private readonly binary: boolean[];
+  private readonly tsv = new TsvPieces();
 
   constructor(
     private readonly ctx: BulkContext,
@@ -354,45 +341,35 @@ export class LoadDataWriter {
 
   /** Encodes the whole batch (a refused value: a rejected promise, nothing of the batch sent), then sends it. Not async (see CopyWriter.write). */
   write(rows: CanonicalValue[][]): Promise<number> {
-    const pieces: Buffer[] = [];
+    const tsv = this.tsv;
     const nameRow = rowNamer(this.table, this.columns, rows);
     const names: Array<number | string> = new Array(rows.length);
+    const limit = this.ctx.maxAllowedPacket - 1024;
     try {
-      let pending = '';
       for (let r = 0; r < rows.length; r += 1) {
         const encoded = encodeRow(this.table, this.columns, this.encoders, rows[r], () => nameRow(r));
-        let line = '';
+        const rowStart = tsv.length;
         for (let i = 0; i < encoded.length; i += 1) {
-          if (i > 0) line += '\t';
-          line += tsvField(encoded[i], this.binary[i]);
+          if (i > 0) tsv.tab();
+          tsv.field(encoded[i], this.binary[i]);
         }
+        tsv.newline();
         // A row goes in one packet: one larger than the server takes would end the connection, so it is refused here.
-        if (line.length * 3 > this.ctx.maxAllowedPacket - 1024 && Buffer.byteLength(line) > this.ctx.maxAllowedPacket - 1024) {
+        if (tsv.length - rowStart > limit) {
           throw new PodMigrateError(
             'VALUE_INVALID',
-            `row is ${Buffer.byteLength(line)} bytes of LOAD DATA text, more than the server's max_allowed_packet (${this.ctx.maxAllowedPacket}): raise max_allowed_packet`,
+            `row is ${tsv.length - rowStart} bytes of LOAD DATA text, more than the server's max_allowed_packet (${this.ctx.maxAllowedPacket}): raise max_allowed_packet`,
             { place: { table: this.table.name, row: nameRow(r) } },
           );
         }
-        const text = `${line}\n`;
-        // A piece is rows of at most STRING_PIECE characters in all, or one longer row alone.
-        if (pending.length > 0 && pending.length + text.length > STRING_PIECE) {
-          pieces.push(Buffer.from(pending, 'utf8'));
-          pending = '';
-        }
-        pending += text;
         names[r] = nameRow(r);
-        if (pending.length >= STRING_PIECE) {
-          pieces.push(Buffer.from(pending, 'utf8'));
-          pending = '';
-        }
       }
-      if (pending.length > 0) pieces.push(Buffer.from(pending, 'utf8'));
     } catch (error) {
+      tsv.discard();
       return Promise.reject(error);
     }
     for (const name of names) this.names.push(name);
-    return this.send(pieces, rows.length);
+    return this.send(tsv.take(), rows.length);
   }
 
   private async send(pieces: Buffer[], rows: number): Promise<number> {
