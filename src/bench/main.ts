@@ -75,7 +75,7 @@ function s(seconds: number): string {
 
 function printPair(out: (text?: string) => void, f: PairFigure): void {
   out(
-    `── ${f.pair}: ${int(f.videos)} videos (seed: ${int(f.seed.rows)} rows in ${f.seed.tables} tables; load average ${f.loadAverage.toFixed(2)} after) ${'─'.repeat(12)}`,
+    `── ${f.pair}: ${int(f.videos)} videos (seed: ${int(f.seed.rows)} rows in ${f.seed.tables} tables; servers settled ${s(f.settleSeconds)}; load average ${f.loadAverage.toFixed(2)} after) ${'─'.repeat(12)}`,
   );
   if (f.steps.length > 0) {
     out(
@@ -295,9 +295,11 @@ export async function main(argv: string[]): Promise<number> {
       out(`runPlan in it, as in \`pod-migrate plan run\`): peak RSS is that process's, sampled every 50 ms and from the kernel's maxRSS.`);
       out(`ours = the import step's time for that table (dump rows parsed, converted, bulk-inserted); insertRows = the dialect's`);
       out(`bulk path alone (same rows from memory, 5,000 per call, one transaction); native = the database's own bulk load of the`);
-      out(`same rows from a file (PostgreSQL COPY FROM STDIN, MariaDB LOAD DATA LOCAL INFILE), each into an empty twin table`);
-      out(`with the same indexes and no foreign keys. ours/native 0.50× = half the database's own bulk-load speed. Tables compared:`);
-      out(`every non-empty table the import replaced (not the merge tables, not the Tagulous tables).`);
+      out(`same rows from files (PostgreSQL COPY FROM STDIN, MariaDB LOAD DATA LOCAL INFILE), each into an empty twin table`);
+      out(`with the same indexes and no foreign keys, one table after another on one connection, as the database's own tools`);
+      out(`load a whole set. ours/native 0.50× = half the database's own bulk-load speed. Tables compared: every non-empty`);
+      out(`table the import replaced (not the merge tables, not the Tagulous tables). Before the plan run, before pgloader and`);
+      out(`before the native loads, the servers are let write out what earlier work left in memory (untimed).`);
       if (opts.mysqlBulk !== 'load-data') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
       if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');

@@ -16,6 +16,7 @@ import { mb, rate, round } from './measure';
 import { measureNativeLoads } from './native-load';
 import { measurePgloader, type PgloaderFigure } from './pgloader';
 import { measuredRunInChild } from './run-child';
+import { settleServer } from './settle';
 
 export interface StepFigure {
   step: string;
@@ -75,6 +76,8 @@ export interface PairFigure {
   };
   /** The machine's 1-minute load average when the pair ended (other work skews the figures). */
   loadAverage: number;
+  /** Time spent, untimed, letting the servers write out earlier work before each timed phase (settle.ts). */
+  settleSeconds: number;
   /** pgloader's plain copy of the same v3 database, in the same run (MariaDB → PostgreSQL, where installed). */
   pgloader?: PgloaderFigure;
 }
@@ -117,6 +120,7 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     importBreakdown: null,
     ratio: { tables: [], total: null, wholeImport: null },
     loadAverage: 0,
+    settleSeconds: 0,
   };
   const dir = mkdtempSync(join(tmpdir(), 'pod-migrate-bench-'));
   const dumpPath = join(dir, 'v3_exported_tables.json');
@@ -139,6 +143,11 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       await seedConn.close();
     }
 
+    const settleBoth = async () => {
+      for (const db of [v3, v4]) figure.settleSeconds += await settleServer(db);
+    };
+    options.log(`${pair}: letting the servers write out the seed`);
+    await settleBoth();
     options.log(`${pair}: plan run (export, import, verify), in a process of its own`);
     const measured = await measuredRunInChild({
       planPath: options.planPath,
@@ -147,8 +156,10 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       dumpPath,
     });
     const outcome = { summary: measured.summary };
-    if (source === 'mysql' && target === 'postgres' && options.pgloader)
+    if (source === 'mysql' && target === 'postgres' && options.pgloader) {
+      await settleBoth();
       figure.pgloader = await measurePgloader(v3, options.pgloader, options.log);
+    }
     figure.run.seconds = round(measured.seconds);
     figure.run.peakRssMb = mb(measured.peakRss);
     figure.run.rssBeforeMb = mb(measured.rssBefore);
@@ -201,17 +212,18 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       const chosen = figure.importTables
         .filter((t) => !tagTables.has(t.table) && replaced.has(t.table) && importEnds.has(t.table) && t.rows > 0)
         .slice(0, options.ratioTables);
+      // Loaded in the order the import wrote them.
+      const importOrder = [...importEnds.keys()];
+      const loadOrder = chosen.map((t) => t.table).sort((a, b) => importOrder.indexOf(a) - importOrder.indexOf(b));
       options.log(
         `${pair}: the database's own bulk load of ${chosen.length > 5 ? `${chosen.length} tables` : chosen.map((t) => t.table).join(', ')}`,
       );
       const conn = await connect(withBulk(v4.settings, options.mysqlBulk));
       try {
-        const loads = await measureNativeLoads(
-          v4,
-          conn,
-          chosen.map((t) => t.table),
-          dir,
-        );
+        const loads = await measureNativeLoads(v4, conn, loadOrder, dir, async () => {
+          figure.settleSeconds += await settleServer(v4);
+        });
+        loads.sort((a, b) => chosen.findIndex((t) => t.table === a.table) - chosen.findIndex((t) => t.table === b.table));
         for (const load of loads) {
           const ours = chosen.find((t) => t.table === load.table)!;
           if (load.rows !== ours.rows) throw new Error(`${load.table}: the twin holds ${load.rows} rows, the import wrote ${ours.rows}`);
