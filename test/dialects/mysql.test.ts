@@ -642,7 +642,7 @@ run('mysql dialect: live server', () => {
   });
 
   test('LOAD DATA from table to table and statement to statement: a warning names its own table, row and column; nothing is written', async () => {
-    const { db, conn } = await fresh('ldahead');
+    const { db, conn } = await fresh('ldtables');
     await db.exec('CREATE TABLE pa (id int PRIMARY KEY, name varchar(5) NOT NULL)');
     await db.exec('CREATE TABLE pb (id int PRIMARY KEY, name varchar(5) NOT NULL)');
     const schema = await conn.introspect();
