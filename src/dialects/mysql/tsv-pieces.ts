@@ -2,8 +2,8 @@
  * Rows in LOAD DATA's default text format (tab between fields, newline after each row, `\N` for NULL; backslash,
  * tab, newline, carriage return and NUL escaped), written straight into Buffers of PIECE_BYTES.
  *
- * Joining each row's fields into a string, then the rows into 32 KB strings, then encoding those to UTF-8 (as tsvField
- * does, one string per field) made two short-lived string objects per field and copied every byte twice: a 20,000-video
+ * Joining each row's fields (one string each) into a line, the lines into 32 KB strings, then encoding those to UTF-8,
+ * as LoadDataWriter did, made two short-lived string objects per field and copied every byte twice: a 20,000-video
  * import allocated 495 MB there for 109 MB of text. Here a short text is encoded and escaped by one loop over its
  * characters, an integer's digits are written without a string, and a long text (or one with a character beyond
  * ASCII) is checked for escapes and written by Buffer's own UTF-8 encoder.
