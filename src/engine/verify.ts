@@ -260,10 +260,25 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   return { ok, tables: verdicts };
 }
 
+/** A table's rows in key order, the `digested` columns read as the server's digests (digestedColumns) when given. */
+function rowBatches(
+  db: DatabaseConnection,
+  table: TableInfo,
+  columns: ColumnInfo[],
+  digested?: ReadonlySet<string>,
+): AsyncIterable<CanonicalValue[][]> {
+  return digested && db.streamDigestedRowBatches
+    ? db.streamDigestedRowBatches(table, columns, digested)
+    : db.streamRowBatches(table, columns);
+}
+
 function targetBatches(target: DatabaseConnection, c: Compared, digested?: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
-  const columns = c.mapping.columns.map((m) => m.target);
-  if (digested && target.streamDigestedRowBatches) return target.streamDigestedRowBatches(c.mapping.target, columns, digested);
-  return target.streamRowBatches(c.mapping.target, columns);
+  return rowBatches(
+    target,
+    c.mapping.target,
+    c.mapping.columns.map((m) => m.target),
+    digested,
+  );
 }
 
 async function readTargetSide(target: DatabaseConnection, c: Compared): Promise<void> {
@@ -348,12 +363,8 @@ async function* mappedSourceBatches(
   const place: ErrorPlace = { table: c.mapping.target.name, row: 0 };
   // The type of a column whose canonical values sourceValue keeps as they are (see keptAsIs), else undefined.
   const asIs = columns.map((m, i) => (at[i] >= 0 && !m.rule?.convert && read[at[i]].type === m.target.type ? m.target.type : undefined));
-  const batches =
-    digested && source.streamDigestedRowBatches
-      ? source.streamDigestedRowBatches(info, read, digested)
-      : source.streamRowBatches(info, read);
   let index = 0;
-  for await (const batch of batches) {
+  for await (const batch of rowBatches(source, info, read, digested)) {
     const mapped = new Array<CanonicalValue[]>(batch.length);
     for (let r = 0; r < batch.length; r++) {
       const values = batch[r];
