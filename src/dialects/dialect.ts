@@ -26,6 +26,13 @@ export interface ColumnInfo {
   collation: string | null;
 }
 
+/**
+ * How a table read orders its rows: by these columns (a read without one: the primary key), in the server's
+ * collation; or, `{ bytes: columns }`, with each text column ordered by its UTF-8 bytes (code point order) whatever
+ * its collation, so that two databases, of one dialect or not, give a text key's rows in the same order (verify).
+ */
+export type RowOrder = readonly string[] | { readonly bytes: readonly string[] };
+
 export interface TableInfo {
   name: string;
   /** In table order. */
@@ -130,15 +137,18 @@ export interface DatabaseConnection extends Queryable {
    * (default: the primary key), with bounded memory.
    */
   streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
-  /** The same rows as `streamRows`, a batch at a time (one await per batch: for verify, which reads millions). */
-  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]>;
+  /**
+   * The same rows as `streamRows`, a batch at a time (one await per batch: for verify, which reads millions). Each row
+   * is a fresh array, the caller's to keep or change (verify maps them in place).
+   */
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[][]>;
   /**
    * The same rows in the server's own bulk text (PostgreSQL: COPY text lines, without their newline), undecoded, for
    * comparing two databases of this dialect byte for byte (verify); null when this connection cannot read them so.
    * `rawRowDecoder` decodes one such line as streamRowBatches would. Optional: a dialect without them is compared
    * from decoded rows.
    */
-  streamRawRowBatches?(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null;
+  streamRawRowBatches?(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<Buffer[]> | null;
   rawRowDecoder?(table: TableInfo, columns: ColumnInfo[]): (line: Buffer) => CanonicalValue[];
   /**
    * The same rows as streamRowBatches (in primary-key order), with each text column named in `digested` read as
@@ -147,7 +157,12 @@ export interface DatabaseConnection extends Queryable {
    * the first character keeps a short text from ever reading as a long one's digest. Every dialect spells it alike.
    * Optional: a dialect without it is compared from whole values.
    */
-  streamDigestedRowBatches?(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]>;
+  streamDigestedRowBatches?(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    digested: ReadonlySet<string>,
+    orderBy?: RowOrder,
+  ): AsyncIterable<CanonicalValue[][]>;
   /** Streams the rows of an arbitrary query (driver values, keyed by column name), with bounded memory. */
   streamQuery(sqlText: string, params?: readonly unknown[]): AsyncIterable<Row>;
   /** The same rows as `streamQuery`, a batch at a time (one await per batch: the tag pairs are a row per link). */

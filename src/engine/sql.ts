@@ -37,17 +37,27 @@ export function renderFor(plan: ResolvedPlan, template: string, db: DatabaseConn
   return renderTemplate(plan, template, db.dialect, params);
 }
 
-/** Row counts and column names of the named tables that the database has (the others are left out). */
+/**
+ * Row counts and column names of the named tables that the database has (the others are left out). `counted`: the
+ * counts already known (a run's export read them), not asked again.
+ */
 export async function describeSourceTables(
   db: DatabaseConnection,
   schema: SchemaInfo,
   names: Iterable<string>,
+  counted?: ReadonlyMap<string, number>,
 ): Promise<SourceDescription> {
   const present = [...names].filter((name) => schema.tables.has(name));
-  const counts = await countRows(db, db.dialect, present);
+  const uncounted = present.filter((name) => counted?.get(name) === undefined);
+  const counts = new Map(uncounted.length > 0 ? zip(uncounted, await countRows(db, db.dialect, uncounted)) : []);
   const tables: SourceDescription['tables'] = new Map();
-  for (const [i, name] of present.entries()) {
-    tables.set(name, { rows: counts[i], columns: new Set(schema.tables.get(name)!.columns.map((c) => c.name)) });
+  for (const name of present) {
+    const rows = counted?.get(name) ?? counts.get(name)!;
+    tables.set(name, { rows, columns: new Set(schema.tables.get(name)!.columns.map((c) => c.name)) });
   }
   return { tables };
+}
+
+function zip<A, B>(a: readonly A[], b: readonly B[]): Array<[A, B]> {
+  return a.map((x, i) => [x, b[i]]);
 }

@@ -18,7 +18,8 @@ import type {
   SnapshotReader,
   TableInfo,
 } from '../dialect';
-import { DIGEST_ABOVE_BYTES } from '../dialect';
+import { DIGEST_ABOVE_BYTES, type RowOrder } from '../dialect';
+import { resolveOrder, textColumn } from '../row-order';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { insertWithValues, LoadDataWriter, type BulkContext } from './bulk-insert';
@@ -312,25 +313,35 @@ export class MysqlConnection implements DatabaseConnection {
     return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 
-  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[][]> {
     return this.readRowBatches(table, columns, orderBy);
   }
 
-  streamDigestedRowBatches(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
-    return this.readRowBatches(table, columns, undefined, undefined, digested);
+  streamDigestedRowBatches(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    digested: ReadonlySet<string>,
+    orderBy?: RowOrder,
+  ): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, orderBy, undefined, digested);
   }
 
   private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
-    orderBy?: string[],
+    orderBy?: RowOrder,
     held?: HeldConnection,
     digested?: ReadonlySet<string>,
   ): AsyncGenerator<CanonicalValue[][]> {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'no columns to read', { place: { table: table.name } });
     }
-    const order = orderBy && orderBy.length > 0 ? orderBy : table.primaryKey.length > 0 ? table.primaryKey : columns.map((c) => c.name);
+    const resolved = resolveOrder(orderBy, table);
+    const order =
+      resolved.columns.length > 0 ? resolved.columns : table.primaryKey.length > 0 ? table.primaryKey : columns.map((c) => c.name);
+    // In byte order, a text column is sorted by its UTF-8 bytes (code point order), whatever its collation.
+    const orderTerm = (name: string) =>
+      resolved.bytes && textColumn(table, name) ? `CAST(CONVERT(${quoteIdent(name)} USING utf8mb4) AS BINARY)` : quoteIdent(name);
     // A digested column (see streamDigestedRowBatches), its UTF-8 bytes whatever the column's character set.
     const selected = (name: string) => {
       const utf8 = `CONVERT(${quoteIdent(name)} USING utf8mb4)`;
@@ -340,7 +351,7 @@ export class MysqlConnection implements DatabaseConnection {
     };
     const sqlText =
       `SELECT ${columns.map((c) => selected(c.name)).join(', ')} FROM ${quoteIdent(table.name)}` +
-      ` ORDER BY ${order.map((c) => quoteIdent(c)).join(', ')}`;
+      ` ORDER BY ${order.map(orderTerm).join(', ')}`;
     const decoders = columns.map((c) => decoderFor(c));
     const pkIndex = table.primaryKey.length === 1 ? columns.findIndex((c) => c.name === table.primaryKey[0]) : -1;
     let count = 0;

@@ -21,7 +21,8 @@ import type {
   SnapshotReader,
   TableInfo,
 } from '../dialect';
-import { DIGEST_ABOVE_BYTES } from '../dialect';
+import { DIGEST_ABOVE_BYTES, type RowOrder } from '../dialect';
+import { resolveOrder, textColumn } from '../row-order';
 import { guarded, SnapshotGuard, streamLeftOpen } from '../snapshot';
 import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
@@ -182,9 +183,18 @@ class SnapshotNotExported extends Error {
   }
 }
 
+/** Native types that take a COLLATE clause (a uuid does not). */
+const COLLATABLE = /^(?:text|character varying(?:\(\d+\))?|character(?:\(\d+\))?|citext|name)$/;
+
 /** The statement a table read runs: the columns, ordered by `orderBy` (default: the primary key). */
-function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[], digested?: ReadonlySet<string>): string {
-  const order = orderBy ?? table.primaryKey;
+function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder, digested?: ReadonlySet<string>): string {
+  const order = resolveOrder(orderBy, table);
+  // In byte order, a collatable text column is sorted in the "C" collation: by its bytes (UTF-8 for Pod's databases);
+  // a uuid already is.
+  const orderTerm = (name: string) => {
+    const text = order.bytes ? textColumn(table, name) : undefined;
+    return text && COLLATABLE.test(text.nativeType) ? `${quoteIdent(name)} COLLATE "C"` : quoteIdent(name);
+  };
   // A digested column, under its own name (see streamDigestedRowBatches). The bytes are the database's encoding's:
   // UTF-8 for Pod; in another one a non-ASCII text differs from the other side's, and its table is compared again
   // from whole values.
@@ -196,7 +206,7 @@ function selectRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[],
   };
   return (
     `SELECT ${columns.map((c) => selected(c.name)).join(', ')} FROM ${qualifiedTable(table.name)}` +
-    (order.length > 0 ? ` ORDER BY ${order.map(quoteIdent).join(', ')}` : '')
+    (order.columns.length > 0 ? ` ORDER BY ${order.columns.map(orderTerm).join(', ')}` : '')
   );
 }
 
@@ -267,16 +277,21 @@ export class PostgresConnection implements DatabaseConnection {
     return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 
-  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[][]> {
+  streamRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[][]> {
     return this.readRowBatches(table, columns, orderBy);
   }
 
-  streamDigestedRowBatches(table: TableInfo, columns: ColumnInfo[], digested: ReadonlySet<string>): AsyncIterable<CanonicalValue[][]> {
-    return this.readRowBatches(table, columns, undefined, undefined, undefined, digested);
+  streamDigestedRowBatches(
+    table: TableInfo,
+    columns: ColumnInfo[],
+    digested: ReadonlySet<string>,
+    orderBy?: RowOrder,
+  ): AsyncIterable<CanonicalValue[][]> {
+    return this.readRowBatches(table, columns, orderBy, undefined, undefined, digested);
   }
 
   /** COPY text lines, when this connection reads by COPY and every column can (see DatabaseConnection). */
-  streamRawRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<Buffer[]> | null {
+  streamRawRowBatches(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<Buffer[]> | null {
     if (!this.copyOut || columns.length === 0 || !copyReadable(columns)) return null;
     return this.copyOut.lines(selectRows(table, columns, orderBy), (error) => this.readFailure(table, error));
   }
@@ -304,7 +319,7 @@ export class PostgresConnection implements DatabaseConnection {
   private async *readRowBatches(
     table: TableInfo,
     columns: ColumnInfo[],
-    orderBy?: string[],
+    orderBy?: RowOrder,
     held?: CommonQueryMethods,
     copies: CopyOutClients | null = held ? null : this.copyOut,
     digested?: ReadonlySet<string>,
