@@ -134,9 +134,9 @@ export interface DatabaseConnection extends Queryable {
   introspect(): Promise<SchemaInfo>;
   /**
    * Streams a table's rows in canonical form (one array per row in `columns` order), ordered by `orderBy`
-   * (default: the primary key), with bounded memory.
+   * (RowOrder; default: the primary key), with bounded memory.
    */
-  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]>;
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[]>;
   /**
    * The same rows as `streamRows`, a batch at a time (one await per batch: for verify, which reads millions). Each row
    * is a fresh array, the caller's to keep or change (verify maps them in place).

@@ -309,7 +309,7 @@ export class MysqlConnection implements DatabaseConnection {
     }
   }
 
-  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[]> {
     return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 

@@ -273,7 +273,7 @@ export class PostgresConnection implements DatabaseConnection {
     }
   }
 
-  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: string[]): AsyncIterable<CanonicalValue[]> {
+  streamRows(table: TableInfo, columns: ColumnInfo[], orderBy?: RowOrder): AsyncIterable<CanonicalValue[]> {
     return rowsOf(this.readRowBatches(table, columns, orderBy));
   }
 
