@@ -87,6 +87,36 @@ describe.each(DIALECTS)('snapshot on %s', (dialect) => {
     }
   });
 
+  test('PostgreSQL: a server that will not export the snapshot is read by cursors, in one snapshot all the same', async () => {
+    if (dialect !== 'postgres') return;
+    // pg_export_snapshot shadowed, for new sessions, by one that refuses (pg_catalog after a schema of the test's in
+    // the database's search_path), as a server that cannot export snapshots would.
+    await db.exec(
+      'CREATE SCHEMA shadow;' +
+        ' CREATE FUNCTION shadow.pg_export_snapshot() RETURNS text LANGUAGE plpgsql AS' +
+        " $$ BEGIN RAISE EXCEPTION 'snapshots are not exported here'; END $$;" +
+        ` ALTER DATABASE "${db.name}" SET search_path = shadow, pg_catalog, public;`,
+    );
+    const pooled = await connect(parseConnectionUrl(db.url));
+    // Observed, not replaced: the snapshot is tried by COPY first, then read by cursors.
+    const reads = jest.spyOn(pooled as never as { snapshotRead(work: unknown, byCopy: boolean): Promise<unknown> }, 'snapshotRead');
+    try {
+      const video = table(await pooled.introspect(), 'video');
+      const comment = table(await pooled.introspect(), 'comment');
+      const inside = await pooled.snapshot(async (reader) => {
+        const videos = await collect(reader.streamRows(video, video.columns));
+        await db.query(`INSERT INTO comment (id, video_id, body) VALUES (11, 1, ${ph(1)})`, ['late']);
+        const comments = await collect(reader.streamRows(comment, comment.columns));
+        return { videos: videos.map((r) => Number(r[0])), comments: comments.map((r) => Number(r[0])) };
+      });
+      expect(inside).toEqual({ videos: [1, 2], comments: [10] });
+      expect(reads.mock.calls.map(([, byCopy]) => byCopy)).toEqual([true, false]);
+    } finally {
+      await pooled.close();
+      await db.exec(`ALTER DATABASE "${db.name}" RESET search_path; DROP SCHEMA shadow CASCADE;`);
+    }
+  });
+
   test('streamQueryBatches: the rows of streamQuery, in order, in arrays (connection and snapshot)', async () => {
     const sqlText = `SELECT id FROM big WHERE id > ${ph(1)} ORDER BY id`;
     const expected = Array.from({ length: BIG - 1 }, (_, i) => i + 2);
