@@ -129,14 +129,16 @@ interface Compared {
   target: Side;
   /** Set: the rows are compared in key order instead of going to `source` / `target` (see OrderedSides). */
   ordered?: OrderedPair | RowByRow;
-  /** Its key is a text, which each side reads in byte order (RowOrder's `bytes`): the same order on both. */
-  byteOrder?: boolean;
   merge: boolean;
 }
 
-/** The order a side reads an ordered table in: its primary key's (the default), by bytes for a text key. */
+/**
+ * The order a side reads a table in: an ordered table by its primary key in byte order (RowOrder's `bytes`), so that a
+ * text key comes in the same order from both sides whatever their collations (an integer key is unchanged by it);
+ * any other by the dialect's default.
+ */
 function sideOrder(c: Compared, table: TableInfo): RowOrder | undefined {
-  return c.byteOrder ? { bytes: table.primaryKey } : undefined;
+  return c.ordered ? { bytes: table.primaryKey } : undefined;
 }
 
 function addRow(c: Compared, side: 'source' | 'target', values: CanonicalValue[]): void {
@@ -210,7 +212,6 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
       source: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
       target: new Side({ keepRows, buckets: !keepRows }, lossyAllowed),
       ordered: ordered ? (options.source ? new RowByRow() : new OrderedPair()) : undefined,
-      byteOrder: ordered && textKey,
       merge: table.strategy === 'merge',
     });
   }
@@ -243,8 +244,7 @@ export async function verifyMigration(options: VerifyOptions): Promise<VerifyRes
   const sources: Sources = { ...options, sourceSchema };
   await readBothSides(sources, compared, totalRows, new Map(dumpTagChecks?.map((c) => [c.set.dumpTable, c])));
   const unordered = new Map<string, Compared>();
-  for (const [name, c] of compared)
-    if (c.ordered && !c.ordered.equal) unordered.set(name, { ...c, ordered: undefined, byteOrder: undefined });
+  for (const [name, c] of compared) if (c.ordered && !c.ordered.equal) unordered.set(name, { ...c, ordered: undefined });
   if (unordered.size > 0) {
     // Ordered digests that differ: the rows, or only their order, differ. Read once more, order-independent.
     await readBothSides(sources, unordered, totalRows);
