@@ -17,6 +17,7 @@ import { dropAll, serverVersion } from './databases';
 import { int, round, table } from './measure';
 import { benchPair, type PairFigure } from './migration';
 import { pgloaderVersion } from './pgloader';
+import { describeSteal, STEAL_WARNING, type PhaseSteal } from './steal';
 import { benchTags, type TagFigure } from './tags';
 
 const DEFAULT_PAIRS = 'mysql:mysql,postgres:postgres,mysql:postgres,postgres:mysql';
@@ -69,6 +70,11 @@ function planPath(): string {
   return resolve(__dirname, '..', '..', 'plans', 'v3-to-v4.yaml');
 }
 
+/** A phase's steal as a share of the machine, for the summary. */
+function stealShare(steal: PhaseSteal | null): string {
+  return steal === null ? '?' : `${Math.round(steal.share * 100)} %`;
+}
+
 function s(seconds: number): string {
   return `${seconds.toFixed(2)} s`;
 }
@@ -88,6 +94,9 @@ function printPair(out: (text?: string) => void, f: PairFigure): void {
     out(`dump ${f.dumpMb.toFixed(1)} MB; RSS before the run ${f.run.rssBeforeMb.toFixed(1)} MB`);
   }
   if (!f.ok) out(`FAILED: ${f.error}`);
+  const stolen = [describeSteal('plan run', f.steal.run), describeSteal('native loads', f.steal.native)];
+  if (f.pgloader) stolen.push(describeSteal('pgloader', f.steal.pgloader));
+  out(`hypervisor steal (CPU the host gave to other guests): ${stolen.join('; ')}`);
   const pgl = f.pgloader;
   if (pgl) {
     out(
@@ -299,7 +308,9 @@ export async function main(argv: string[]): Promise<number> {
       out(`with the same indexes and no foreign keys, one table after another on one connection, as the database's own tools`);
       out(`load a whole set. ours/native 0.50× = half the database's own bulk-load speed. Tables compared: every non-empty`);
       out(`table the import replaced (not the merge tables, not the Tagulous tables). Before the plan run, before pgloader and`);
-      out(`before the native loads, the servers are let write out what earlier work left in memory (untimed).`);
+      out(`before the native loads, the servers are let write out what earlier work left in memory (untimed). steal = CPU time`);
+      out(`the hypervisor gave other guests during a timed phase (/proc/stat), as a share of this machine's CPU time; a phase`);
+      out(`over ${Math.round(STEAL_WARNING * 100)} % is marked SKEWED: its figures measure the host, not the code.`);
       if (opts.mysqlBulk !== 'load-data') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
       if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');
@@ -336,6 +347,7 @@ export async function main(argv: string[]): Promise<number> {
               'ours/native',
               'import time ÷ native',
               'verify ÷ import',
+              'steal run/native',
               'load avg',
             ],
             ...pairs.map((f) => {
@@ -354,6 +366,7 @@ export async function main(argv: string[]): Promise<number> {
                 f.ratio.total ? `${f.ratio.total.ratio.toFixed(2)}×` : f.ratio.tables[0] ? `${f.ratio.tables[0].ratio.toFixed(2)}×` : '–',
                 f.ratio.wholeImport ? `${f.ratio.wholeImport.slowdown.toFixed(1)}×` : '–',
                 step('import')?.seconds ? `${((step('verify')?.seconds ?? 0) / step('import')!.seconds).toFixed(2)}×` : '–',
+                `${stealShare(f.steal.run)}/${stealShare(f.steal.native)}`,
                 f.loadAverage.toFixed(2),
               ];
             }),

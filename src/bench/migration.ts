@@ -17,6 +17,7 @@ import { measureNativeLoads } from './native-load';
 import { measurePgloader, type PgloaderFigure } from './pgloader';
 import { measuredRunInChild } from './run-child';
 import { settleServer } from './settle';
+import { measureSteal, type PhaseSteal } from './steal';
 
 export interface StepFigure {
   step: string;
@@ -74,6 +75,8 @@ export interface PairFigure {
     wholeImport: { importSeconds: number; nativeSeconds: number; slowdown: number } | null;
     error?: string;
   };
+  /** CPU time the hypervisor took from the machine during the plan run, the native loads and pgloader (steal.ts). */
+  steal: { run: PhaseSteal | null; native: PhaseSteal | null; pgloader: PhaseSteal | null };
   /** The machine's 1-minute load average when the pair ended (other work skews the figures). */
   loadAverage: number;
   /** Time spent, untimed, letting the servers write out earlier work before each timed phase (settle.ts). */
@@ -119,6 +122,7 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     importTables: [],
     importBreakdown: null,
     ratio: { tables: [], total: null, wholeImport: null },
+    steal: { run: null, native: null, pgloader: null },
     loadAverage: 0,
     settleSeconds: 0,
   };
@@ -149,16 +153,20 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     options.log(`${pair}: letting the servers write out the seed`);
     await settleBoth();
     options.log(`${pair}: plan run (export, import, verify), in a process of its own`);
+    const endRunSteal = measureSteal();
     const measured = await measuredRunInChild({
       planPath: options.planPath,
       source: v3.settings,
       target: withBulk(v4.settings, options.mysqlBulk),
       dumpPath,
     });
+    figure.steal.run = endRunSteal();
     const outcome = { summary: measured.summary };
     if (source === 'mysql' && target === 'postgres' && options.pgloader) {
       await settleBoth();
+      const endPgloaderSteal = measureSteal();
       figure.pgloader = await measurePgloader(v3, options.pgloader, options.log);
+      figure.steal.pgloader = endPgloaderSteal();
     }
     figure.run.seconds = round(measured.seconds);
     figure.run.peakRssMb = mb(measured.peakRss);
@@ -220,9 +228,10 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
       );
       const conn = await connect(withBulk(v4.settings, options.mysqlBulk));
       try {
-        const loads = await measureNativeLoads(v4, conn, loadOrder, dir, async () => {
+        const { loads, steal } = await measureNativeLoads(v4, conn, loadOrder, dir, async () => {
           figure.settleSeconds += await settleServer(v4);
         });
+        figure.steal.native = steal;
         loads.sort((a, b) => chosen.findIndex((t) => t.table === a.table) - chosen.findIndex((t) => t.table === b.table));
         for (const load of loads) {
           const ours = chosen.find((t) => t.table === load.table)!;

@@ -29,6 +29,7 @@ import { getDialect } from '../dialects';
 import type { DatabaseConnection, TableInfo } from '../dialects/dialect';
 import { mysqlDriverOptions, pgClient, type BenchDatabase } from './databases';
 import { now } from './measure';
+import { measureSteal, type PhaseSteal } from './steal';
 
 export interface NativeLoad {
   table: string;
@@ -49,13 +50,19 @@ function twinName(kind: string, index: number): string {
   return `zz_bench_${kind}_${index}`;
 }
 
+/** The loads, and what the hypervisor took from the machine while the files were loaded (steal.ts). */
+export interface NativeLoads {
+  loads: NativeLoad[];
+  steal: PhaseSteal | null;
+}
+
 export async function measureNativeLoads(
   db: BenchDatabase,
   conn: DatabaseConnection,
   tables: string[],
   workDir: string,
   settle: () => Promise<unknown>,
-): Promise<NativeLoad[]> {
+): Promise<NativeLoads> {
   const schema = await conn.introspect();
   const chosen = tables.map((name) => schema.tables.get(name)).filter((info): info is TableInfo => info !== undefined);
   const fileOf = (info: TableInfo) => join(workDir, `${info.name}.${db.dialect === 'mysql' ? 'tsv' : 'copy'}`);
@@ -66,12 +73,15 @@ export async function measureNativeLoads(
   const natives = chosen.map((_, i) => twinName('native', i));
   const loads: Array<{ rows: number; seconds: number; method: string }> = [];
   const seconds: number[] = [];
+  let steal: PhaseSteal | null = null;
   try {
     for (let i = 0; i < chosen.length; i += 1) await createTwin(db, chosen[i].name, natives[i]);
     await settle();
     const load = db.dialect === 'postgres' ? await postgresLoader(db) : await mysqlLoader(db);
     try {
+      const endSteal = measureSteal();
       for (let i = 0; i < chosen.length; i += 1) seconds.push(await load.into(natives[i], fileOf(chosen[i])));
+      steal = endSteal();
       // Counted once every file is in: nothing between the loads.
       for (let i = 0; i < chosen.length; i += 1)
         loads.push({ rows: await load.count(natives[i]), seconds: seconds[i], method: load.method });
@@ -98,7 +108,7 @@ export async function measureNativeLoads(
       await dropTwins(db, [viaRows]);
     }
   }
-  return out;
+  return { loads: out, steal };
 }
 
 async function createTwin(db: BenchDatabase, table: string, twin: string): Promise<void> {
