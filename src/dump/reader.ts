@@ -222,13 +222,25 @@ export class DumpParser {
   private readonly path: string | undefined;
   /** The events of the chunk being pushed. */
   private events: DumpEvent[] = [];
-  /** Its row events, their rows not parsed yet (see `parseRows`), in order; a run ends at any other event. */
-  private unparsed: Array<UnparsedRow | null> = [];
+  /**
+   * Its row events, their rows not parsed yet (see `parseRows`), in order, each row at `rowBytes[k]` from
+   * `rowFrom[k]` to `rowTo[k]`; a null event (a table's end) ends a run. Arrays kept from push to push: no record per row.
+   */
+  private readonly rowEvents: Array<RowEvent | null> = [];
+  private readonly rowBytes: Buffer[] = [];
+  private readonly rowFrom: number[] = [];
+  private readonly rowTo: number[] = [];
 
   constructor(options: DumpParserOptions = {}) {
     this.exactNumbers = options.exactNumbers ?? true;
     this.path = options.path;
-    this.tokenizer = new DumpTokenizer((token) => this.onToken(token), options.path);
+    this.tokenizer = new DumpTokenizer(
+      {
+        token: (token) => this.onToken(token),
+        row: (bytes, from, to, index, offset) => this.onRow(bytes, from, to, index, offset),
+      },
+      options.path,
+    );
   }
 
   /** Uncompressed bytes consumed so far. */
@@ -266,16 +278,23 @@ export class DumpParser {
       case 'arrayStart':
         this.events.push({ type: 'table', name: token.name, offset: token.offset });
         return;
-      case 'row': {
-        const event = { type: 'row' as const, table: this.table!, index: token.index, row: NOT_PARSED, offset: token.offset };
-        this.events.push(event);
-        this.unparsed.push({ event, bytes: token.bytes });
-        return;
-      }
       case 'arrayEnd':
-        this.unparsed.push(null);
+        this.queueRow(null, NO_BYTES, 0, 0);
         this.events.push({ type: 'tableEnd', table: token.name, rows: token.rows });
     }
+  }
+
+  private onRow(bytes: Buffer, from: number, to: number, index: number, offset: number): void {
+    const event: RowEvent = { type: 'row', table: this.table!, index, row: NOT_PARSED, offset };
+    this.events.push(event);
+    this.queueRow(event, bytes, from, to);
+  }
+
+  private queueRow(event: RowEvent | null, bytes: Buffer, from: number, to: number): void {
+    this.rowEvents.push(event);
+    this.rowBytes.push(bytes);
+    this.rowFrom.push(from);
+    this.rowTo.push(to);
   }
 
   /**
@@ -286,34 +305,36 @@ export class DumpParser {
    * out of V8's large-object space. A run that fails is parsed row by row, which names the row and byte at fault.
    */
   private parseRows(): void {
-    const rows = this.unparsed;
-    this.unparsed = [];
-    let start = 0;
-    while (start < rows.length) {
-      const first = rows[start];
-      if (first === null) {
-        start++;
-        continue;
+    const { rowEvents: events, rowBytes: bytes, rowFrom: from, rowTo: to } = this;
+    try {
+      let start = 0;
+      while (start < events.length) {
+        if (events[start] === null) {
+          start++;
+          continue;
+        }
+        let end = start + 1;
+        while (end < events.length) {
+          if (events[end] === null || bytes[end] !== bytes[start] || from[end] < to[end - 1]) break;
+          if (to[end] - from[start] > STRING_PIECE) break;
+          end++;
+        }
+        this.parseRun(start, end);
+        start = end;
       }
-      let end = start + 1;
-      let last = first.bytes;
-      while (end < rows.length) {
-        const next = rows[end];
-        if (next === null || next.bytes.buffer !== last.buffer || next.bytes.byteOffset < last.byteOffset + last.length) break;
-        if (next.bytes.byteOffset + next.bytes.length - first.bytes.byteOffset > STRING_PIECE) break;
-        last = next.bytes;
-        end++;
-      }
-      this.parseRun(rows as UnparsedRow[], start, end, last);
-      start = end;
+    } finally {
+      events.length = 0;
+      bytes.length = 0;
+      from.length = 0;
+      to.length = 0;
     }
   }
 
-  private parseRun(rows: UnparsedRow[], start: number, end: number, last: Buffer): void {
-    const first = rows[start].bytes;
+  private parseRun(start: number, end: number): void {
+    const buffer = this.rowBytes[start];
     let parsed: unknown;
     if (end - start > 1) {
-      const span = Buffer.from(first.buffer, first.byteOffset, last.byteOffset + last.length - first.byteOffset);
+      const span = buffer.subarray(this.rowFrom[start], this.rowTo[end - 1]);
       if (isUtf8(span)) {
         try {
           parsed = JSON.parse(bracketed(span));
@@ -322,21 +343,31 @@ export class DumpParser {
         }
       }
     }
+    const whole = Array.isArray(parsed) && parsed.length === end - start;
     for (let k = start; k < end; k++) {
-      const { event, bytes } = rows[k];
-      const value = Array.isArray(parsed) && parsed.length === end - start ? (parsed[k - start] as DumpRow) : undefined;
-      event.row = value === undefined ? this.parseRow(bytes, event.offset, event.index) : this.exact(value, bytes);
+      const event = this.rowEvents[k]!;
+      const value = whole ? ((parsed as unknown[])[k - start] as DumpRow) : undefined;
+      // The row's own bytes (a view) only where they are read again: a row the run's parse did not give, or one
+      // with an integer beyond 2^53.
+      if (value === undefined)
+        event.row = this.parseRow(this.rowBytes[k].subarray(this.rowFrom[k], this.rowTo[k]), event.offset, event.index);
+      else event.row = this.inexact(value) ? this.exact(value, this.rowBytes[k].subarray(this.rowFrom[k], this.rowTo[k])) : value;
     }
   }
 
   private parseRow(bytes: Buffer, offset: number, index: number): DumpRow {
-    return this.exact(decodeJsonBytes(bytes, offset, 'row', this.path, { table: this.table, row: index }) as DumpRow, bytes);
+    const row = decodeJsonBytes(bytes, offset, 'row', this.path, { table: this.table, row: index }) as DumpRow;
+    return this.inexact(row) ? this.exact(row, bytes) : row;
   }
 
-  /** The row, with its integers beyond 2^53 read again exactly from its bytes (when asked). */
+  /** Whether the row must be read again for its integers beyond 2^53 (when asked). */
+  private inexact(row: DumpRow): boolean {
+    return this.exactNumbers && hasInexactInteger(row);
+  }
+
+  /** The row, with its integers beyond 2^53 read again exactly from its bytes. */
   private exact(row: DumpRow, bytes: Buffer): DumpRow {
-    if (this.exactNumbers && hasInexactInteger(row)) return withExactIntegers(row, parseExact(bytes)) as DumpRow;
-    return row;
+    return withExactIntegers(row, parseExact(bytes)) as DumpRow;
   }
 }
 
@@ -355,11 +386,10 @@ function bracketed(span: Buffer): string {
   return RUN_TEXT.toString('utf8', 0, span.length + 2);
 }
 
-/** A row event whose row is not parsed yet, and the row's bytes. */
-interface UnparsedRow {
-  event: Extract<DumpEvent, { type: 'row' }>;
-  bytes: Buffer;
-}
+type RowEvent = Extract<DumpEvent, { type: 'row' }>;
+
+/** The bytes of a table's end in the row queue (it only ends a run). */
+const NO_BYTES = Buffer.alloc(0);
 
 /** A row event's row until its run is parsed (within the same `push`). */
 const NOT_PARSED: DumpRow = Object.freeze({}) as DumpRow;
