@@ -17,7 +17,7 @@ import { dropAll, serverVersion } from './databases';
 import { int, round, table } from './measure';
 import { benchPair, type PairFigure } from './migration';
 import { pgloaderVersion } from './pgloader';
-import { describeSteal, STEAL_WARNING, type PhaseSteal } from './steal';
+import { describeSteal, STEAL_WARNING, stealShare } from './steal';
 import { benchTags, type TagFigure } from './tags';
 
 const DEFAULT_PAIRS = 'mysql:mysql,postgres:postgres,mysql:postgres,postgres:mysql';
@@ -68,11 +68,6 @@ function pairsOf(value: string): Array<[DialectName, DialectName]> {
 
 function planPath(): string {
   return resolve(__dirname, '..', '..', 'plans', 'v3-to-v4.yaml');
-}
-
-/** A phase's steal as a share of the machine, for the summary. */
-function stealShare(steal: PhaseSteal | null): string {
-  return steal === null ? '?' : `${Math.round(steal.share * 100)} %`;
 }
 
 function s(seconds: number): string {

@@ -45,9 +45,14 @@ export function measureSteal(): () => PhaseSteal | null {
   };
 }
 
-/** "0.31 s stolen (4 %)"; a warning clause past STEAL_WARNING. */
+/** The phase's steal as a share of the machine ("4 %"; "?" where it is unknown). */
+export function stealShare(steal: PhaseSteal | null): string {
+  return steal === null ? '?' : `${Math.round(steal.share * 100)} %`;
+}
+
+/** "plan run 0.31 s (4 %)"; a warning clause past STEAL_WARNING. */
 export function describeSteal(phase: string, steal: PhaseSteal | null): string {
   if (steal === null) return `${phase}: steal unknown`;
-  const text = `${phase} ${steal.seconds.toFixed(2)} s (${Math.round(steal.share * 100)} %)`;
+  const text = `${phase} ${steal.seconds.toFixed(2)} s (${stealShare(steal)})`;
   return steal.share > STEAL_WARNING ? `${text} — SKEWED: the host took that CPU, rerun` : text;
 }

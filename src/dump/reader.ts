@@ -349,10 +349,14 @@ export class DumpParser {
       const value = whole ? ((parsed as unknown[])[k - start] as DumpRow) : undefined;
       // The row's own bytes (a view) only where they are read again: a row the run's parse did not give, or one
       // with an integer beyond 2^53.
-      if (value === undefined)
-        event.row = this.parseRow(this.rowBytes[k].subarray(this.rowFrom[k], this.rowTo[k]), event.offset, event.index);
-      else event.row = this.inexact(value) ? this.exact(value, this.rowBytes[k].subarray(this.rowFrom[k], this.rowTo[k])) : value;
+      if (value === undefined) event.row = this.parseRow(this.rowView(k), event.offset, event.index);
+      else event.row = this.inexact(value) ? this.exact(value, this.rowView(k)) : value;
     }
+  }
+
+  /** The bytes of queued row `k`, as a view. */
+  private rowView(k: number): Buffer {
+    return this.rowBytes[k].subarray(this.rowFrom[k], this.rowTo[k]);
   }
 
   private parseRow(bytes: Buffer, offset: number, index: number): DumpRow {

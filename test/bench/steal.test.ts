@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { describeSteal, measureSteal, STEAL_WARNING, stealSinceBoot } from '../../src/bench/steal';
+import { describeSteal, measureSteal, STEAL_WARNING, stealShare, stealSinceBoot } from '../../src/bench/steal';
 
 describe('hypervisor steal (bench)', () => {
   const linux = existsSync('/proc/stat');
@@ -19,5 +19,6 @@ describe('hypervisor steal (bench)', () => {
       'native loads 3.40 s (37 %) — SKEWED: the host took that CPU, rerun',
     );
     expect(describeSteal('pgloader', null)).toBe('pgloader: steal unknown');
+    expect(stealShare(null)).toBe('?');
   });
 });
