@@ -1,7 +1,7 @@
 /**
  * The most characters (or bytes) put into one string that is built or decoded in bulk: the MariaDB INSERT statements,
- * the COPY text sent to PostgreSQL, the COPY output decoded from it, the runs of dump rows parsed by one JSON.parse
- * (LOAD DATA's text is written into Buffers: tsv-pieces.ts).
+ * the COPY output decoded from PostgreSQL, the runs of dump rows parsed by one JSON.parse (the text LOAD DATA and COPY
+ * read is written into Buffers: dialects/tsv-pieces.ts).
  *
  * V8 puts a string of over 128 KB (64K characters of two-byte text: one accented letter makes a string two-byte) in
  * its large-object space, freshly mapped memory each time. Measured on French text: 256 KB INSERT statements took

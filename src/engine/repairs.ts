@@ -65,6 +65,8 @@ function asType(value: CanonicalValue, from: LogicalType, to: LogicalType): Cano
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** What a table without rules or followers has: one shared list, not an empty array made for every row. */
+const NONE: readonly never[] = [];
 
 /** Order of two canonical values; null when either is NULL (a condition on NULL does not hold, as in SQL). */
 function compare(a: CanonicalValue, b: CanonicalValue): number | null {
@@ -294,7 +296,7 @@ export class RowRepairs {
   apply(mapping: TableMapping, row: Row): Row | null {
     const table = mapping.target.name;
     if (this.uncompiled.has(table)) throw this.uncompiled.get(table);
-    for (const rule of this.rowRules.get(table) ?? []) {
+    for (const rule of this.rowRules.get(table) ?? NONE) {
       if (!rule.where(row)) continue;
       const key = this.keyOf(mapping, row);
       RowRepairs.count(rule.tally, key);
@@ -318,7 +320,7 @@ export class RowRepairs {
       }
       return null;
     }
-    for (const follower of this.followers.get(table) ?? []) {
+    for (const follower of this.followers.get(table) ?? NONE) {
       const target = follower.merge.redirect.get(canonicalKey(row[follower.column], follower.merge.idType));
       const id = canonicalKey(row[follower.idIndex], mapping.columns[follower.idIndex].target.type);
       if (target !== undefined) {

@@ -17,7 +17,8 @@ import {
 } from '../../src/dialects/mysql/errors';
 import { jsonValidColumn } from '../../src/dialects/mysql/introspect';
 import type { DriverParam } from '../../src/dialects/mysql/codec';
-import { TsvPieces } from '../../src/dialects/mysql/tsv-pieces';
+import { TsvPieces } from '../../src/dialects/tsv-pieces';
+import { loadDataField } from '../../src/dialects/mysql/bulk-insert';
 import { numberText } from '../../src/convert/integer-text';
 import { Rng } from '../../src/seed/random';
 import type { DatabaseConnection, TableInfo } from '../../src/dialects/dialect';
@@ -158,7 +159,7 @@ describe('mysql dialect: pure parts', () => {
       const tsv = new TsvPieces();
       values.forEach(([value, binary], i) => {
         if (i > 0) tsv.tab();
-        tsv.field(value, binary);
+        loadDataField(tsv, value, binary);
       });
       return Buffer.concat(tsv.take()).toString('utf8');
     };
@@ -218,7 +219,7 @@ describe('mysql dialect: pure parts', () => {
         const start = tsv.length;
         row.forEach(([value, binary], i) => {
           if (i > 0) tsv.tab();
-          tsv.field(value, binary);
+          loadDataField(tsv, value, binary);
         });
         tsv.newline();
         const line = `${row.map(([value, binary]) => field(value, binary)).join('\t')}\n`;

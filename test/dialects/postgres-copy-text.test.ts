@@ -1,6 +1,6 @@
-/** Pure logic of the COPY TO reader: how its text is cut before decoding, and how its fields are decoded. */
+/** Pure logic of COPY's text: how the COPY TO reader cuts and decodes it, and what the COPY FROM writer's encoders give. */
 import { decodeCopyText, linePieces } from '../../src/dialects/postgres/copy-out';
-import { makeDecoder } from '../../src/dialects/postgres/codec';
+import { makeCopyEncoder, makeDecoder } from '../../src/dialects/postgres/codec';
 
 describe('linePieces', () => {
   const text = Buffer.from(Array.from({ length: 500 }, (_, i) => `${i}\t${'é'.repeat(i % 40)}\n`).join(''));
@@ -50,5 +50,22 @@ describe('decodeCopyText', () => {
       [integer('+5'), 'a\tb\\c'],
       [integer('-'), null],
     ]);
+  });
+});
+
+describe('makeCopyEncoder', () => {
+  const encoder = (nativeType: string, type: 'integer' | 'text' = 'integer') => makeCopyEncoder({ type, nativeType, maxLength: null });
+
+  it("keeps an integer column's safe integers in range as numbers (written as digits), spells or refuses the rest as the text encoder does", () => {
+    const small = encoder('smallint');
+    expect([small(32767), small(-32768), small(0), small(null)]).toEqual([32767, -32768, 0, null]);
+    expect(() => small(32768)).toThrow(/out of range for smallint/);
+    expect(() => small(1.5)).toThrow(/an integer/);
+    expect(small('007')).toBe('007');
+    const big = encoder('bigint');
+    expect(big(2 ** 53 - 1)).toBe(2 ** 53 - 1);
+    expect(big(2 ** 60)).toBe(String(2 ** 60));
+    expect(() => big('9223372036854775808')).toThrow(/out of range for bigint/);
+    expect(encoder('text', 'text')('12')).toBe('12');
   });
 });

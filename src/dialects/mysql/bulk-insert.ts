@@ -13,12 +13,13 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { drained, sameTarget } from '../bulk-statement';
+import { numberText } from '../../convert/integer-text';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
 import { mapMysqlError, mysqlFault, type MysqlErrorContext, type MysqlServerKind } from './errors';
 import { quoteIdent } from './quote';
-import { TsvPieces } from './tsv-pieces';
+import { TsvPieces } from '../tsv-pieces';
 
 /** Runs one statement on the transaction's connection; resolves to the driver's result (rows or header). */
 export type StatementRunner = (options: { sql: string; infileStreamFactory?: () => Readable }) => Promise<unknown>;
@@ -33,6 +34,17 @@ export interface BulkContext {
   server?: MysqlServerKind;
   /** The connection's socket: a LOAD DATA stream waits while it holds more than SOCKET_HIGH_WATER bytes unsent. */
   socket?: Writable;
+}
+
+/** One LOAD DATA field: `\N`, a number, a Buffer as hex (loaded through UNHEX), a text; `binary`: a text as hex. */
+export function loadDataField(tsv: TsvPieces, value: DriverParam, binary: boolean): void {
+  if (value === null) tsv.nullField();
+  else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) tsv.integer(value);
+    else tsv.text(numberText(value));
+  } else if (Buffer.isBuffer(value)) tsv.text(value.toString('hex'));
+  else if (binary) tsv.text(Buffer.from(value, 'utf8').toString('hex'));
+  else tsv.text(value);
 }
 
 interface ResultHeader {
@@ -65,6 +77,7 @@ function encodeRow(
   encoders: Encoder[],
   row: CanonicalValue[],
   rowName: () => number | string,
+  out: DriverParam[] = new Array(columns.length),
 ): DriverParam[] {
   if (!Array.isArray(row) || row.length !== columns.length) {
     throw new PodMigrateError(
@@ -75,7 +88,6 @@ function encodeRow(
       },
     );
   }
-  const out = new Array<DriverParam>(row.length);
   for (let i = 0; i < row.length; i += 1) {
     try {
       out[i] = encoders[i](row[i]);
@@ -302,6 +314,8 @@ export class LoadDataWriter {
   private readonly encoders: Encoder[];
   private readonly binary: boolean[];
   private readonly tsv = new TsvPieces();
+  /** One row's encoded values, filled again for each row (LOAD DATA's text is written from it at once). */
+  private readonly encoded: DriverParam[];
 
   constructor(
     private readonly ctx: BulkContext,
@@ -309,6 +323,7 @@ export class LoadDataWriter {
     readonly columns: ColumnInfo[],
   ) {
     this.encoders = encodersFor(table, columns);
+    this.encoded = new Array(columns.length);
     this.binary = columns.map((c) => c.type === 'binary');
     const targets = columns.map((c, i) => (this.binary[i] ? `@pm_v${i}` : quoteIdent(c.name)));
     const sets = columns.flatMap((c, i) => (this.binary[i] ? [`${quoteIdent(c.name)} = UNHEX(@pm_v${i})`] : []));
@@ -347,11 +362,11 @@ export class LoadDataWriter {
     const limit = this.ctx.maxAllowedPacket - 1024;
     try {
       for (let r = 0; r < rows.length; r += 1) {
-        const encoded = encodeRow(this.table, this.columns, this.encoders, rows[r], () => nameRow(r));
+        const encoded = encodeRow(this.table, this.columns, this.encoders, rows[r], () => nameRow(r), this.encoded);
         const rowStart = tsv.length;
         for (let i = 0; i < encoded.length; i += 1) {
           if (i > 0) tsv.tab();
-          tsv.field(encoded[i], this.binary[i]);
+          loadDataField(tsv, encoded[i], this.binary[i]);
         }
         tsv.newline();
         // A row goes in one packet: one larger than the server takes would end the connection, so it is refused here.

@@ -13,7 +13,7 @@
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
 import type { ColumnInfo, TableInfo } from '../dialect';
-import { makeEncoder, ValueProblem, type Encoder } from './codec';
+import { makeEncoder, ValueProblem } from './codec';
 import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
@@ -38,21 +38,22 @@ function rowLabel(table: TableInfo, columns: ColumnInfo[], row: CanonicalValue[]
 
 /**
  * One row through the columns' encoders (JSON fragments or COPY text), each value checked: a row of the wrong width
- * or a refused value throws a PodMigrateError naming table, row and column.
+ * or a refused value throws a PodMigrateError naming table, row and column. `out`: an array to fill again (a writer
+ * that consumes each row at once need not allocate one per row).
  */
-export function encodeRow(
+export function encodeRow<Encoded>(
   table: TableInfo,
   columns: ColumnInfo[],
-  encoders: Encoder[],
+  encoders: Array<(value: CanonicalValue) => Encoded>,
   row: CanonicalValue[],
   index: number,
-): Array<string | null> {
+  out: Encoded[] = new Array(encoders.length),
+): Encoded[] {
   if (!Array.isArray(row) || row.length !== columns.length) {
     throw new PodMigrateError('SCHEMA_MISMATCH', `row has ${Array.isArray(row) ? row.length : 'no'} values for ${columns.length} columns`, {
       place: { table: table.name, row: index + 1 },
     });
   }
-  const out: Array<string | null> = new Array(encoders.length);
   for (let c = 0; c < encoders.length; c += 1) {
     try {
       out[c] = encoders[c](row[c]);

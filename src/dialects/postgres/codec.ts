@@ -214,24 +214,6 @@ const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   integer: [-2147483648n, 2147483647n],
   bigint: [-9223372036854775808n, 9223372036854775807n],
 };
-/** The canonical datetime spelling, checked without building a Date (the common case on the insert path). */
-const CANONICAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}$/;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function canonicalDatetime(value: string): string | undefined {
-  const m = CANONICAL_DATETIME.exec(value);
-  if (m) {
-    const year = +m[1];
-    const month = +m[2];
-    const day = +m[3];
-    if (month >= 1 && month <= 12 && day >= 1) {
-      const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-      if (day <= DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return value;
-    }
-    return undefined;
-  }
-  return normalizeDatetime(value);
-}
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function checkText(value: string): void {
@@ -276,6 +258,17 @@ function tooLong(value: string, max: number): boolean {
 export function makeTextEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
   const encode = encoderFor(column);
   return (value) => (value === null || value === undefined ? null : encode(value));
+}
+
+/** As `makeTextEncoder`, except that a safe integer of an integer column stays a number: COPY's writer writes its digits without a string. */
+export type CopyEncoder = (value: CanonicalValue) => string | number | null;
+
+export function makeCopyEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): CopyEncoder {
+  const encode = makeTextEncoder(column);
+  if (column.type !== 'integer') return encode;
+  const range = INTEGER_RANGES[column.nativeType.toLowerCase()];
+  const [min, max] = range ? [Number(range[0]), Number(range[1])] : [-Infinity, Infinity];
+  return (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max ? value : encode(value));
 }
 
 export function makeEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): Encoder {
@@ -326,7 +319,7 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
       };
     case 'datetime': {
       const zoned = native.includes('with time zone');
-      const text = normalizedText(canonicalDatetime, "a 'YYYY-MM-DD HH:MM:SS[.ffffff]' datetime");
+      const text = normalizedText(normalizeDatetime, "a 'YYYY-MM-DD HH:MM:SS[.ffffff]' datetime");
       return (value) => `${text(value)}${zoned ? '+00' : ''}`;
     }
     case 'date':

@@ -9,44 +9,16 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CanonicalValue } from '../../convert/logical-types';
 import { PodMigrateError } from '../../errors';
-import { STRING_PIECE } from '../../string-pieces';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { drained, sameTarget } from '../bulk-statement';
+import { TsvPieces } from '../tsv-pieces';
 import { encodeRow } from './bulk-insert';
-import { makeTextEncoder } from './codec';
+import { makeCopyEncoder, type CopyEncoder } from './codec';
 import { mapPostgresError } from './errors';
 import { qualifiedTable, quoteIdent } from './quote';
 
-/** Backslash, newline, carriage return and tab are COPY text's delimiters: escaped with a backslash. */
-const COPY_SPECIAL = /[\\\n\r\t]/g;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-export function copyEscape(text: string): string {
-  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]) : text;
-}
-
 export function copyStatement(table: TableInfo, columns: ColumnInfo[]): string {
   return `COPY ${qualifiedTable(table.name)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
-}
-
-/** The rows as COPY text, in chunks of about STRING_PIECE characters; throws a PodMigrateError at the first refused value. */
-function* copyChunks(table: TableInfo, columns: ColumnInfo[], rows: CanonicalValue[][]): Generator<string> {
-  const encoders = columns.map((c) => makeTextEncoder(c));
-  let chunk = '';
-  for (let r = 0; r < rows.length; r += 1) {
-    const texts = encodeRow(table, columns, encoders, rows[r], r);
-    let line = '';
-    for (let c = 0; c < texts.length; c += 1) {
-      const text = texts[c];
-      line += (c === 0 ? '' : '\t') + (text === null ? '\\N' : copyEscape(text));
-    }
-    chunk += `${line}\n`;
-    if (chunk.length >= STRING_PIECE) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 /**
@@ -59,6 +31,10 @@ export class CopyWriter {
   private readonly copy: ReturnType<typeof copyFrom>;
   private failure: unknown;
   private sent = 0;
+  private readonly encoders: CopyEncoder[];
+  private readonly tsv = new TsvPieces();
+  /** One row's encoded values, filled again for each row. */
+  private readonly encoded: Array<string | number | null>;
 
   constructor(
     client: pg.Client,
@@ -68,6 +44,8 @@ export class CopyWriter {
     if (columns.length === 0) {
       throw new PodMigrateError('SCHEMA_MISMATCH', 'cannot insert rows without any column', { place: { table: table.name } });
     }
+    this.encoders = columns.map((c) => makeCopyEncoder(c));
+    this.encoded = new Array(columns.length);
     this.copy = client.query(copyFrom(copyStatement(table, columns)));
     this.copy.on('error', (error) => (this.failure ??= error));
   }
@@ -85,13 +63,24 @@ export class CopyWriter {
    * function keeps its arguments until it ends.
    */
   write(rows: CanonicalValue[][]): Promise<number> {
-    const chunks: Buffer[] = [];
+    const tsv = this.tsv;
     try {
-      for (const chunk of copyChunks(this.table, this.columns, rows)) chunks.push(Buffer.from(chunk));
+      for (let r = 0; r < rows.length; r += 1) {
+        const values = encodeRow(this.table, this.columns, this.encoders, rows[r], r, this.encoded);
+        for (let c = 0; c < values.length; c += 1) {
+          if (c > 0) tsv.tab();
+          const value = values[c];
+          if (value === null) tsv.nullField();
+          else if (typeof value === 'number') tsv.integer(value);
+          else tsv.text(value);
+        }
+        tsv.newline();
+      }
     } catch (error) {
+      tsv.discard();
       return Promise.reject(error);
     }
-    return this.send(chunks, rows.length);
+    return this.send(tsv.take(), rows.length);
   }
 
   private async send(chunks: Buffer[], rows: number): Promise<number> {

@@ -226,6 +226,10 @@ describeLive('live server', (name) => {
       'é'.repeat(DIGEST_ABOVE_BYTES / 2 + 1),
       `${'🎬 Machine learning\n'.repeat(400)} trailing `,
       `d${'0'.repeat(32)}`,
+      // The bulk text formats' own delimiters and NULL marker, as values (each bulk path escapes them).
+      '\\N',
+      '\t\n\\',
+      'a\rb\r\n\\t\\\\',
     ];
     const id = table.columns[0];
     const body = table.columns.find((c) => c.name === 'body')!;
