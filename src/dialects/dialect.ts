@@ -219,6 +219,12 @@ export interface Dialect {
    */
   typedPlaceholder(index: number, column: ColumnInfo): string;
   /**
+   * A derived table named `alias` whose rows are the given SQL expressions (bound placeholders, numbers) under the
+   * column `names`, for a SELECT over bound values: PostgreSQL `(VALUES (…), (…)) AS alias (names)` (a UNION ALL of
+   * 500 one-row SELECTs took it 17–25 ms to plan), MySQL a UNION ALL of SELECTs (no column list on a derived table).
+   */
+  rowsTable(alias: string, names: string[], rows: string[][]): string;
+  /**
    * The CHECK constraints of every table, by table name, each expression as the catalog states it (without
    * `CHECK`), for the import's preflight. Not part of `introspect()`: on PostgreSQL, decompiling a CHECK waits for
    * a lock on its table, so the import reads them inside its transaction, once the tables are its own.

@@ -1,7 +1,7 @@
 /**
  * CHECK constraints of the target, evaluated by the target itself on the rows before they are written: each
  * constraint's expression, as the catalog states it, is selected over the batch's values bound as parameters
- * (`SELECT (expr) FROM (SELECT $1 AS col … UNION ALL …) t`). No table is created or written — nothing to commit
+ * (`SELECT (expr) FROM (VALUES ($1, …), …) t (col, …)`, on MySQL a UNION ALL of SELECTs: Dialect.rowsTable). No table is created or written — nothing to commit
  * implicitly on MariaDB, nothing to clean up — and the same query serves the dry run on the target's connection.
  * Only tables with CHECKs pay for it; a CHECK that names a column the import does not write is left to the database.
  * The constraints are read from the catalog at the first batch, inside the import's transaction (on PostgreSQL,
@@ -113,16 +113,17 @@ export class CheckConstraints {
     for (let start = 0; compiled.expressions.length > 0 && start < rows.length; start += ROWS_PER_QUERY) {
       const chunk = rows.slice(start, start + ROWS_PER_QUERY);
       const params: unknown[] = [];
-      const selects = chunk.map((row, n) => {
-        const values = compiled.columns.map(({ index, column }) => {
+      const values = chunk.map((row, n) => [
+        String(start + n),
+        ...compiled.columns.map(({ index, column }) => {
           const value = row[index];
           params.push(isJsonText(value) ? value.json : value);
-          return `${this.dialect.typedPlaceholder(params.length, column)} AS ${this.dialect.quoteIdent(column.name)}`;
-        });
-        return `SELECT ${start + n} AS pm_row, ${values.join(', ')}`;
-      });
+          return this.dialect.typedPlaceholder(params.length, column);
+        }),
+      ]);
+      const names = ['pm_row', ...compiled.columns.map(({ column }) => column.name)];
       const tests = compiled.expressions.map((e, k) => `(${e}) AS pm_check_${k}`).join(', ');
-      const result = await this.db.query(`SELECT pm_row, ${tests} FROM (${selects.join(' UNION ALL ')}) pm_rows`, params);
+      const result = await this.db.query(`SELECT pm_row, ${tests} FROM ${this.dialect.rowsTable('pm_rows', names, values)}`, params);
       for (const r of result) {
         compiled.names.forEach((name, k) => {
           const value = r[`pm_check_${k}`];

@@ -16,6 +16,8 @@ export const mysqlDialect: Dialect = {
   // MySQL converts a bound string or number by the expression it meets.
   checkConstraints,
   typedPlaceholder: (index: number) => placeholder(index),
+  rowsTable: (alias: string, names: string[], rows: string[][]) =>
+    `(${rows.map((row) => `SELECT ${row.map((sql, i) => `${sql} AS ${quoteIdent(names[i])}`).join(', ')}`).join(' UNION ALL ')}) ${quoteIdent(alias)}`,
   async connect(settings: ConnectionSettings): Promise<DatabaseConnection> {
     if (settings.dialect !== 'mysql') {
       throw new PodMigrateError('USAGE', `${settings.displayName} is not a MySQL / MariaDB connection`);

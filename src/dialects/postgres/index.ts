@@ -14,6 +14,8 @@ export const postgresDialect: Dialect = {
   // A bound parameter in a SELECT list is text to PostgreSQL: the column's own type says what it is.
   checkConstraints,
   typedPlaceholder: (index: number, column: ColumnInfo) => `CAST(${placeholder(index)} AS ${column.nativeType})`,
+  rowsTable: (alias: string, names: string[], rows: string[][]) =>
+    `(VALUES ${rows.map((row) => `(${row.join(', ')})`).join(', ')}) AS ${quoteIdent(alias)} (${names.map((name) => quoteIdent(name)).join(', ')})`,
   connect(settings: ConnectionSettings) {
     return PostgresConnection.open(postgresDialect, settings);
   },
