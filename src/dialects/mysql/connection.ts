@@ -3,7 +3,7 @@
  * same session (UTC, strict sql_mode, utf8mb4), one held connection per transaction, streaming reads.
  */
 import mysql from 'mysql2';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { PodMigrateError } from '../../errors';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type {
@@ -30,7 +30,8 @@ import { mapMysqlError, serverKindOf, type MysqlServerKind } from './errors';
 import { introspect } from './introspect';
 import { bindParams } from './query';
 import { quoteIdent } from './quote';
-import { readableBatches, rowsOf } from '../readable-batches';
+import { rowsOf } from '../readable-batches';
+import { queryBatches } from './query-batches';
 import { tryNamedRunLock } from './run-lock';
 import { STRING_PIECE } from '../../string-pieces';
 
@@ -297,9 +298,7 @@ export class MysqlConnection implements DatabaseConnection {
     const conn = held ? held.conn : await this.acquire();
     let finished = false;
     try {
-      const options: mysql.QueryOptions = { sql: sqlText, rowsAsArray };
-      const stream: Readable = conn.query(options).stream({ highWaterMark: STREAM_HIGH_WATER_ROWS });
-      yield* readableBatches(stream);
+      yield* queryBatches(conn, { sql: sqlText, rowsAsArray }, STREAM_HIGH_WATER_ROWS);
       finished = true;
     } catch (error) {
       throw this.fail(error, table ? `reading ${table}` : undefined, table);
