@@ -5,15 +5,29 @@
  */
 import type { Readable } from 'node:stream';
 
+/** Wakes a consumer that waits for its source's next event (a row, the end, an error). */
+export class Signal {
+  private resolve: (() => void) | undefined;
+
+  readonly notify = (): void => {
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve?.();
+  };
+
+  /** Resolves at the next `notify`. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+}
+
 export async function* readableBatches(stream: Readable): AsyncGenerator<unknown[]> {
   let ended = false;
   let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const resolve = wake;
-    wake = undefined;
-    resolve?.();
-  };
+  const signal = new Signal();
+  const notify = signal.notify;
   const onEnd = () => {
     ended = true;
     notify();
@@ -41,9 +55,7 @@ export async function* readableBatches(stream: Readable): AsyncGenerator<unknown
       }
       if (failure) throw failure.error;
       if (ended) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+      await signal.next();
     }
   } finally {
     stream.off('readable', notify);

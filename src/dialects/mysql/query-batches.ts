@@ -5,6 +5,7 @@
  * re-emits per row were about 7 % of a MariaDB → MariaDB verify's profile (both sides are read this way).
  */
 import type mysql from 'mysql2';
+import { Signal } from '../readable-batches';
 
 export async function* queryBatches(
   conn: mysql.PoolConnection,
@@ -16,12 +17,8 @@ export async function* queryBatches(
   let paused = false;
   let ended = false;
   let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const resolve = wake;
-    wake = undefined;
-    resolve?.();
-  };
+  const signal = new Signal();
+  const notify = signal.notify;
   query.on('result', (row: unknown) => {
     batch.push(row);
     if (batch.length >= highWaterRows && !paused) {
@@ -52,8 +49,6 @@ export async function* queryBatches(
     }
     if (failure) throw failure.error;
     if (ended) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
+    await signal.next();
   }
 }
