@@ -11,6 +11,8 @@
  * ASCII) is written by Buffer's own UTF-8 encoder, then escaped in place where it has anything to escape.
  */
 
+import { numberText } from '../convert/integer-text';
+
 /** Size of a fresh piece (a longer value gets a piece of its own size). */
 const PIECE_BYTES = 64 * 1024;
 /** Texts up to this many characters are encoded by the loop; longer ones by Buffer.write. */
@@ -43,6 +45,15 @@ export class TsvPieces {
   /** Bytes written so far (a row's size is the difference across it). */
   get length(): number {
     return this.before + this.at;
+  }
+
+  /** One field: `\N` for NULL, a number's digits, a text escaped. */
+  field(value: string | number | null): void {
+    if (value === null) this.nullField();
+    else if (typeof value === 'number') {
+      if (Number.isSafeInteger(value)) this.integer(value);
+      else this.text(numberText(value));
+    } else this.text(value);
   }
 
   /** SQL NULL: `\N`. */

@@ -13,7 +13,6 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import mysql from 'mysql2';
 import { PodMigrateError, type ErrorPlace } from '../../errors';
 import { drained, sameTarget } from '../bulk-statement';
-import { numberText } from '../../convert/integer-text';
 import type { CanonicalValue } from '../../convert/logical-types';
 import type { ColumnInfo, TableInfo } from '../dialect';
 import { encoderFor, type DriverParam, type Encoder } from './codec';
@@ -36,15 +35,11 @@ export interface BulkContext {
   socket?: Writable;
 }
 
-/** One LOAD DATA field: `\N`, a number, a Buffer as hex (loaded through UNHEX), a text; `binary`: a text as hex. */
+/** One LOAD DATA field: as TsvPieces writes it, except a Buffer and a `binary` column's text: as hex (loaded through UNHEX). */
 export function loadDataField(tsv: TsvPieces, value: DriverParam, binary: boolean): void {
-  if (value === null) tsv.nullField();
-  else if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) tsv.integer(value);
-    else tsv.text(numberText(value));
-  } else if (Buffer.isBuffer(value)) tsv.text(value.toString('hex'));
-  else if (binary) tsv.text(Buffer.from(value, 'utf8').toString('hex'));
-  else tsv.text(value);
+  if (Buffer.isBuffer(value)) tsv.text(value.toString('hex'));
+  else if (binary && typeof value === 'string') tsv.text(Buffer.from(value, 'utf8').toString('hex'));
+  else tsv.field(value);
 }
 
 interface ResultHeader {

@@ -57,7 +57,7 @@ export const MAX_INSERT_BYTES = STRING_PIECE;
 type BulkMode = 'insert' | 'load-data';
 
 /**
- * Decoded rows a result stream holds before mysql2 pauses the socket. They wait there as strings whenever the consumer
+ * Decoded rows a read holds before the connection is paused (query-batches.ts). They wait there as strings whenever the consumer
  * is slower (the dump writer, verify's other side): 512 rows of a busy site's 4–12 KB encoding logs were several MB,
  * promoted past V8's young generation. With 64, a busy 20,000-video export peaks at 107–111 MB instead of 122–126 MB,
  * no slower (same dump); with 16, `verify --source` of that site takes 5–10 % less than with 64 (8: the same as 16;

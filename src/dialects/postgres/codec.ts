@@ -214,6 +214,11 @@ const INTEGER_RANGES: Record<string, [bigint, bigint]> = {
   integer: [-2147483648n, 2147483647n],
   bigint: [-9223372036854775808n, 9223372036854775807n],
 };
+/** The numbers an integer column of this native type holds (unbounded for a type INTEGER_RANGES does not name). */
+function integerBounds(nativeType: string): [number, number] {
+  const range = INTEGER_RANGES[nativeType.toLowerCase()];
+  return range ? [Number(range[0]), Number(range[1])] : [-Infinity, Infinity];
+}
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function checkText(value: string): void {
@@ -266,8 +271,7 @@ export type CopyEncoder = (value: CanonicalValue) => string | number | null;
 export function makeCopyEncoder(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'>): CopyEncoder {
   const encode = makeTextEncoder(column);
   if (column.type !== 'integer') return encode;
-  const range = INTEGER_RANGES[column.nativeType.toLowerCase()];
-  const [min, max] = range ? [Number(range[0]), Number(range[1])] : [-Infinity, Infinity];
+  const [min, max] = integerBounds(column.nativeType);
   return (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max ? value : encode(value));
 }
 
@@ -290,7 +294,7 @@ function encoderFor(column: Pick<ColumnInfo, 'type' | 'nativeType' | 'maxLength'
       return (value) => (typeof value === 'boolean' ? (value ? 'true' : 'false') : wrong(value, 'a boolean'));
     case 'integer': {
       const range = INTEGER_RANGES[native];
-      const [min, max] = range ? [Number(range[0]), Number(range[1])] : [-Infinity, Infinity];
+      const [min, max] = integerBounds(native);
       const outOfRange = (text: string) => new ValueProblem(`${text} is out of range for ${column.nativeType}`);
       return (value) => {
         if (typeof value === 'number' && Number.isInteger(value)) {

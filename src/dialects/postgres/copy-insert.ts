@@ -69,10 +69,7 @@ export class CopyWriter {
         const values = encodeRow(this.table, this.columns, this.encoders, rows[r], r, this.encoded);
         for (let c = 0; c < values.length; c += 1) {
           if (c > 0) tsv.tab();
-          const value = values[c];
-          if (value === null) tsv.nullField();
-          else if (typeof value === 'number') tsv.integer(value);
-          else tsv.text(value);
+          tsv.field(values[c]);
         }
         tsv.newline();
       }
