@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --videos N[,N…] (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--busy] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
+ * `npm run bench [-- --videos N[,N…] (default 5,000)] [--pairs mysql:postgres,…] [--only rows|tags] [--rounds N] [--busy] [--tag-videos N] [--mysql-bulk insert|load-data] [--no-pgloader]`
  *
  * Figures, not tests: nothing here asserts on time. Prints readable tables and writes the same figures as JSON to
  * .bench/results-<date>.json. Servers: POD_MIGRATE_BENCH_MYSQL / POD_MIGRATE_BENCH_POSTGRES (else the test servers'
@@ -153,6 +153,23 @@ function printPair(out: (text?: string) => void, f: PairFigure): void {
       ]),
     );
   }
+  if (f.ratio.rounds.length > 1 && f.ratio.median) {
+    out(
+      `rounds, ours/native (each import's in-table seconds against the native loads right after it): ` +
+        f.ratio.rounds.map((r) => `${r.ratio.toFixed(2)}× (${s(r.oursSeconds)} / ${s(r.nativeSeconds)})`).join(', ') +
+        ` — median ${f.ratio.median.ratio.toFixed(2)}×`,
+    );
+    if (f.ratio.median.verifyOverImport !== null) {
+      out(
+        `verify ÷ import, round by round: ` +
+          f.ratio.rounds
+            .map((r) => `${(r.verifyOverImport ?? 0).toFixed(2)} (${s(r.verifySeconds ?? 0)} / ${s(r.importSeconds)})`)
+            .join(', ') +
+          ` — median ${f.ratio.median.verifyOverImport.toFixed(2)}`,
+      );
+    }
+    out(`whole plan run, round by round: ${f.ratio.rounds.map((r) => s(r.runSeconds)).join(', ')}`);
+  }
   const whole = f.ratio.wholeImport;
   if (whole && f.ratio.total) {
     out(
@@ -214,6 +231,12 @@ export async function main(argv: string[]): Promise<number> {
         .argParser((v) => (v === 'all' ? Infinity : v === '0' ? 0 : positiveInt(v)))
         .default(Infinity, 'all'),
     )
+    .option(
+      '--rounds <n>',
+      'rounds per pair: the plan run, then the same plan run again into a fresh target, each followed by the native loads (ours/native and verify ÷ import read on their median)',
+      positiveInt,
+      3,
+    )
     .option('--tag-videos <n>', 'tagged videos for the tag step', positiveInt, 100_000)
     .addOption(
       new Option('--tag-dialects <list>', 'targets for the tag step')
@@ -240,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
     pairs: Array<[DialectName, DialectName]>;
     only?: string;
     ratioTables: number;
+    rounds: number;
     tagVideos: number;
     tagDialects: DialectName[];
     mysqlBulk: string;
@@ -306,6 +330,12 @@ export async function main(argv: string[]): Promise<number> {
       out(`before the native loads, the servers are let write out what earlier work left in memory (untimed). steal = CPU time`);
       out(`the hypervisor gave other guests during a timed phase (/proc/stat), as a share of this machine's CPU time; a phase`);
       out(`over ${Math.round(STEAL_WARNING * 100)} % is marked SKEWED: its figures measure the host, not the code.`);
+      if (opts.rounds > 1) {
+        out(`Rounds: the plan run is round 1; ${opts.rounds - 1} more run the same plan again (same v3 database, a fresh Pod 4.0.3,`);
+        out(`a process of its own), each followed by the native loads again: ours/native and verify ÷ import are taken per round`);
+        out(`(each import paired with the loads right after it) and read on their median, because one import against one load`);
+        out(`moves with the host (±25 % from run to run on a 2-CPU machine). The per-step and per-table figures are round 1's.`);
+      }
       if (opts.mysqlBulk !== 'load-data') out(`MariaDB targets use bulk=${opts.mysqlBulk}.`);
       if (opts.busy) out('Generated data: a busy site (seed --busy: ~10 view-count days and ~5 tags per video, 4–12 KB encoding logs).');
       out('');
@@ -315,6 +345,7 @@ export async function main(argv: string[]): Promise<number> {
           seed: opts.seed,
           busy: opts.busy ?? false,
           ratioTables: opts.ratioTables,
+          rounds: opts.rounds,
           mysqlBulk: opts.mysqlBulk as 'insert' | 'load-data',
           planPath: planPath(),
           pgloader: opts.pgloader ? pgloaderVersion() : null,
@@ -339,9 +370,9 @@ export async function main(argv: string[]): Promise<number> {
               'peak RSS',
               'RSS before',
               'dump',
-              'ours/native',
+              opts.rounds > 1 ? 'ours/native (median)' : 'ours/native',
               'import time ÷ native',
-              'verify ÷ import',
+              opts.rounds > 1 ? 'verify ÷ import (median)' : 'verify ÷ import',
               'steal run/native',
               'load avg',
             ],
@@ -358,9 +389,19 @@ export async function main(argv: string[]): Promise<number> {
                 `${f.run.peakRssMb.toFixed(1)} MB`,
                 `${f.run.rssBeforeMb.toFixed(1)} MB`,
                 `${f.dumpMb.toFixed(1)} MB`,
-                f.ratio.total ? `${f.ratio.total.ratio.toFixed(2)}×` : f.ratio.tables[0] ? `${f.ratio.tables[0].ratio.toFixed(2)}×` : '–',
+                f.ratio.median
+                  ? `${f.ratio.median.ratio.toFixed(2)}×`
+                  : f.ratio.total
+                    ? `${f.ratio.total.ratio.toFixed(2)}×`
+                    : f.ratio.tables[0]
+                      ? `${f.ratio.tables[0].ratio.toFixed(2)}×`
+                      : '–',
                 f.ratio.wholeImport ? `${f.ratio.wholeImport.slowdown.toFixed(1)}×` : '–',
-                step('import')?.seconds ? `${((step('verify')?.seconds ?? 0) / step('import')!.seconds).toFixed(2)}×` : '–',
+                f.ratio.median?.verifyOverImport != null
+                  ? `${f.ratio.median.verifyOverImport.toFixed(2)}×`
+                  : step('import')?.seconds
+                    ? `${((step('verify')?.seconds ?? 0) / step('import')!.seconds).toFixed(2)}×`
+                    : '–',
                 `${stealShare(f.steal.run)}/${stealShare(f.steal.native)}`,
                 f.loadAverage.toFixed(2),
               ];

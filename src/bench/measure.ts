@@ -93,3 +93,11 @@ export function table(rows: Array<Array<string | number>>): string {
       .trimEnd();
   return [line(cells[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
+
+/** The middle value (the mean of the two middle ones for an even count): what a round's outlier cannot move. */
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { connect } from '../dialects';
 import type { DialectName } from '../dialects/dialect';
 import type { ConnectionSettings } from '../dialects/url';
+import type { RunSummary } from '../engine/summary';
 import type { ResolvedPlan } from '../plan/types';
 import { seedDatabase } from '../seed/write';
 import { cleanups, createPodDatabase, type BenchDatabase } from './databases';
-import { mb, rate, round } from './measure';
+import { mb, median, rate, round } from './measure';
 import { measureNativeLoads } from './native-load';
 import { measurePgloader, type PgloaderFigure } from './pgloader';
-import { measuredRunInChild } from './run-child';
+import { measuredRunInChild, type RunMeasurement } from './run-child';
 import { settleServer } from './settle';
 import { measureSteal, type PhaseSteal } from './steal';
 
@@ -46,6 +47,28 @@ export interface RatioFigure {
   insertRowsRatio: number;
 }
 
+/**
+ * One round of the ratio: the import's time in the compared tables against the native loads right after it, and
+ * verify ÷ import. Round 1 is the plan run; each later round the same plan run again (export, import, tags, verify:
+ * the same v3 database, a fresh Pod 4.0.3 target, a process of its own), then the native loads into twins of that
+ * target's tables.
+ */
+export interface RatioRound {
+  round: number;
+  /** The import's in-table seconds, summed over the compared tables. */
+  oursSeconds: number;
+  /** The native loads' seconds of the same tables. */
+  nativeSeconds: number;
+  /** nativeSeconds ÷ oursSeconds: ours/native as rows per second (the same rows on both sides). */
+  ratio: number;
+  /** The round's whole plan run. */
+  runSeconds: number;
+  importSeconds: number;
+  verifySeconds: number | null;
+  verifyOverImport: number | null;
+  steal: { run: PhaseSteal | null; native: PhaseSteal | null };
+}
+
 export interface PairFigure {
   pair: string;
   source: DialectName;
@@ -73,6 +96,13 @@ export interface PairFigure {
     total: Omit<RatioFigure, 'table' | 'nativeMethod'> | null;
     /** The whole import step (deletes, merges, tags, FK check, COMMIT, sequences included) against the native loads' sum. */
     wholeImport: { importSeconds: number; nativeSeconds: number; slowdown: number } | null;
+    /**
+     * Round 1 (the figures above), then the repeated ones (PairOptions.rounds). One import against one load moves with
+     * the host (the same loads took ±25 % from run to run on a 2-CPU machine with no steal): the targets are read on
+     * the median of the rounds, each round's import paired with the loads right after it.
+     */
+    rounds: RatioRound[];
+    median: { ratio: number; verifyOverImport: number | null } | null;
     error?: string;
   };
   /** CPU time the hypervisor took from the machine during the plan run, the native loads and pgloader (steal.ts). */
@@ -92,6 +122,8 @@ export interface PairOptions {
   busy: boolean;
   /** How many of the largest imported tables to load natively (Infinity: every non-empty one). */
   ratioTables: number;
+  /** Ratio rounds (at least 1: the plan run; each more the same plan run into a fresh target, then the native loads). */
+  rounds: number;
   /** MariaDB target bulk path: the dialect's default (multi-row INSERT) or LOAD DATA (`?bulk=load-data`). */
   mysqlBulk: 'insert' | 'load-data';
   /** The plan file (the run happens in a child process, which loads it). */
@@ -121,7 +153,7 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     run: { seconds: 0, peakRssMb: 0, rssBeforeMb: 0 },
     importTables: [],
     importBreakdown: null,
-    ratio: { tables: [], total: null, wholeImport: null },
+    ratio: { tables: [], total: null, wholeImport: null, rounds: [], median: null },
     steal: { run: null, native: null, pgloader: null },
     loadAverage: 0,
     settleSeconds: 0,
@@ -270,6 +302,32 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
               slowdown: round(importSeconds / total.nativeSeconds, 1),
             };
           }
+          figure.ratio.rounds.push(
+            ratioRound(1, total.oursSeconds, total.nativeSeconds, measured, { run: figure.steal.run, native: steal }),
+          );
+          for (let r = 2; r <= options.rounds; r += 1) {
+            figure.ratio.rounds.push(
+              await repeatedRound(r, {
+                pair,
+                target,
+                options,
+                v3,
+                dumpPath,
+                dir,
+                tables: loadOrder,
+                rows: new Map(chosen.map((t) => [t.table, t.rows])),
+                settle: async (db) => {
+                  figure.settleSeconds += await settleServer(db);
+                },
+              }),
+            );
+          }
+          figure.ratio.median = {
+            ratio: round(median(figure.ratio.rounds.map((r) => r.ratio))),
+            verifyOverImport: figure.ratio.rounds.every((r) => r.verifyOverImport !== null)
+              ? round(median(figure.ratio.rounds.map((r) => r.verifyOverImport ?? 0)))
+              : null,
+          };
         }
       } catch (error) {
         figure.ratio.error = (error as Error).message;
@@ -287,6 +345,86 @@ export async function benchPair(plan: ResolvedPlan, source: DialectName, target:
     removeDir();
   }
   return figure;
+}
+
+function stepSeconds(summary: RunSummary, type: string): number | null {
+  const step = summary.steps.find((st) => st.type === type);
+  return step ? step.ms / 1000 : null;
+}
+
+function ratioRound(n: number, oursSeconds: number, nativeSeconds: number, run: RunMeasurement, steal: RatioRound['steal']): RatioRound {
+  const importSeconds = stepSeconds(run.summary, 'import') ?? 0;
+  const verifySeconds = stepSeconds(run.summary, 'verify');
+  return {
+    round: n,
+    oursSeconds: round(oursSeconds, 3),
+    nativeSeconds: round(nativeSeconds, 3),
+    ratio: oursSeconds > 0 ? round(nativeSeconds / oursSeconds) : 0,
+    runSeconds: round(run.seconds),
+    importSeconds: round(importSeconds),
+    verifySeconds: verifySeconds === null ? null : round(verifySeconds),
+    verifyOverImport: verifySeconds === null || importSeconds === 0 ? null : round(verifySeconds / importSeconds),
+    steal,
+  };
+}
+
+/**
+ * A later ratio round: the same plan run again (the same v3 database, a fresh Pod 4.0.3 target, a process of its own;
+ * its export writes the same dump again), then the native loads of the same files into twins of that target's tables.
+ */
+async function repeatedRound(
+  n: number,
+  context: {
+    pair: string;
+    target: DialectName;
+    options: PairOptions;
+    v3: BenchDatabase;
+    dumpPath: string;
+    dir: string;
+    tables: string[];
+    rows: Map<string, number>;
+    settle: (db: BenchDatabase) => Promise<void>;
+  },
+): Promise<RatioRound> {
+  const { pair, target, options } = context;
+  options.log(`${pair}: round ${n} of ${options.rounds}: the plan run again into a fresh Pod 4.0.3, then the native loads`);
+  const v4 = await createPodDatabase(target, '4.0.3', 'createdb', `v4${target}r${n}`);
+  try {
+    await context.settle(context.v3);
+    await context.settle(v4);
+    const endRunSteal = measureSteal();
+    const measured = await measuredRunInChild({
+      planPath: options.planPath,
+      source: context.v3.settings,
+      target: withBulk(v4.settings, options.mysqlBulk),
+      dumpPath: context.dumpPath,
+    });
+    const runSteal = endRunSteal();
+    if (!measured.summary.ok) throw new Error(`round ${n}: ${measured.summary.error ?? 'the run failed'}`);
+    const ends = new Map(measured.tableEnds.filter((t) => t.step === 'import').map((t) => [t.table, t.ms]));
+    const conn = await connect(withBulk(v4.settings, options.mysqlBulk));
+    try {
+      const { loads, steal } = await measureNativeLoads(v4, conn, context.tables, context.dir, () => context.settle(v4), {
+        files: 'reuse',
+        insertRows: false,
+      });
+      let ours = 0;
+      let native = 0;
+      for (const load of loads) {
+        const ms = ends.get(load.table);
+        if (load.rows !== context.rows.get(load.table) || ms === undefined) {
+          throw new Error(`round ${n}: ${load.table}: the twin holds ${load.rows} rows, the import wrote ${context.rows.get(load.table)}`);
+        }
+        ours += ms / 1000;
+        native += load.nativeSeconds;
+      }
+      return ratioRound(n, ours, native, measured, { run: runSteal, native: steal });
+    } finally {
+      await conn.close();
+    }
+  } finally {
+    await v4.drop().catch((error: unknown) => options.log(`${pair}: could not drop ${v4.name}: ${(error as Error).message}`));
+  }
 }
 
 function ratioFigure(table: string, rows: number, ours: number, insertRows: number, native: number, method: string): RatioFigure {

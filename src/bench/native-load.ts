@@ -56,17 +56,22 @@ export interface NativeLoads {
   steal: PhaseSteal | null;
 }
 
+/**
+ * `files: 'reuse'`: the files an earlier call wrote in `workDir` from the same rows (a later round, into another target
+ * holding the same import). `insertRows: false`: step 4 left out (its figures are then 0).
+ */
 export async function measureNativeLoads(
   db: BenchDatabase,
   conn: DatabaseConnection,
   tables: string[],
   workDir: string,
   settle: () => Promise<unknown>,
+  options: { files: 'write' | 'reuse'; insertRows: boolean } = { files: 'write', insertRows: true },
 ): Promise<NativeLoads> {
   const schema = await conn.introspect();
   const chosen = tables.map((name) => schema.tables.get(name)).filter((info): info is TableInfo => info !== undefined);
   const fileOf = (info: TableInfo) => join(workDir, `${info.name}.${db.dialect === 'mysql' ? 'tsv' : 'copy'}`);
-  for (const info of chosen) {
+  for (const info of options.files === 'write' ? chosen : []) {
     if (db.dialect === 'postgres') await postgresCopyOut(db, info.name, fileOf(info));
     else await writeMysqlTsv(db, info.name, fileOf(info));
   }
@@ -95,7 +100,7 @@ export async function measureNativeLoads(
   for (let i = 0; i < chosen.length; i += 1) {
     const viaRows = twinName('rows', i);
     try {
-      const insertRowsSeconds = await insertRowsInto(db, conn, chosen[i], viaRows);
+      const insertRowsSeconds = options.insertRows ? await insertRowsInto(db, conn, chosen[i], viaRows) : 0;
       out.push({
         table: chosen[i].name,
         rows: loads[i].rows,
