@@ -28,6 +28,7 @@ import type { ConnectionSettings } from '../url';
 import { connectFailure } from '../connect-failure';
 import { lockTimeoutSeconds } from '../lock-timeout';
 import { insertRows } from './bulk-insert';
+import { inSavepoint, inTransaction } from './explicit-transaction';
 import { clientTransaction } from './import-transaction';
 import { moveSequencesPastMax } from './sequences';
 import { makeDecoder, RAW_TEXT_TYPES, SESSION_SETTINGS, ValueProblem } from './codec';
@@ -389,7 +390,7 @@ export class PostgresConnection implements DatabaseConnection {
   private batches(sqlText: string, params: readonly unknown[], action: string, table?: string, held?: CommonQueryMethods) {
     const body = sqlText.trim().replace(/;\s*$/, '');
     return cursorBatches(
-      held ? (handler) => held.transaction(handler) : (handler) => this.pool.transaction(handler),
+      held ? (handler) => inSavepoint(held, handler) : (handler) => inTransaction(this.pool, handler),
       (cursor) => toSlonikQuery(`DECLARE ${quoteIdent(cursor)} NO SCROLL CURSOR FOR ${body}`, params),
       (cursor, count) => toSlonikQuery(`FETCH FORWARD ${count} FROM ${quoteIdent(cursor)}`),
       {
@@ -402,8 +403,8 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   /**
-   * One slonik transaction whose first statement makes it REPEATABLE READ, READ ONLY: its snapshot is taken at
-   * its first query (pg_export_snapshot, see `snapshotCopies`) and kept to its end. Tables are read by COPY on
+   * One transaction (explicit-transaction.ts) whose first statement makes it REPEATABLE READ, READ ONLY: its
+   * snapshot is taken at its first query (pg_export_snapshot, see `snapshotCopies`) and kept to its end. Tables are read by COPY on
    * clients that import that snapshot; queries (and tables, without COPY clients) by cursors inside the transaction
    * (see `batches`). One stream at a time; the transaction commits when `work` resolves, rolls back when it throws.
    * It holds one pooled connection for the whole call: with a pool of one (PGlite), read only through the reader
@@ -422,7 +423,7 @@ export class PostgresConnection implements DatabaseConnection {
   private async snapshotRead<T>(work: (reader: SnapshotReader) => Promise<T>, byCopy: boolean): Promise<T> {
     let copies: CopyOutClients | null = null;
     try {
-      return await this.pool.transaction(async (connection) => {
+      return await inTransaction(this.pool, async (connection) => {
         await connection.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
         if (byCopy) copies = await this.snapshotCopies(connection);
         const guard = new SnapshotGuard();
@@ -486,7 +487,7 @@ export class PostgresConnection implements DatabaseConnection {
   async transaction<T>(work: (tx: ImportTransaction) => Promise<T>): Promise<T> {
     if (!this.settings.options.maximumPoolSize) return clientTransaction(pgClientConfig(this.settings), this.settings, work);
     try {
-      return await this.pool.transaction((connection) => work(new PostgresImportTransaction(connection, this.settings)));
+      return await inTransaction(this.pool, (connection) => work(new PostgresImportTransaction(connection, this.settings)));
     } catch (error) {
       // Errors of the work itself pass unchanged; the database's own (COMMIT: deferred foreign keys) get mapped here.
       if (error instanceof SlonikError || findServerError(error)) {
