@@ -404,8 +404,8 @@ export class PostgresConnection implements DatabaseConnection {
 
   /**
    * One transaction (explicit-transaction.ts) whose first statement makes it REPEATABLE READ, READ ONLY: its
-   * snapshot is taken at its first query (pg_export_snapshot, see `snapshotCopies`) and kept to its end. Tables are read by COPY on
-   * clients that import that snapshot; queries (and tables, without COPY clients) by cursors inside the transaction
+   * snapshot is taken at its first query (pg_export_snapshot, see `snapshotCopies`) and kept to its end. Tables are
+   * read by COPY on clients that import that snapshot; queries (and tables, without COPY clients) by cursors inside the transaction
    * (see `batches`). One stream at a time; the transaction commits when `work` resolves, rolls back when it throws.
    * It holds one pooled connection for the whole call: with a pool of one (PGlite), read only through the reader
    * meanwhile.

@@ -19,7 +19,7 @@ export function inTransaction<T>(pool: DatabasePool, work: (connection: Database
     try {
       result = await work(connection);
     } catch (error) {
-      // The error of the work is the one to report; a connection that cannot roll back is dropped by the pool.
+      // The error of the work is the one to report; slonik then destroys the connection rather than pool it.
       await connection.query(toSlonikQuery('ROLLBACK')).catch(() => undefined);
       throw error;
     }
