@@ -13,33 +13,33 @@ let savepoints = 0;
 
 /** `work` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it throws. */
 export function inTransaction<T>(pool: DatabasePool, work: (connection: DatabasePoolConnection) => Promise<T>): Promise<T> {
-  return pool.connect(async (connection) => {
-    await connection.query(toSlonikQuery('START TRANSACTION'));
-    let result: T;
-    try {
-      result = await work(connection);
-    } catch (error) {
-      // The error of the work is the one to report; slonik then destroys the connection rather than pool it.
-      await connection.query(toSlonikQuery('ROLLBACK')).catch(() => undefined);
-      throw error;
-    }
-    await connection.query(toSlonikQuery('COMMIT'));
-    return result;
-  });
+  // A connection whose work threw is destroyed by slonik, not pooled again.
+  return pool.connect((connection) => enclosed(connection, 'START TRANSACTION', 'COMMIT', 'ROLLBACK', work));
 }
 
 /** `work` in a savepoint of the connection's open transaction: released when it resolves, rolled back to when it throws. */
-export async function inSavepoint<T>(connection: CommonQueryMethods, work: (connection: CommonQueryMethods) => Promise<T>): Promise<T> {
+export function inSavepoint<T>(connection: CommonQueryMethods, work: (connection: CommonQueryMethods) => Promise<T>): Promise<T> {
   savepoints += 1;
   const name = quoteIdent(`pod_migrate_savepoint_${savepoints}`);
-  await connection.query(toSlonikQuery(`SAVEPOINT ${name}`));
+  return enclosed(connection, `SAVEPOINT ${name}`, `RELEASE SAVEPOINT ${name}`, `ROLLBACK TO SAVEPOINT ${name}`, work);
+}
+
+/** `open`, then `work`: `close` when it resolves, `undo` when it throws (the work's error is the one reported). */
+async function enclosed<C extends CommonQueryMethods, T>(
+  connection: C,
+  open: string,
+  close: string,
+  undo: string,
+  work: (connection: C) => Promise<T>,
+): Promise<T> {
+  await connection.query(toSlonikQuery(open));
   let result: T;
   try {
     result = await work(connection);
   } catch (error) {
-    await connection.query(toSlonikQuery(`ROLLBACK TO SAVEPOINT ${name}`)).catch(() => undefined);
+    await connection.query(toSlonikQuery(undo)).catch(() => undefined);
     throw error;
   }
-  await connection.query(toSlonikQuery(`RELEASE SAVEPOINT ${name}`));
+  await connection.query(toSlonikQuery(close));
   return result;
 }
